@@ -1,0 +1,2 @@
+/** The DNS server appliance: configuration and wiring to the devices. */
+package atoll.dns;

@@ -1,0 +1,61 @@
+package atoll.dns.wire;
+
+import java.util.Locale;
+import java.util.Map;
+
+/** Resource record TYPE and QTYPE values (IANA "Resource Record (RR) TYPEs" registry). */
+public final class RRType {
+    private RRType() {}
+
+    public static final int A = 1; // RFC 1035
+    public static final int NS = 2; // RFC 1035
+    public static final int CNAME = 5; // RFC 1035
+    public static final int SOA = 6; // RFC 1035
+    public static final int PTR = 12; // RFC 1035
+    public static final int HINFO = 13; // RFC 1035
+    public static final int MX = 15; // RFC 1035
+    public static final int TXT = 16; // RFC 1035
+    public static final int AAAA = 28; // RFC 3596
+    public static final int SRV = 33; // RFC 2782
+    public static final int OPT = 41; // RFC 6891
+    public static final int IXFR = 251; // RFC 1995
+    public static final int AXFR = 252; // RFC 1035
+    public static final int ANY = 255; // RFC 1035 "*"; RFC 8482
+
+    private static final Map<String, Integer> BY_NAME = Map.ofEntries(
+            Map.entry("A", A), Map.entry("NS", NS), Map.entry("CNAME", CNAME),
+            Map.entry("SOA", SOA), Map.entry("PTR", PTR), Map.entry("HINFO", HINFO),
+            Map.entry("MX", MX), Map.entry("TXT", TXT), Map.entry("AAAA", AAAA),
+            Map.entry("SRV", SRV), Map.entry("OPT", OPT), Map.entry("IXFR", IXFR),
+            Map.entry("AXFR", AXFR), Map.entry("ANY", ANY));
+
+    /** Mnemonic for a type, or {@code TYPEnnn} (RFC 3597 §5) when it has none here. */
+    public static String name(int type) {
+        for (Map.Entry<String, Integer> e : BY_NAME.entrySet()) {
+            if (e.getValue() == type) {
+                return e.getKey();
+            }
+        }
+        return "TYPE" + type;
+    }
+
+    /**
+     * Type from a mnemonic (any case) or {@code TYPEnnn}; -1 if neither.
+     */
+    public static int parse(String text) {
+        String t = text.toUpperCase(Locale.ROOT);
+        Integer v = BY_NAME.get(t);
+        if (v != null) {
+            return v;
+        }
+        if (t.startsWith("TYPE") && t.length() > 4 && t.length() <= 9) {
+            try {
+                int n = Integer.parseInt(t.substring(4));
+                return n >= 0 && n <= 0xffff ? n : -1;
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,4 @@
+package atoll.dns.zone;
+
+/** Placeholder: replaced by the zone work. */
+public final class Zone {}

@@ -1,0 +1,2 @@
+/** Zones: RFC 1035 master files and the authoritative lookup over them. */
+package atoll.dns.zone;

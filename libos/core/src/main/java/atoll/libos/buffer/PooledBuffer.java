@@ -1,0 +1,270 @@
+package atoll.libos.buffer;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * A fixed-size block of off-heap memory lent out by a {@link BufferPool}, with a movable
+ * <em>data window</em> {@code [start, end)} inside it.
+ *
+ * <p>Receive path: a device read lands in the window; each layer parses its header in place and
+ * calls {@link #consume(int)} so that the window becomes its payload. Transmit path: the buffer is
+ * acquired with the window empty at {@link BufferPool#headroom()}; the payload is appended once and
+ * every lower layer {@link #prepend(int) prepends} its header into the headroom (the gVisor
+ * "prependable view" / Linux sk_buff shape). No layer copies the payload.
+ *
+ * <p>Ownership: exactly one holder at a time, and the holder releases it exactly once with
+ * {@link #release()} (or passes it on to an API whose javadoc says it takes ownership). A second
+ * release throws. {@link #retain()} adds a holder, each of which must release. The pool counts
+ * buffers that were acquired and not yet released; tests assert that count returns to zero.
+ *
+ * <p>Not thread-safe: a buffer belongs to one thread at a time; hand-over between threads must go
+ * through a happens-before edge (a queue, a lock).
+ */
+public final class PooledBuffer implements AutoCloseable {
+    private static final ValueLayout.OfShort BE_SHORT =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt BE_INT =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    private final BufferPool pool;
+    private final MemorySegment memory;
+    private final ByteBuffer nioView;
+    private int start;
+    private int end;
+    private int refCount;
+    Throwable acquiredAt; // set by the pool when leak tracing is on
+
+    PooledBuffer(BufferPool pool, MemorySegment memory) {
+        this.pool = pool;
+        this.memory = memory;
+        this.nioView = memory.asByteBuffer();
+    }
+
+    void reset(int headroom) {
+        start = headroom;
+        end = headroom;
+        refCount = 1;
+    }
+
+    /** The whole block, headroom and tailroom included. */
+    public MemorySegment memory() {
+        checkLive();
+        return memory;
+    }
+
+    /** Capacity of the whole block in bytes. */
+    public int capacity() {
+        return (int) memory.byteSize();
+    }
+
+    /** Offset of the first byte of the data window within {@link #memory()}. */
+    public int start() {
+        return start;
+    }
+
+    /** Offset one past the last byte of the data window within {@link #memory()}. */
+    public int end() {
+        return end;
+    }
+
+    /** Bytes in the data window. */
+    public int length() {
+        return end - start;
+    }
+
+    /** Bytes free in front of the window, for headers to be prepended. */
+    public int headroom() {
+        return start;
+    }
+
+    /** Bytes free after the window. */
+    public int tailroom() {
+        return capacity() - end;
+    }
+
+    /** The data window as a segment (a view: no copy). Valid until the buffer is released. */
+    public MemorySegment data() {
+        checkLive();
+        return memory.asSlice(start, end - start);
+    }
+
+    /**
+     * A view of {@code length} bytes at {@code offset} within the data window (no copy).
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside the window
+     */
+    public MemorySegment slice(int offset, int length) {
+        checkLive();
+        java.util.Objects.checkFromIndexSize(offset, length, end - start);
+        return memory.asSlice(start + offset, length);
+    }
+
+    /**
+     * A {@link ByteBuffer} over the data window, position 0 and limit {@link #length()}; for
+     * java.nio writes. The returned object is shared and reset on each call.
+     */
+    public ByteBuffer readableByteBuffer() {
+        checkLive();
+        nioView.limit(end).position(start);
+        return nioView;
+    }
+
+    /**
+     * A {@link ByteBuffer} over the tailroom, for java.nio reads; after the read call
+     * {@link #commitWrite(ByteBuffer)} with it to extend the window by what was written. The
+     * returned object is shared and reset on each call.
+     */
+    public ByteBuffer writableByteBuffer() {
+        checkLive();
+        nioView.limit(capacity()).position(end);
+        return nioView;
+    }
+
+    /** Extends the window to the position of a buffer returned by {@link #writableByteBuffer()}. */
+    public void commitWrite(ByteBuffer written) {
+        if (written != nioView) {
+            throw new IllegalArgumentException("not this buffer's view");
+        }
+        end = written.position();
+    }
+
+    /** Grows the window forward by {@code n} bytes and returns the new bytes' segment. */
+    public MemorySegment prepend(int n) {
+        checkLive();
+        if (n < 0 || n > start) {
+            throw new IndexOutOfBoundsException("prepend " + n + " with headroom " + start);
+        }
+        start -= n;
+        return memory.asSlice(start, n);
+    }
+
+    /** Grows the window backward by {@code n} bytes and returns the new bytes' segment. */
+    public MemorySegment append(int n) {
+        checkLive();
+        if (n < 0 || n > tailroom()) {
+            throw new IndexOutOfBoundsException("append " + n + " with tailroom " + tailroom());
+        }
+        int at = end;
+        end += n;
+        return memory.asSlice(at, n);
+    }
+
+    /** Drops {@code n} bytes from the front of the window (a parsed header). */
+    public void consume(int n) {
+        if (n < 0 || n > length()) {
+            throw new IndexOutOfBoundsException("consume " + n + " of " + length());
+        }
+        start += n;
+    }
+
+    /** Cuts the window to its first {@code n} bytes. */
+    public void truncate(int n) {
+        if (n < 0 || n > length()) {
+            throw new IndexOutOfBoundsException("truncate to " + n + " of " + length());
+        }
+        end = start + n;
+    }
+
+    /** Sets the window to {@code [start, end)} within {@link #memory()}. */
+    public void window(int start, int end) {
+        java.util.Objects.checkFromToIndex(start, end, capacity());
+        this.start = start;
+        this.end = end;
+    }
+
+    /** Empties the window and puts it back at the pool's headroom. */
+    public void clear() {
+        start = end = pool.headroom();
+    }
+
+    /** Unsigned byte at {@code offset} within the window. */
+    public int getU8(int offset) {
+        java.util.Objects.checkIndex(offset, end - start);
+        return Byte.toUnsignedInt(memory.get(ValueLayout.JAVA_BYTE, start + offset));
+    }
+
+    /** Big-endian unsigned 16-bit value at {@code offset} within the window. */
+    public int getU16(int offset) {
+        java.util.Objects.checkFromIndexSize(offset, 2, end - start);
+        return Short.toUnsignedInt(memory.get(BE_SHORT, start + offset));
+    }
+
+    /** Big-endian 32-bit value at {@code offset} within the window. */
+    public int getI32(int offset) {
+        java.util.Objects.checkFromIndexSize(offset, 4, end - start);
+        return memory.get(BE_INT, start + offset);
+    }
+
+    /** Appends one byte. */
+    public void putU8(int value) {
+        memory.set(ValueLayout.JAVA_BYTE, append(1).address() - memory.address(), (byte) value);
+    }
+
+    /** Appends a big-endian 16-bit value. */
+    public void putU16(int value) {
+        int at = end;
+        append(2);
+        memory.set(BE_SHORT, at, (short) value);
+    }
+
+    /** Appends a big-endian 32-bit value. */
+    public void putI32(int value) {
+        int at = end;
+        append(4);
+        memory.set(BE_INT, at, value);
+    }
+
+    /** Appends bytes. */
+    public void put(byte[] bytes, int offset, int length) {
+        int at = end;
+        append(length);
+        MemorySegment.copy(bytes, offset, memory, ValueLayout.JAVA_BYTE, at, length);
+    }
+
+    /** A heap copy of the window (for tests and slow paths). */
+    public byte[] toByteArray() {
+        checkLive();
+        return data().toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /** Adds a holder: each holder calls {@link #release()} once. */
+    public PooledBuffer retain() {
+        checkLive();
+        refCount++;
+        return this;
+    }
+
+    /**
+     * Releases one holder's claim; the last release returns the buffer to its pool.
+     *
+     * @throws IllegalStateException if the buffer was already fully released
+     */
+    public void release() {
+        if (refCount <= 0) {
+            throw new IllegalStateException("buffer released twice");
+        }
+        if (--refCount == 0) {
+            pool.giveBack(this);
+        }
+    }
+
+    /** Same as {@link #release()}, for try-with-resources. */
+    @Override
+    public void close() {
+        release();
+    }
+
+    /** True until the last holder has released the buffer. */
+    public boolean isLive() {
+        return refCount > 0;
+    }
+
+    private void checkLive() {
+        if (refCount <= 0) {
+            throw new IllegalStateException("buffer used after release");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package atoll.libos.net;
+
+import atoll.libos.buffer.BufferPool;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+
+/**
+ * The network device an appliance sees: UDP endpoints, TCP listeners and outgoing TCP flows.
+ * Implemented by each target (host sockets, Atoll's own stack on a TAP device, ...); an appliance
+ * never touches java.net or java.nio sockets itself.
+ *
+ * <p>Threading contract, the same on every target: {@link DatagramHandler}s run on the stack's
+ * event loop and must not block; each accepted TCP flow is handed to its {@link FlowHandler} on a
+ * virtual thread of its own, where blocking reads and writes are fine.
+ */
+public interface NetworkStack {
+
+    /**
+     * Binds a UDP endpoint. Datagrams that arrive are passed to {@code handler} on the event loop.
+     *
+     * @param local address and port to bind; port 0 picks a free port (see
+     *     {@link UdpEndpoint#localAddress()})
+     * @throws IOException if the address cannot be bound (in use, not local, no permission)
+     */
+    UdpEndpoint bindUdp(InetSocketAddress local, DatagramHandler handler) throws IOException;
+
+    /**
+     * Listens for TCP connections; each accepted connection is passed to {@code handler} on its
+     * own virtual thread, and closed when the handler returns.
+     *
+     * @throws IOException if the address cannot be bound
+     */
+    TcpListener listenTcp(InetSocketAddress local, FlowHandler handler) throws IOException;
+
+    /** Opens a TCP connection, blocking until it is established (call from a virtual thread). */
+    TcpFlow connectTcp(InetSocketAddress remote) throws IOException;
+
+    /** The addresses this stack answers on. */
+    List<InetAddress> localAddresses();
+
+    /**
+     * The pool this stack's buffers come from: receive buffers are lent from it, and buffers
+     * given to {@link UdpEndpoint#send} should be acquired from it (they have the headroom lower
+     * layers need).
+     */
+    BufferPool bufferPool();
+}
