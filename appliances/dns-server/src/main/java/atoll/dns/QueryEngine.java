@@ -1,0 +1,163 @@
+package atoll.dns;
+
+import atoll.dns.wire.DnsFormatException;
+import atoll.dns.wire.Edns;
+import atoll.dns.wire.Header;
+import atoll.dns.wire.Message;
+import atoll.dns.wire.MessageReader;
+import atoll.dns.wire.MessageWriter;
+import atoll.dns.wire.Opcode;
+import atoll.dns.wire.Question;
+import atoll.dns.wire.RRType;
+import atoll.dns.wire.Rcode;
+import atoll.dns.zone.LookupResult;
+import atoll.dns.zone.ZoneSet;
+import atoll.libos.metrics.Metrics;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * The authoritative server as a sans-I/O engine: query octets in, response octets out. No sockets,
+ * threads or clocks; the UDP and TCP services feed it and send what it writes. Thread-safe (the
+ * zone data is immutable).
+ */
+public final class QueryEngine {
+    /** RFC 1035 §4.2.1: UDP messages are restricted to 512 octets without EDNS. */
+    static final int CLASSIC_UDP_LIMIT = 512;
+    /** RFC 1035 §4.2.2: a TCP message is prefixed by a two-octet length, so at most 65535. */
+    static final int TCP_LIMIT = 65535;
+
+    private final ZoneSet zones;
+    private final int ednsUdpSize;
+    private final Metrics.Counter formErr;
+    private final Metrics.Counter dropped;
+    private final Metrics.Counter truncated;
+    private final Metrics.Counter[] byRcode = new Metrics.Counter[24];
+    private final Metrics metrics;
+
+    /**
+     * @param zones the zones served
+     * @param ednsUdpSize the largest UDP response this server sends to EDNS clients, and what it
+     *     advertises in its OPT record (RFC 6891 §6.2.5)
+     */
+    public QueryEngine(ZoneSet zones, int ednsUdpSize, Metrics metrics) {
+        this.zones = zones;
+        this.ednsUdpSize = ednsUdpSize;
+        this.metrics = metrics;
+        this.formErr = metrics.counter("dns.formerr");
+        this.dropped = metrics.counter("dns.dropped");
+        this.truncated = metrics.counter("dns.truncated");
+    }
+
+    /**
+     * Answers one query.
+     *
+     * @param query the query message's octets (any content: this is untrusted input)
+     * @param overUdp true for UDP (size limits and truncation apply), false for TCP
+     * @param out where the response is written: at most {@code out.byteSize()} octets from offset 0
+     * @return the response's length in {@code out}, or -1 when no response must be sent (the input
+     *     was too short to carry a message ID, or it was itself a response)
+     */
+    public int respond(MemorySegment query, boolean overUdp, MemorySegment out) {
+        Header h = Header.peek(query);
+        if (h == null || h.qr()) {
+            // No ID to answer to, or a response: answering responses invites loops.
+            dropped.increment();
+            return -1;
+        }
+        Message q;
+        try {
+            q = MessageReader.parse(query);
+        } catch (DnsFormatException e) {
+            // RFC 1035 §4.1.1: Format error - the name server was unable to interpret the query.
+            formErr.increment();
+            return write(bare(h, Rcode.FORMERR), out, overUdp ? CLASSIC_UDP_LIMIT : TCP_LIMIT);
+        }
+        Edns edns = q.edns();
+        int limit = overUdp ? udpLimit(edns) : TCP_LIMIT;
+        Edns replyEdns = edns == null ? null : new Edns(ednsUdpSize, 0, 0, false, List.of());
+
+        if (edns != null && edns.version() > 0) {
+            // RFC 6891 §6.1.3: a responder that does not implement the version MUST respond with
+            // RCODE=BADVERS.
+            return write(response(q, Rcode.BADVERS, false, List.of(), List.of(), List.of(), replyEdns),
+                    out, limit);
+        }
+        if (h.opcode() != Opcode.QUERY) {
+            // RFC 1035 §4.1.1: Not Implemented - the name server does not support the requested
+            // kind of query.
+            return write(response(q, Rcode.NOTIMP, false, List.of(), List.of(), List.of(), replyEdns),
+                    out, limit);
+        }
+        if (q.questions().size() != 1) {
+            // RFC 9619 §4: a QUERY with QDCOUNT other than 1 is answered with FORMERR.
+            formErr.increment();
+            return write(response(q, Rcode.FORMERR, false, List.of(), List.of(), List.of(), replyEdns),
+                    out, limit);
+        }
+        Question question = q.questions().getFirst();
+        int qtype = question.type();
+        if (qtype == RRType.OPT) {
+            // RFC 6891 §6.1.1: OPT is a pseudo-RR and cannot be queried for.
+            formErr.increment();
+            return write(response(q, Rcode.FORMERR, false, List.of(), List.of(), List.of(), replyEdns),
+                    out, limit);
+        }
+        if (qtype == RRType.AXFR || qtype == RRType.IXFR) {
+            // Zone transfers are not offered by this server (see CONFORMANCE.md).
+            return write(response(q, Rcode.REFUSED, false, List.of(), List.of(), List.of(), replyEdns),
+                    out, limit);
+        }
+        LookupResult r = zones.answer(question.name(), qtype, question.qclass());
+        return write(response(q, r.rcode(), r.authoritative(), r.answer(), r.authority(), r.additional(),
+                replyEdns), out, limit);
+    }
+
+    private int udpLimit(Edns edns) {
+        if (edns == null) {
+            return CLASSIC_UDP_LIMIT;
+        }
+        // RFC 6891 §6.2.5: values lower than 512 MUST be treated as equal to 512.
+        int offered = Math.max(CLASSIC_UDP_LIMIT, edns.udpPayloadSize());
+        return Math.min(offered, ednsUdpSize);
+    }
+
+    private int write(Message response, MemorySegment out, int limit) {
+        var result = MessageWriter.write(response, out, (int) Math.min(limit, out.byteSize()));
+        if (result.truncated()) {
+            truncated.increment();
+        }
+        count(response.rcode());
+        return result.length();
+    }
+
+    private void count(int rcode) {
+        int i = Math.min(rcode, byRcode.length - 1);
+        Metrics.Counter c = byRcode[i];
+        if (c == null) {
+            c = byRcode[i] = metrics.counter("dns.rcode." + Rcode.name(rcode).toLowerCase(java.util.Locale.ROOT));
+        }
+        c.increment();
+    }
+
+    /** A reply to a query that could not be parsed: same ID and OPCODE, no sections. */
+    private static Message bare(Header h, int rcode) {
+        Header rh = new Header(h.id(), true, h.opcode(), false, false, h.rd(), false, false, false, rcode);
+        return new Message(rh, List.of(), List.of(), List.of(), List.of(), null);
+    }
+
+    private static Message response(Message q, int rcode, boolean aa, List<atoll.dns.wire.ResourceRecord> answer,
+            List<atoll.dns.wire.ResourceRecord> authority, List<atoll.dns.wire.ResourceRecord> additional,
+            Edns edns) {
+        Header h = q.header();
+        // RFC 6891 §6.1.3: the upper 8 bits of a 12-bit RCODE travel in the OPT record.
+        Edns e = edns;
+        int headerRcode = rcode & 0xf;
+        if (rcode > 0xf && e != null) {
+            e = new Edns(e.udpPayloadSize(), rcode >>> 4, e.version(), e.dnssecOk(), e.options());
+        }
+        // RFC 1035 §4.1.1: RD is copied into the response; RA is 0 as no recursion is offered.
+        Header rh = new Header(h.id(), true, h.opcode(), aa, false, h.rd(), false, false, h.cd(), headerRcode);
+        return new Message(rh, q.questions(), answer, authority, additional, e);
+    }
+}

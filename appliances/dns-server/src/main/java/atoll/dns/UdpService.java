@@ -1,0 +1,49 @@
+package atoll.dns;
+
+import atoll.libos.buffer.BufferPool;
+import atoll.libos.buffer.PooledBuffer;
+import atoll.libos.metrics.Metrics;
+import atoll.libos.net.DatagramHandler;
+import atoll.libos.net.UdpEndpoint;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+
+/**
+ * DNS over UDP on the event loop: the query is parsed straight from the receive buffer and the
+ * response written into a pooled transmit buffer, with no thread hop.
+ */
+final class UdpService implements DatagramHandler {
+    private final QueryEngine engine;
+    private final BufferPool pool;
+    private final Metrics.Counter queries;
+
+    UdpService(QueryEngine engine, BufferPool pool, Metrics.Counter queries) {
+        this.engine = engine;
+        this.pool = pool;
+        this.queries = queries;
+    }
+
+    @Override
+    public void onDatagram(UdpEndpoint endpoint, PooledBuffer payload, InetSocketAddress source) {
+        PooledBuffer out = null;
+        try {
+            queries.increment();
+            out = pool.tryAcquire();
+            if (out == null) {
+                return; // out of buffers: drop, the client retries (RFC 1035 §4.2.1)
+            }
+            MemorySegment room = out.memory().asSlice(out.end(), out.tailroom());
+            int n = engine.respond(payload.data(), true, room);
+            if (n >= 0) {
+                out.append(n);
+                endpoint.send(out, source);
+                out = null; // send took ownership
+            }
+        } finally {
+            payload.release();
+            if (out != null) {
+                out.release();
+            }
+        }
+    }
+}
