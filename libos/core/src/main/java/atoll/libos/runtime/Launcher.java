@@ -72,26 +72,47 @@ public final class Launcher {
      */
     public static int run(Appliance appliance, String version, String[] args, TargetProvider target,
             PrintStream out, PrintStream err) {
-        Running running = start(appliance, version, args, target, out, err);
-        if (!running.isRunning()) {
-            return awaitUninterruptibly(running);
-        }
+        // Handlers go in before start-up, so that a signal right after "ready" is never lost to
+        // the JVM's default action; one that arrives during start-up stops the appliance once it
+        // has started.
+        Object lock = new Object();
+        Running[] current = new Running[1];
+        String[] early = new String[1];
+        SignalHandler handler = s -> {
+            String why = "signal " + s.getName();
+            synchronized (lock) {
+                if (current[0] == null) {
+                    if (early[0] == null) {
+                        early[0] = why;
+                    }
+                    return;
+                }
+            }
+            current[0].requestStop(why);
+        };
         Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
         for (String name : List.of("TERM", "INT")) {
             try {
                 Signal signal = new Signal(name);
-                previous.put(signal, Signal.handle(signal, s -> running.requestStop("signal " + s.getName())));
+                previous.put(signal, Signal.handle(signal, handler));
             } catch (IllegalArgumentException unavailable) {
                 // e.g. -Xrs, or a platform without this signal: the default action stays.
                 log(appliance).log(Level.DEBUG, "cannot handle SIG" + name + ": " + unavailable.getMessage());
             }
         }
         try {
+            Running running = start(appliance, version, args, target, out, err);
+            synchronized (lock) {
+                current[0] = running;
+                if (early[0] != null) {
+                    running.requestStop(early[0]);
+                }
+            }
             return awaitUninterruptibly(running);
         } finally {
-            previous.forEach((signal, handler) -> {
+            previous.forEach((signal, old) -> {
                 try {
-                    Signal.handle(signal, handler);
+                    Signal.handle(signal, old);
                 } catch (IllegalArgumentException ignored) {
                     // nothing to restore
                 }
