@@ -30,8 +30,7 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
+import java.util.function.Consumer;
 
 /**
  * Runs an appliance: parses the command line, loads and validates configuration, boots the target
@@ -78,29 +77,21 @@ public final class Launcher {
         Object lock = new Object();
         Running[] current = new Running[1];
         String[] early = new String[1];
-        SignalHandler handler = s -> {
-            String why = "signal " + s.getName();
+        Consumer<String> onSignal = name -> {
+            String why = "signal " + name;
+            Running running;
             synchronized (lock) {
-                if (current[0] == null) {
+                running = current[0];
+                if (running == null) {
                     if (early[0] == null) {
                         early[0] = why;
                     }
                     return;
                 }
             }
-            current[0].requestStop(why);
+            running.requestStop(why);
         };
-        Map<Signal, SignalHandler> previous = new LinkedHashMap<>();
-        for (String name : List.of("TERM", "INT")) {
-            try {
-                Signal signal = new Signal(name);
-                previous.put(signal, Signal.handle(signal, handler));
-            } catch (IllegalArgumentException unavailable) {
-                // e.g. -Xrs, or a platform without this signal: the default action stays.
-                log(appliance).log(Level.DEBUG, "cannot handle SIG" + name + ": " + unavailable.getMessage());
-            }
-        }
-        try {
+        try (SignalTrap _ = SignalTrap.install(List.of("TERM", "INT"), onSignal, log(appliance))) {
             Running running = start(appliance, version, args, target, out, err);
             synchronized (lock) {
                 current[0] = running;
@@ -109,14 +100,6 @@ public final class Launcher {
                 }
             }
             return awaitUninterruptibly(running);
-        } finally {
-            previous.forEach((signal, old) -> {
-                try {
-                    Signal.handle(signal, old);
-                } catch (IllegalArgumentException ignored) {
-                    // nothing to restore
-                }
-            });
         }
     }
 
