@@ -158,6 +158,7 @@ public final class Launcher {
         }
 
         Config config;
+        boolean explicitLevel;
         try {
             CommandLine cl = CommandLine.parse(args, keys);
             if (cl.help()) {
@@ -173,6 +174,7 @@ public final class Launcher {
             ConfigFile file = configFile(cl);
             Map<String, String> merged = new LinkedHashMap<>(file.values());
             merged.putAll(cl.overrides());
+            explicitLevel = merged.containsKey(RuntimeKeys.LOG_LEVEL.name());
             try {
                 config = Config.of(keys, merged);
             } catch (ConfigException e) {
@@ -184,7 +186,10 @@ public final class Launcher {
             return fail(err, app, e.getMessage(), EX_USAGE);
         }
 
-        AtollLog.setLevel(config.get(RuntimeKeys.LOG_LEVEL));
+        if (explicitLevel) {
+            // Otherwise the level stays as -Datoll.log.level (or INFO) set it.
+            AtollLog.setLevel(config.get(RuntimeKeys.LOG_LEVEL));
+        }
         log.log(Level.INFO, "starting " + app + " " + version + " on target " + target.name()
                 + ", pid " + ProcessHandle.current().pid());
 
@@ -217,12 +222,12 @@ public final class Launcher {
         try {
             appliance.start(devices);
         } catch (StartupException | ConfigException e) {
-            platform.shutdown(grace);
+            shutdownQuietly(platform, grace, log);
             return fail(err, app, e.getMessage(), EX_USAGE);
         } catch (Exception | Error e) {
             log.log(Level.ERROR, "start failed", e);
             stopQuietly(appliance, grace, log);
-            platform.shutdown(grace);
+            shutdownQuietly(platform, grace, log);
             return fail(err, app, "start failed: " + e, EX_SOFTWARE);
         }
 
@@ -263,6 +268,14 @@ public final class Launcher {
             appliance.stop(grace);
         } catch (Exception | Error e) {
             log.log(Level.DEBUG, "stop after failed start also failed", e);
+        }
+    }
+
+    private static void shutdownQuietly(Platform platform, Duration grace, Logger log) {
+        try {
+            platform.shutdown(grace);
+        } catch (Exception | Error e) {
+            log.log(Level.ERROR, "target shutdown after failed start also failed", e);
         }
     }
 

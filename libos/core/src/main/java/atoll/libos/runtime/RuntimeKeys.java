@@ -11,9 +11,13 @@ import java.util.List;
 public final class RuntimeKeys {
     private RuntimeKeys() {}
 
-    /** Log threshold; also settable before start-up with {@code -Datoll.log.level}. */
+    /**
+     * Log threshold. When neither the config file nor the command line sets it, the level stays as
+     * the system property {@code atoll.log.level} set it (INFO without one), so that start-up
+     * itself can be traced with {@code -Datoll.log.level=debug}.
+     */
     public static final ConfigKey<Level> LOG_LEVEL = ConfigKey.of("log.level", ValueTypes.logLevel(), Level.INFO,
-            "log records below this level are dropped");
+            "drop log records below: trace, debug, info, warning, error or off");
 
     /** Directory of the read-write state store; created at start if missing. */
     public static final ConfigKey<Path> STATE_DIR = ConfigKey.of("state.dir", ValueTypes.path(), Path.of("state"),

@@ -243,6 +243,19 @@ class LauncherTest {
     }
 
     @Test
+    void logLevelIsLeftAloneUnlessConfigured() throws Exception {
+        AtollLog.setLevel(Level.TRACE); // as -Datoll.log.level=trace would
+        Running r = start(args());
+        assertEquals(Level.TRACE, AtollLog.level());
+        assertEquals(0, r.stop());
+        Path conf = dir.resolve("level.conf");
+        Files.writeString(conf, "log.level = warning\n");
+        r = start(args("--config=" + conf));
+        assertEquals(Level.WARNING, AtollLog.level());
+        assertEquals(0, r.stop());
+    }
+
+    @Test
     void requestStopFromAnotherThreadWakesRun() throws Exception {
         // What the SIGTERM handler does: requestStop on its own thread while run() waits.
         Running r = start(args());
