@@ -1,9 +1,49 @@
 package atoll.libos.runtime;
 
+import atoll.libos.config.CommandLine;
+import atoll.libos.config.Config;
+import atoll.libos.config.ConfigException;
+import atoll.libos.config.ConfigFile;
+import atoll.libos.config.ConfigKey;
+import atoll.libos.config.HelpPrinter;
+import atoll.libos.entropy.Entropies;
+import atoll.libos.log.AtollLog;
+import atoll.libos.metrics.SimpleMetrics;
+import atoll.libos.store.DirectoryStore;
+import atoll.libos.store.LayeredStore;
+import atoll.libos.store.ReadOnlyStore;
+import atoll.libos.store.ReadWriteStore;
+import atoll.libos.store.ResourceStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.function.Consumer;
+
 /**
  * Runs an appliance: parses the command line, loads and validates configuration, boots the target
  * found by {@link java.util.ServiceLoader}, builds the {@link Devices}, starts the appliance, waits
  * for SIGTERM/SIGINT, stops it, flushes the stores and returns the exit status.
+ *
+ * <p>Exit statuses (sysexits.h): 0 after a clean stop or for {@code --help}/{@code --version};
+ * {@value #EX_USAGE} for a configuration or data problem, printed as one line
+ * {@code <appliance>: <message>} on standard error; {@value #EX_SOFTWARE} for anything else.
+ *
+ * <p>Configuration precedence: defaults, then the configuration file ({@code --config=FILE}, or
+ * else the file named by the system property {@value #CONFIG_PROPERTY}, which the image launcher
+ * sets), then {@code --key=value} on the command line.
  */
 public final class Launcher {
     private Launcher() {}
@@ -12,9 +52,314 @@ public final class Launcher {
     public static final int EX_USAGE = 64;
     /** Exit status for an internal error (sysexits.h EX_SOFTWARE). */
     public static final int EX_SOFTWARE = 70;
+    /** System property naming the default configuration file (set by the image launcher). */
+    public static final String CONFIG_PROPERTY = "atoll.config";
 
     /** Runs {@code appliance} to completion; {@code main} passes the result to System.exit. */
     public static int run(Appliance appliance, String version, String[] args) {
-        throw new UnsupportedOperationException("TODO: implemented by the core runtime work");
+        return run(appliance, version, args, null, System.out, System.err);
+    }
+
+    /**
+     * Runs {@code appliance} to completion: starts it as {@link #start} does, then waits for
+     * SIGTERM or SIGINT and stops it.
+     *
+     * @param target the target to boot, or null to find exactly one with {@link ServiceLoader}
+     * @param out where {@code --help} and {@code --version} go
+     * @param err where start-up errors go (one line each); log records go to {@link AtollLog}'s
+     *     output
+     */
+    public static int run(Appliance appliance, String version, String[] args, TargetProvider target,
+            PrintStream out, PrintStream err) {
+        // Handlers go in before start-up, so that a signal right after "ready" is never lost to
+        // the JVM's default action; one that arrives during start-up stops the appliance once it
+        // has started.
+        Object lock = new Object();
+        Running[] current = new Running[1];
+        String[] early = new String[1];
+        Consumer<String> onSignal = name -> {
+            String why = "signal " + name;
+            Running running;
+            synchronized (lock) {
+                running = current[0];
+                if (running == null) {
+                    if (early[0] == null) {
+                        early[0] = why;
+                    }
+                    return;
+                }
+            }
+            running.requestStop(why);
+        };
+        try (SignalTrap _ = SignalTrap.install(List.of("TERM", "INT"), onSignal, log(appliance))) {
+            Running running = start(appliance, version, args, target, out, err);
+            synchronized (lock) {
+                current[0] = running;
+                if (early[0] != null) {
+                    running.requestStop(early[0]);
+                }
+            }
+            return awaitUninterruptibly(running);
+        }
+    }
+
+    private static int awaitUninterruptibly(Running running) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return running.awaitExit();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    running.requestStop("interrupted");
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Starts {@code appliance} and returns once it is serving (or start-up ended), without waiting
+     * for signals: the returned handle stops it. This is what tests and embedders use; the handle
+     * of a start-up that ended early (help, version, an error) is already exited with its status.
+     *
+     * @param target the target to boot, or null to find exactly one with {@link ServiceLoader}
+     */
+    public static Running start(Appliance appliance, String version, String[] args, TargetProvider target,
+            PrintStream out, PrintStream err) {
+        String app = appliance.name();
+        Logger log = log(appliance);
+        Instant begun = Instant.now();
+
+        if (target == null) {
+            try {
+                target = findTarget();
+            } catch (StartupException e) {
+                return fail(err, app, e.getMessage(), EX_SOFTWARE);
+            }
+        }
+
+        Map<String, List<ConfigKey<?>>> groups = new LinkedHashMap<>();
+        groups.put("runtime", RuntimeKeys.all());
+        groups.put("target (" + target.name() + ")", List.copyOf(target.configKeys()));
+        groups.put("appliance (" + app + ")", List.copyOf(appliance.configKeys()));
+        List<ConfigKey<?>> keys = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (List<ConfigKey<?>> group : groups.values()) {
+            for (ConfigKey<?> k : group) {
+                if (!names.add(k.name())) {
+                    return fail(err, app, "configuration key '" + k.name() + "' is declared twice", EX_SOFTWARE);
+                }
+                keys.add(k);
+            }
+        }
+
+        Config config;
+        boolean explicitLevel;
+        try {
+            CommandLine cl = CommandLine.parse(args, keys);
+            if (cl.help()) {
+                out.print(HelpPrinter.render(app, groups));
+                out.flush();
+                return Running.exited(0);
+            }
+            if (cl.version()) {
+                out.println(app + " " + version + " (target " + target.name() + ", Java " + Runtime.version() + ")");
+                out.flush();
+                return Running.exited(0);
+            }
+            ConfigFile file = configFile(cl);
+            Map<String, String> merged = new LinkedHashMap<>(file.values());
+            merged.putAll(cl.overrides());
+            explicitLevel = merged.containsKey(RuntimeKeys.LOG_LEVEL.name());
+            try {
+                config = Config.of(keys, merged);
+            } catch (ConfigException e) {
+                // Say where a bad value came from when it was the file, not the command line.
+                String where = e.key() == null || cl.overrides().containsKey(e.key()) ? null : file.where(e.key());
+                throw where == null ? e : new ConfigException(e.key(), where + ": " + e.getMessage());
+            }
+        } catch (ConfigException e) {
+            return fail(err, app, e.getMessage(), EX_USAGE);
+        }
+
+        if (explicitLevel) {
+            // Otherwise the level stays as -Datoll.log.level (or INFO) set it.
+            AtollLog.setLevel(config.get(RuntimeKeys.LOG_LEVEL));
+        }
+        log.log(Level.INFO, "starting " + app + " " + version + " on target " + target.name()
+                + ", pid " + ProcessHandle.current().pid());
+
+        Duration grace = config.get(RuntimeKeys.SHUTDOWN_GRACE);
+        ReadOnlyStore data;
+        DirectoryStore state;
+        try {
+            data = dataStore(appliance, config);
+            state = stateStore(config);
+        } catch (StartupException e) {
+            return fail(err, app, e.getMessage(), EX_USAGE);
+        } catch (RuntimeException e) {
+            log.log(Level.ERROR, "cannot open the stores", e);
+            return fail(err, app, "cannot open the stores: " + e, EX_SOFTWARE);
+        }
+
+        SimpleMetrics metrics = new SimpleMetrics();
+        Platform platform;
+        try {
+            platform = target.boot(config, metrics);
+        } catch (StartupException | ConfigException e) {
+            return fail(err, app, e.getMessage(), EX_USAGE);
+        } catch (Exception | Error e) {
+            log.log(Level.ERROR, "target " + target.name() + " failed to boot", e);
+            return fail(err, app, "target " + target.name() + " failed to boot: " + e, EX_SOFTWARE);
+        }
+
+        Devices devices = new Devices(platform.network(), platform.clock(), Entropies.secure(), data, state,
+                metrics, config);
+        try {
+            appliance.start(devices);
+        } catch (StartupException | ConfigException e) {
+            shutdownQuietly(platform, grace, log);
+            return fail(err, app, e.getMessage(), EX_USAGE);
+        } catch (Exception | Error e) {
+            log.log(Level.ERROR, "start failed", e);
+            stopQuietly(appliance, grace, log);
+            shutdownQuietly(platform, grace, log);
+            return fail(err, app, "start failed: " + e, EX_SOFTWARE);
+        }
+
+        log.log(Level.INFO, "ready in " + sinceProcessStart(begun).toMillis() + " ms");
+        return new Running(devices, why -> stop(appliance, platform, state, metrics, grace, log, why));
+    }
+
+    private static int stop(Appliance appliance, Platform platform, ReadWriteStore state, SimpleMetrics metrics,
+            Duration grace, Logger log, String why) {
+        int status = 0;
+        log.log(Level.INFO, "stopping (" + why + ")");
+        try {
+            appliance.stop(grace);
+        } catch (Exception | Error e) {
+            log.log(Level.ERROR, "appliance stop failed", e);
+            status = EX_SOFTWARE;
+        }
+        try {
+            platform.shutdown(grace);
+        } catch (Exception | Error e) {
+            log.log(Level.ERROR, "target shutdown failed", e);
+            status = EX_SOFTWARE;
+        }
+        try {
+            state.flush();
+        } catch (IOException | RuntimeException e) {
+            log.log(Level.ERROR, "state flush failed", e);
+            status = EX_SOFTWARE;
+        }
+        String summary = metrics.summary();
+        log.log(Level.INFO, "metrics: " + (summary.isEmpty() ? "none" : summary));
+        log.log(Level.INFO, "stopped");
+        return status;
+    }
+
+    private static void stopQuietly(Appliance appliance, Duration grace, Logger log) {
+        try {
+            appliance.stop(grace);
+        } catch (Exception | Error e) {
+            log.log(Level.DEBUG, "stop after failed start also failed", e);
+        }
+    }
+
+    private static void shutdownQuietly(Platform platform, Duration grace, Logger log) {
+        try {
+            platform.shutdown(grace);
+        } catch (Exception | Error e) {
+            log.log(Level.ERROR, "target shutdown after failed start also failed", e);
+        }
+    }
+
+    private static Logger log(Appliance appliance) {
+        return System.getLogger(appliance.name());
+    }
+
+    private static Running fail(PrintStream err, String app, String message, int status) {
+        // One line, always: a multi-line message would break the "one line per error" promise.
+        err.println(app + ": " + message.replace('\n', ' ').replace('\r', ' '));
+        err.flush();
+        return Running.exited(status);
+    }
+
+    private static TargetProvider findTarget() throws StartupException {
+        List<ServiceLoader.Provider<TargetProvider>> found;
+        try {
+            found = ServiceLoader.load(TargetProvider.class).stream().toList();
+        } catch (ServiceConfigurationError e) {
+            throw new StartupException("cannot load the target: " + e.getMessage(), e);
+        }
+        if (found.size() != 1) {
+            List<String> which = found.stream().map(p -> {
+                Module m = p.type().getModule();
+                return (m.isNamed() ? m.getName() : "class path") + " (" + p.type().getName() + ")";
+            }).toList();
+            throw new StartupException(found.isEmpty()
+                    ? "no target module found; an image needs exactly one, such as atoll.target.socket"
+                    : found.size() + " target modules found, an image needs exactly one: " + String.join(", ", which));
+        }
+        try {
+            return found.getFirst().get();
+        } catch (ServiceConfigurationError e) {
+            throw new StartupException("cannot load the target: " + e.getMessage(), e);
+        }
+    }
+
+    private static ConfigFile configFile(CommandLine cl) throws ConfigException {
+        if (cl.configFile().isPresent()) {
+            return ConfigFile.read(cl.configFile().get());
+        }
+        String implicit = System.getProperty(CONFIG_PROPERTY);
+        if (implicit != null && !implicit.isBlank()) {
+            Path p = Path.of(implicit);
+            // The image's own file is optional: an appliance runs on its defaults without one.
+            if (Files.exists(p)) {
+                return ConfigFile.read(p);
+            }
+        }
+        return ConfigFile.empty();
+    }
+
+    private static ReadOnlyStore dataStore(Appliance appliance, Config config) throws StartupException {
+        ResourceStore embedded =
+                ResourceStore.ofModule(appliance.getClass().getModule(), ResourceStore.EMBEDDED_DATA_PREFIX);
+        String dir = config.get(RuntimeKeys.DATA_DIR);
+        if (dir.isBlank()) {
+            return LayeredStore.of(embedded);
+        }
+        try {
+            return LayeredStore.of(DirectoryStore.existing(Path.of(dir.strip())), embedded);
+        } catch (IOException | RuntimeException e) {
+            throw new StartupException("bad value '" + dir + "' for configuration key '" + RuntimeKeys.DATA_DIR.name()
+                    + "': expected an existing directory (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    private static DirectoryStore stateStore(Config config) throws StartupException {
+        Path dir = config.get(RuntimeKeys.STATE_DIR);
+        try {
+            return DirectoryStore.open(dir);
+        } catch (IOException e) {
+            throw new StartupException("bad value '" + dir + "' for configuration key '" + RuntimeKeys.STATE_DIR.name()
+                    + "': cannot create or open the directory (" + e + ")", e);
+        }
+    }
+
+    /**
+     * Time since the JVM process started, read cheaply from the OS (java.management is avoided to
+     * keep images small); since {@code fallback} if the OS does not say.
+     */
+    private static Duration sinceProcessStart(Instant fallback) {
+        Instant started = ProcessHandle.current().info().startInstant().orElse(fallback);
+        Duration d = Duration.between(started, Instant.now());
+        return d.isNegative() ? Duration.ZERO : d;
     }
 }

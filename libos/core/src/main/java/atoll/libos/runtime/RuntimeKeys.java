@@ -1,0 +1,38 @@
+package atoll.libos.runtime;
+
+import atoll.libos.config.ConfigKey;
+import atoll.libos.config.ValueTypes;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** The configuration keys the runtime itself declares, on every target and appliance. */
+public final class RuntimeKeys {
+    private RuntimeKeys() {}
+
+    /**
+     * Log threshold. When neither the config file nor the command line sets it, the level stays as
+     * the system property {@code atoll.log.level} set it (INFO without one), so that start-up
+     * itself can be traced with {@code -Datoll.log.level=debug}.
+     */
+    public static final ConfigKey<Level> LOG_LEVEL = ConfigKey.of("log.level", ValueTypes.logLevel(), Level.INFO,
+            "drop log records below: trace, debug, info, warning, error or off");
+
+    /** Directory of the read-write state store; created at start if missing. */
+    public static final ConfigKey<Path> STATE_DIR = ConfigKey.of("state.dir", ValueTypes.path(), Path.of("state"),
+            "directory for state that survives restarts (created if missing)");
+
+    /** Optional directory whose files override the appliance's embedded read-only data. */
+    public static final ConfigKey<String> DATA_DIR = ConfigKey.of("data.dir", ValueTypes.string(), "",
+            "directory whose files override the embedded data (empty: none)");
+
+    /** How long the appliance and target get to finish in-flight work after SIGTERM. */
+    public static final ConfigKey<Duration> SHUTDOWN_GRACE = ConfigKey.of("shutdown.grace", ValueTypes.duration(),
+            Duration.ofSeconds(5), "time allowed for in-flight work to finish on stop");
+
+    /** Every runtime key, in --help order. */
+    public static List<ConfigKey<?>> all() {
+        return List.of(LOG_LEVEL, STATE_DIR, DATA_DIR, SHUTDOWN_GRACE);
+    }
+}
