@@ -44,7 +44,7 @@ final class GenericRdata {
                 } while (r.remaining() > 0);
                 yield new Rdata.TXT(strings);
             }
-            default -> new Rdata.Unknown(type, d);
+            default -> new Rdata.Unknown(type, r.take(r.remaining()));
         };
         if (r.remaining() != 0) {
             throw new IllegalArgumentException(r.remaining() + " octets left over");
