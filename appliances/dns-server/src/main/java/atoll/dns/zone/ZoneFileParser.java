@@ -166,6 +166,11 @@ public final class ZoneFileParser {
         if (rdata instanceof Rdata.SOA soa && soaMinimum < 0) {
             soaMinimum = soa.minimum();
         }
+        if (apexGiven != null && !owner.isSubdomainOf(apexGiven)) {
+            // Reported at once, before later syntax errors (build() checks again when the apex
+            // comes from the SOA).
+            throw error(e.line(), "'" + owner + "' is out of zone '" + apexGiven + "'");
+        }
         lastOwner = owner;
         parsed.add(new Parsed(new ResourceRecord(owner, RRClass.IN, ttl, rdata), e.line()));
     }

@@ -101,7 +101,6 @@ class ZoneFileParserTest {
             assertEquals("192.0.2.13", a(z, "www.sub.example.com."));
             assertEquals(new Rdata.TXT(List.of("at the new origin")),
                     one(z, "sub.example.com.", RRType.TXT).rdata());
-            // A relative $ORIGIN is relative to the current origin.
             assertEquals("192.0.2.14", a(z, "x.deeper.sub.example.com."));
         }
 
@@ -160,6 +159,14 @@ class ZoneFileParserTest {
         assertEquals(new Rdata.CNAME(n("host.sub.example.com.")), one(z, "www.example.com.", RRType.CNAME).rdata());
         assertEquals(new Rdata.MX(5, n("example.com.")), one(z, "mail.example.com.", RRType.MX).rdata());
         assertEquals(new Rdata.SOA(n("ns.example.com."), n("hm.example.com."), 1, 2, 3, 4, 5), z.soa().rdata());
+    }
+
+    @Test
+    void relativeDollarOriginIsRelativeToTheCurrentOrigin() throws ZoneFileException {
+        // RFC 1035 §5.1 (and BIND); dnsjava would read "$ORIGIN sub" as "sub." instead.
+        Zone z = inline(HEAD + "$ORIGIN sub\nwww A 192.0.2.1\n$ORIGIN deeper\n@ A 192.0.2.2\n");
+        assertEquals("192.0.2.1", a(z, "www.sub.example.com."));
+        assertEquals("192.0.2.2", a(z, "deeper.sub.example.com."));
     }
 
     @Test
