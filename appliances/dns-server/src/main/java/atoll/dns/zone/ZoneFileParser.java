@@ -137,7 +137,7 @@ public final class ZoneFileParser {
         Token typeTok = t.get(i++);
         int type = typeTok.quoted() ? -1 : RRType.parse(typeTok.text());
         if (type < 0) {
-            if (Character.isDigit(typeTok.text().charAt(0))) {
+            if (!typeTok.quoted() && Character.isDigit(typeTok.text().charAt(0))) {
                 throw error(typeTok.line(), "TTL given twice ('" + typeTok.text() + "')");
             }
             throw error(typeTok.line(), "unknown type '" + typeTok.text() + "'");

@@ -314,6 +314,33 @@ class LookupTest {
     }
 
     @Test
+    void everyNameAndTypeGivesAConsistentResponse() {
+        // Invariants over all names of the zone, a made-up child of each, and common QTYPEs.
+        int[] types = {RRType.A, RRType.AAAA, RRType.NS, RRType.CNAME, RRType.SOA, RRType.MX, RRType.TXT,
+                RRType.SRV, RRType.PTR, RRType.ANY, Lookup.DS, 65280};
+        for (atoll.dns.wire.Name name : zone.names()) {
+            for (atoll.dns.wire.Name q : List.of(name, name.child("zz".getBytes()))) {
+                for (int t : types) {
+                    LookupResult r = Lookup.lookup(zone, q, t);
+                    String what = q + " " + RRType.name(t) + " -> " + r;
+                    assertTrue(r.rcode() == Rcode.NOERROR || r.rcode() == Rcode.NXDOMAIN, what);
+                    boolean referral = !r.authority().isEmpty() && r.authority().getFirst().type() == RRType.NS;
+                    boolean negative = !r.authority().isEmpty() && r.authority().getFirst().type() == RRType.SOA;
+                    if (!r.authoritative()) {
+                        assertTrue(referral && r.answer().isEmpty(), "only a bare referral has AA=0: " + what);
+                    }
+                    if (r.rcode() == Rcode.NXDOMAIN) {
+                        assertTrue(negative, what);
+                    }
+                    boolean answered = r.answer().stream().anyMatch(rr -> rr.type() == t || t == RRType.ANY);
+                    assertTrue(answered || negative || referral || !r.answer().isEmpty(), what);
+                    assertEquals(r.additional().size(), new java.util.HashSet<>(r.additional()).size(), what);
+                }
+            }
+        }
+    }
+
+    @Test
     void typesAreCollectedPerNodeInTheExampleZone() {
         // Guards the fixture the other tests rely on.
         assertEquals("A AAAA", zone.node(n("mail.example.com.")).keySet().stream()
