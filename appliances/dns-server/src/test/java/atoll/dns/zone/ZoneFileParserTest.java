@@ -181,6 +181,9 @@ class ZoneFileParserTest {
         Zone z = ZoneFileParser.parse("$ORIGIN example.net.\n$TTL 5\n@ SOA ns hm 1 2 3 4 5\n NS ns\n",
                 "t.zone", null);
         assertEquals(n("example.net."), z.origin());
+        ZoneFileException e = assertThrows(ZoneFileException.class,
+                () -> ZoneFileParser.parse("$TTL 5\nwww A 192.0.2.1\n", "t.zone", null));
+        assertEquals("t.zone:2: relative name 'www' but no origin is known", e.getMessage());
     }
 
     @Test
@@ -324,6 +327,8 @@ class ZoneFileParserTest {
                 "type TYPE65280 is only supported in RFC 3597 generic form ('\\# length hex')");
         fails(HEAD + "x AXFR \\# 0\n", 4, "type AXFR cannot appear in a zone");
         fails(" A 192.0.2.1\n", 1, "line starts with a blank but there is no previous owner name");
+        fails(HEAD + "x TXT ( \"a\"\n ( \"b\" ) )\n", 5, "nested '(' (the one on line 4 is still open)");
+        fails(HEAD + "x TXT \"\"\n\"\" A 192.0.2.1\n", 5, "quoted string '' where a domain name belongs");
         fails(HEAD + "a..b A 192.0.2.1\n", 4, "bad domain name 'a..b': empty label in 'a..b'");
         fails(HEAD + "x TXT \"\\256\"\n", 4, "\\DDD escape above 255 in '\\256'");
         fails(HEAD + "x TXT \"" + "a".repeat(256) + "\"\n", 4, "character-string of 256 octets (at most 255)");
