@@ -1,0 +1,670 @@
+package atoll.dns.zone;
+
+import atoll.dns.wire.Name;
+import atoll.dns.wire.RRClass;
+import atoll.dns.wire.RRType;
+import atoll.dns.wire.Rdata;
+import atoll.dns.wire.ResourceRecord;
+import atoll.dns.zone.MasterFileLexer.Entry;
+import atoll.dns.zone.MasterFileLexer.Token;
+import java.io.ByteArrayOutputStream;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads an RFC 1035 §5 master file into a validated {@link Zone}.
+ *
+ * <p>Supported: {@code $ORIGIN}, {@code $TTL} (RFC 2308 §4), comments, parentheses across lines,
+ * quoted strings with {@code \X} and {@code \DDD} escapes, {@code @}, relative names, blank owners,
+ * TTL and class in either order, BIND TTL units ({@code 1w2d3h4m5s}), class IN only, types SOA, NS,
+ * A, AAAA, CNAME, MX, TXT, PTR, SRV and any type in RFC 3597 generic form ({@code TYPE65534 \# 2
+ * abcd}; a known type given that way is decoded to its typed RDATA). {@code $INCLUDE} is refused: a
+ * zone is baked into the appliance image as one file.
+ *
+ * <p>Decisions where the RFCs leave room:
+ *
+ * <ul>
+ *   <li>Default TTL: the {@code $TTL} value (RFC 2308 §4); without one, the last TTL stated
+ *       explicitly (RFC 1035 §5.1); without one either, the SOA MINIMUM if the SOA has been read
+ *       (RFC 1035's meaning, BIND does the same with a warning); otherwise an error.
+ *   <li>RRset TTLs that differ (RFC 2181 §5.2 "should be considered an error"): like BIND, every
+ *       record of the RRset takes the TTL of the first one in the file and a warning is recorded
+ *       ({@link Zone#warnings()}); not an error, since real zones contain this.
+ *   <li>Identical records are kept once (RFC 2181 §5: an RRset has no duplicates), with a warning.
+ *   <li>Zone-level errors point at a line too: a missing SOA at the first record, missing apex NS at
+ *       the SOA, a second SOA / CNAME beside other data at the later of the two records.
+ *   <li>An unclosed {@code (} is reported at the line where it opened; an unterminated quoted
+ *       string at its line (a quoted string does not span lines).
+ * </ul>
+ */
+public final class ZoneFileParser {
+    /** RFC 2181 §8: a TTL is an unsigned number from 0 to 2147483647. */
+    static final long MAX_TTL = 0x7fffffffL;
+    /** RFC 4034 §3 / §4: DNSSEC types allowed beside a CNAME (RFC 2181 §10.1, RFC 4035 §2.5). */
+    private static final int RRSIG = 46;
+    private static final int NSEC = 47;
+
+    private final String source;
+    private final Name apexGiven;
+    private Name origin;
+    private long dollarTtl = -1;
+    private long lastExplicitTtl = -1;
+    private long soaMinimum = -1;
+    private Name lastOwner;
+    private final List<Parsed> parsed = new ArrayList<>();
+
+    private record Parsed(ResourceRecord rr, int line) {}
+
+    private ZoneFileParser(String source, Name origin) {
+        this.source = source;
+        this.apexGiven = origin;
+        this.origin = origin;
+    }
+
+    /**
+     * Parses and validates a zone.
+     *
+     * @param text the master file's contents
+     * @param source the file name, used only in error messages
+     * @param origin the zone apex and the initial origin for relative names ({@code $ORIGIN} may
+     *     change the latter); if {@code null}, the apex is the owner of the SOA and relative names
+     *     before a {@code $ORIGIN} are an error
+     * @throws ZoneFileException on the first problem, message {@code source:line: what is wrong}
+     */
+    public static Zone parse(String text, String source, Name origin) throws ZoneFileException {
+        ZoneFileParser p = new ZoneFileParser(source, origin);
+        for (Entry e : MasterFileLexer.entries(text, source)) {
+            p.entry(e);
+        }
+        return p.build();
+    }
+
+    private ZoneFileException error(int line, String problem) {
+        return new ZoneFileException(source, line, problem);
+    }
+
+    private void entry(Entry e) throws ZoneFileException {
+        List<Token> t = e.tokens();
+        Token first = t.getFirst();
+        if (!e.blankOwner() && !first.quoted() && first.text().startsWith("$")) {
+            directive(e);
+            return;
+        }
+        int i = 0;
+        Name owner;
+        if (e.blankOwner()) {
+            if (lastOwner == null) {
+                throw error(e.line(), "line starts with a blank but there is no previous owner name");
+            }
+            owner = lastOwner;
+        } else {
+            owner = name(first);
+            i = 1;
+        }
+        long ttl = -1;
+        int rrClass = -1;
+        // RFC 1035 §5.1: "<domain-name> [<TTL>] [<class>] <type> <RDATA>" or "[<class>] [<TTL>]".
+        for (int k = 0; k < 2 && i < t.size(); k++) {
+            Token tok = t.get(i);
+            if (tok.quoted()) {
+                break;
+            }
+            if (ttl < 0 && Character.isDigit(tok.text().charAt(0))) {
+                ttl = ttl(tok);
+                i++;
+            } else if (rrClass < 0 && RRClass.parse(tok.text()) >= 0) {
+                rrClass = RRClass.parse(tok.text());
+                if (rrClass != RRClass.IN) {
+                    throw error(tok.line(), "class " + RRClass.name(rrClass) + " is not supported (only IN)");
+                }
+                i++;
+            } else {
+                break;
+            }
+        }
+        if (i >= t.size()) {
+            throw error(e.line(), "missing type");
+        }
+        Token typeTok = t.get(i++);
+        int type = typeTok.quoted() ? -1 : RRType.parse(typeTok.text());
+        if (type < 0) {
+            if (!typeTok.quoted() && Character.isDigit(typeTok.text().charAt(0))) {
+                throw error(typeTok.line(), "TTL given twice ('" + typeTok.text() + "')");
+            }
+            throw error(typeTok.line(), "unknown type '" + typeTok.text() + "'");
+        }
+        // RFC 6895 §3.1: 128-255 are QTYPEs/meta-TYPEs and OPT is a pseudo-RR; none is zone data.
+        if (type == RRType.OPT || (type >= 128 && type <= 255)) {
+            throw error(typeTok.line(), "type " + RRType.name(type) + " cannot appear in a zone");
+        }
+        List<Token> rdataTokens = t.subList(i, t.size());
+        Rdata rdata = rdata(type, typeTok, rdataTokens);
+        if (ttl < 0) {
+            if (dollarTtl >= 0) {
+                ttl = dollarTtl;
+            } else if (lastExplicitTtl >= 0) {
+                ttl = lastExplicitTtl;
+            } else if (soaMinimum >= 0) {
+                ttl = soaMinimum;
+            } else if (rdata instanceof Rdata.SOA) {
+                throw error(e.line(), "no TTL: the SOA has none and no $TTL comes before it");
+            } else {
+                throw error(e.line(), "no TTL: none given and no $TTL or earlier TTL before it");
+            }
+        } else {
+            lastExplicitTtl = ttl;
+        }
+        if (rdata instanceof Rdata.SOA soa && soaMinimum < 0) {
+            soaMinimum = soa.minimum();
+        }
+        if (apexGiven != null && !owner.isSubdomainOf(apexGiven)) {
+            // Reported at once, before later syntax errors (build() checks again when the apex
+            // comes from the SOA).
+            throw error(e.line(), "'" + owner + "' is out of zone '" + apexGiven + "'");
+        }
+        lastOwner = owner;
+        parsed.add(new Parsed(new ResourceRecord(owner, RRClass.IN, ttl, rdata), e.line()));
+    }
+
+    private void directive(Entry e) throws ZoneFileException {
+        List<Token> t = e.tokens();
+        String d = t.getFirst().text().toUpperCase(Locale.ROOT);
+        switch (d) {
+            case "$ORIGIN" -> {
+                expectArgs(e, 1);
+                // RFC 1035 §5.1: the new origin may itself be relative to the current one.
+                origin = name(t.get(1));
+            }
+            case "$TTL" -> {
+                expectArgs(e, 1);
+                dollarTtl = ttl(t.get(1));
+            }
+            case "$INCLUDE" -> throw error(e.line(), "$INCLUDE is not supported");
+            default -> throw error(e.line(), "unknown directive '" + t.getFirst().text() + "'");
+        }
+    }
+
+    private void expectArgs(Entry e, int n) throws ZoneFileException {
+        List<Token> t = e.tokens();
+        if (t.size() < n + 1) {
+            throw error(e.line(), t.getFirst().text() + " needs an argument");
+        }
+        if (t.size() > n + 1) {
+            throw error(t.get(n + 1).line(), "unexpected '" + t.get(n + 1).text() + "' after "
+                    + t.getFirst().text());
+        }
+    }
+
+    // ---- names, numbers, strings ----
+
+    /** A domain name: {@code @} is the origin, no trailing dot means relative (RFC 1035 §5.1). */
+    private Name name(Token tok) throws ZoneFileException {
+        String s = tok.text();
+        if (tok.quoted()) {
+            throw error(tok.line(), "quoted string '" + s + "' where a domain name belongs");
+        }
+        if (s.equals("@")) {
+            if (origin == null) {
+                throw error(tok.line(), "'@' used but no origin is known");
+            }
+            return origin;
+        }
+        boolean absolute = s.endsWith(".") && trailingBackslashes(s, s.length() - 1) % 2 == 0;
+        try {
+            if (absolute) {
+                return Name.parse(s);
+            }
+            if (origin == null) {
+                throw error(tok.line(), "relative name '" + s + "' but no origin is known");
+            }
+            return Name.parse(s).concat(origin);
+        } catch (IllegalArgumentException ex) {
+            throw error(tok.line(), "bad domain name '" + s + "': " + ex.getMessage());
+        }
+    }
+
+    private static int trailingBackslashes(String s, int end) {
+        int n = 0;
+        for (int i = end - 1; i >= 0 && s.charAt(i) == '\\'; i--) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * A TTL: seconds, or BIND's units {@code w d h m s} in any case ({@code 1h30m}); a final number
+     * without unit counts seconds.
+     */
+    private long ttl(Token tok) throws ZoneFileException {
+        long v = parseTtl(tok.text());
+        if (v < 0) {
+            throw error(tok.line(), "bad TTL '" + tok.text() + "'");
+        }
+        if (v > MAX_TTL) {
+            throw error(tok.line(), "TTL '" + tok.text() + "' above 2147483647 (RFC 2181 §8)");
+        }
+        return v;
+    }
+
+    /** -1 if malformed; may exceed {@link #MAX_TTL} (the caller decides). */
+    static long parseTtl(String s) {
+        if (s.isEmpty() || !Character.isDigit(s.charAt(0))) {
+            return -1;
+        }
+        long total = 0;
+        long num = -1;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                num = (num < 0 ? 0 : num) * 10 + (c - '0');
+                if (num > 0xffffffffL) {
+                    return Long.MAX_VALUE;
+                }
+                continue;
+            }
+            if (num < 0) {
+                return -1;
+            }
+            long unit = switch (Character.toLowerCase(c)) {
+                case 'w' -> 604800;
+                case 'd' -> 86400;
+                case 'h' -> 3600;
+                case 'm' -> 60;
+                case 's' -> 1;
+                default -> -1;
+            };
+            if (unit < 0) {
+                return -1;
+            }
+            total += num * unit;
+            num = -1;
+            if (total > 0xffffffffL) {
+                return Long.MAX_VALUE;
+            }
+        }
+        if (num >= 0) {
+            total += num;
+        }
+        return total;
+    }
+
+    private long number(Token tok, String what, long max) throws ZoneFileException {
+        String s = tok.text();
+        if (tok.quoted() || s.isEmpty() || s.length() > 10 || !s.chars().allMatch(Character::isDigit)) {
+            throw error(tok.line(), "bad " + what + " '" + s + "'");
+        }
+        long v = Long.parseLong(s);
+        if (v > max) {
+            throw error(tok.line(), what + " '" + s + "' above " + max);
+        }
+        return v;
+    }
+
+    /**
+     * A character-string (RFC 1035 §5.1): escapes decoded, one char per octet. Characters above
+     * Latin-1 are taken as their UTF-8 octets.
+     */
+    private String characterString(Token tok) throws ZoneFileException {
+        String s = tok.text();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\') {
+                char d = s.charAt(i + 1); // the lexer never leaves a trailing backslash
+                if (Character.isDigit(d)) {
+                    if (i + 3 >= s.length()
+                            || !Character.isDigit(s.charAt(i + 2)) || !Character.isDigit(s.charAt(i + 3))) {
+                        throw error(tok.line(), "bad \\DDD escape in '" + s + "'");
+                    }
+                    int v = Integer.parseInt(s.substring(i + 1, i + 4));
+                    if (v > 255) {
+                        throw error(tok.line(), "\\DDD escape above 255 in '" + s + "'");
+                    }
+                    out.write(v);
+                    i += 3;
+                } else {
+                    out.write(d);
+                    i += 1;
+                }
+            } else if (c <= 0xff) {
+                out.write(c);
+            } else {
+                int cp = s.codePointAt(i);
+                out.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+                i += Character.charCount(cp) - 1;
+            }
+        }
+        if (out.size() > 255) {
+            throw error(tok.line(), "character-string of " + out.size() + " octets (at most 255)");
+        }
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    // ---- RDATA ----
+
+    private Rdata rdata(int type, Token typeTok, List<Token> t) throws ZoneFileException {
+        String typeName = RRType.name(type);
+        if (!t.isEmpty() && !t.getFirst().quoted() && t.getFirst().text().equals("\\#")) {
+            return generic(type, typeName, t);
+        }
+        Fields f = new Fields(t, typeName, typeTok.line());
+        Rdata r = switch (type) {
+            case RRType.A -> new Rdata.A(ipv4(f.next("address")));
+            case RRType.AAAA -> new Rdata.AAAA(ipv6(f.next("address")));
+            case RRType.NS -> new Rdata.NS(name(f.next("name server")));
+            case RRType.CNAME -> new Rdata.CNAME(name(f.next("target")));
+            case RRType.PTR -> new Rdata.PTR(name(f.next("target")));
+            case RRType.MX -> new Rdata.MX((int) number(f.next("preference"), "MX preference", 0xffff),
+                    name(f.next("exchange")));
+            case RRType.SRV -> new Rdata.SRV(
+                    (int) number(f.next("priority"), "SRV priority", 0xffff),
+                    (int) number(f.next("weight"), "SRV weight", 0xffff),
+                    (int) number(f.next("port"), "SRV port", 0xffff),
+                    name(f.next("target")));
+            case RRType.SOA -> new Rdata.SOA(name(f.next("MNAME")), name(f.next("RNAME")),
+                    number(f.next("SERIAL"), "SOA SERIAL", 0xffffffffL),
+                    soaTimer(f.next("REFRESH"), "REFRESH"), soaTimer(f.next("RETRY"), "RETRY"),
+                    soaTimer(f.next("EXPIRE"), "EXPIRE"), soaTimer(f.next("MINIMUM"), "MINIMUM"));
+            case RRType.TXT -> {
+                List<String> strings = new ArrayList<>();
+                strings.add(characterString(f.next("character-string")));
+                while (f.hasNext()) {
+                    strings.add(characterString(f.next("character-string")));
+                }
+                yield new Rdata.TXT(strings);
+            }
+            default -> throw error(typeTok.line(), "type " + typeName
+                    + " is only supported in RFC 3597 generic form ('\\# length hex')");
+        };
+        f.end();
+        return r;
+    }
+
+    /** Walks the RDATA tokens, reporting a missing field at the entry and extra ones where they are. */
+    private final class Fields {
+        private final List<Token> tokens;
+        private final String type;
+        private final int line;
+        private int i;
+
+        Fields(List<Token> tokens, String type, int line) {
+            this.tokens = tokens;
+            this.type = type;
+            this.line = line;
+        }
+
+        boolean hasNext() {
+            return i < tokens.size();
+        }
+
+        Token next(String field) throws ZoneFileException {
+            if (i >= tokens.size()) {
+                int at = tokens.isEmpty() ? line : tokens.getLast().line();
+                throw error(at, type + " record is missing its " + field);
+            }
+            return tokens.get(i++);
+        }
+
+        void end() throws ZoneFileException {
+            if (i < tokens.size()) {
+                Token extra = tokens.get(i);
+                throw error(extra.line(), "unexpected '" + extra.text() + "' after the " + type + " RDATA");
+            }
+        }
+    }
+
+    private long soaTimer(Token tok, String field) throws ZoneFileException {
+        long v = tok.quoted() ? -1 : parseTtl(tok.text());
+        if (v < 0) {
+            throw error(tok.line(), "bad SOA " + field + " '" + tok.text() + "'");
+        }
+        if (v > 0xffffffffL) {
+            throw error(tok.line(), "SOA " + field + " '" + tok.text() + "' above 4294967295");
+        }
+        return v;
+    }
+
+    /** Dotted-quad only (no hostnames, no short forms, no leading zeros that could read as octal). */
+    private Inet4Address ipv4(Token tok) throws ZoneFileException {
+        byte[] b = parseIpv4(tok.text());
+        if (b == null || tok.quoted()) {
+            throw error(tok.line(), "bad IPv4 address '" + tok.text() + "'");
+        }
+        try {
+            return (Inet4Address) InetAddress.getByAddress(b);
+        } catch (UnknownHostException ex) {
+            throw new AssertionError(ex); // only thrown for a wrong length
+        }
+    }
+
+    static byte[] parseIpv4(String s) {
+        String[] parts = s.split("\\.", -1);
+        if (parts.length != 4) {
+            return null;
+        }
+        byte[] b = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            String p = parts[i];
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || (p.length() > 1 && p.charAt(0) == '0')) {
+                return null;
+            }
+            int v = Integer.parseInt(p);
+            if (v > 255) {
+                return null;
+            }
+            b[i] = (byte) v;
+        }
+        return b;
+    }
+
+    private Inet6Address ipv6(Token tok) throws ZoneFileException {
+        byte[] b = parseIpv6(tok.text());
+        if (b == null || tok.quoted()) {
+            throw error(tok.line(), "bad IPv6 address '" + tok.text() + "'");
+        }
+        return inet6(b);
+    }
+
+    private static Inet6Address inet6(byte[] b) {
+        try {
+            // Not InetAddress.getByAddress: it turns ::ffff:a.b.c.d into an Inet4Address.
+            return Inet6Address.getByAddress(null, b, -1);
+        } catch (UnknownHostException ex) {
+            throw new AssertionError(ex);
+        }
+    }
+
+    /** RFC 4291 §2.2 text forms: eight groups, one {@code ::}, an IPv4 tail. Null if malformed. */
+    static byte[] parseIpv6(String s) {
+        int dc = s.indexOf("::");
+        if (dc >= 0 && s.indexOf("::", dc + 1) >= 0) {
+            return null;
+        }
+        List<Integer> head = new ArrayList<>();
+        List<Integer> tail = new ArrayList<>();
+        if (dc >= 0) {
+            if (!groups(s.substring(0, dc), head, false) || !groups(s.substring(dc + 2), tail, true)) {
+                return null;
+            }
+            if (head.size() + tail.size() > 7) {
+                return null;
+            }
+        } else if (!groups(s, head, true) || head.size() != 8) {
+            return null;
+        }
+        byte[] b = new byte[16];
+        for (int i = 0; i < head.size(); i++) {
+            b[2 * i] = (byte) (head.get(i) >> 8);
+            b[2 * i + 1] = (byte) (int) head.get(i);
+        }
+        int off = 8 - tail.size();
+        for (int i = 0; i < tail.size(); i++) {
+            b[2 * (off + i)] = (byte) (tail.get(i) >> 8);
+            b[2 * (off + i) + 1] = (byte) (int) tail.get(i);
+        }
+        return b;
+    }
+
+    private static boolean groups(String s, List<Integer> out, boolean ipv4Tail) {
+        if (s.isEmpty()) {
+            return true;
+        }
+        String[] parts = s.split(":", -1);
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i];
+            if (ipv4Tail && i == parts.length - 1 && p.indexOf('.') >= 0) {
+                byte[] v4 = parseIpv4(p);
+                if (v4 == null) {
+                    return false;
+                }
+                out.add(((v4[0] & 0xff) << 8) | (v4[1] & 0xff));
+                out.add(((v4[2] & 0xff) << 8) | (v4[3] & 0xff));
+                continue;
+            }
+            if (p.isEmpty() || p.length() > 4) {
+                return false;
+            }
+            int v = 0;
+            for (int k = 0; k < p.length(); k++) {
+                int d = Character.digit(p.charAt(k), 16);
+                if (d < 0) {
+                    return false;
+                }
+                v = v * 16 + d;
+            }
+            out.add(v);
+        }
+        return true;
+    }
+
+    /** RFC 3597 §5: {@code \# <length> <hex>...}, hex possibly split into several words. */
+    private Rdata generic(int type, String typeName, List<Token> t) throws ZoneFileException {
+        Token hash = t.getFirst();
+        if (t.size() < 2) {
+            throw error(hash.line(), "generic RDATA '\\#' needs a length");
+        }
+        int len = (int) number(t.get(1), "generic RDATA length", 0xffff);
+        StringBuilder hex = new StringBuilder();
+        for (Token tok : t.subList(2, t.size())) {
+            hex.append(tok.text());
+        }
+        byte[] data;
+        try {
+            if (hex.length() % 2 != 0) {
+                throw new IllegalArgumentException("odd number of hex digits");
+            }
+            data = HexFormat.of().parseHex(hex);
+        } catch (IllegalArgumentException ex) {
+            throw error(hash.line(), "bad hex in generic RDATA: " + ex.getMessage());
+        }
+        if (data.length != len) {
+            throw error(hash.line(), "generic RDATA length " + len + " but " + data.length + " octets given");
+        }
+        try {
+            return GenericRdata.decode(type, data);
+        } catch (IllegalArgumentException ex) {
+            throw error(hash.line(), "generic RDATA is not a valid " + typeName + ": " + ex.getMessage());
+        }
+    }
+
+    // ---- validation ----
+
+    private Zone build() throws ZoneFileException {
+        Name apex = apexGiven;
+        if (apex == null) {
+            for (Parsed p : parsed) {
+                if (p.rr().rdata() instanceof Rdata.SOA) {
+                    apex = p.rr().name();
+                    break;
+                }
+            }
+        }
+        int firstLine = parsed.isEmpty() ? 1 : parsed.getFirst().line();
+        if (apex == null) {
+            throw error(firstLine, "no SOA record");
+        }
+        Map<Name, Map<Integer, List<ResourceRecord>>> nodes = new LinkedHashMap<>();
+        Map<Name, Map<Integer, Integer>> lines = new LinkedHashMap<>();
+        List<String> warnings = new ArrayList<>();
+        ResourceRecord soa = null;
+        int soaLine = 0;
+        for (Parsed p : parsed) {
+            ResourceRecord rr = p.rr();
+            Name owner = rr.name();
+            int type = rr.type();
+            // RFC 1034 §4.2.1: a zone holds the data at and below its apex, nothing else.
+            if (!owner.isSubdomainOf(apex)) {
+                throw error(p.line(), "'" + owner + "' is out of zone '" + apex + "'");
+            }
+            if (type == RRType.SOA) {
+                if (!owner.equals(apex)) {
+                    throw error(p.line(), "SOA record at '" + owner + "' is not at the zone apex '" + apex + "'");
+                }
+                if (soa != null && !soa.rdata().equals(rr.rdata())) {
+                    // RFC 1035 §5.2: "Exactly one SOA RR should be present at the top of the zone."
+                    throw error(p.line(), "second SOA record (the first is on line " + soaLine + ")");
+                }
+            }
+            Map<Integer, List<ResourceRecord>> node = nodes.computeIfAbsent(owner, k -> new LinkedHashMap<>());
+            Map<Integer, Integer> nodeLines = lines.computeIfAbsent(owner, k -> new LinkedHashMap<>());
+            // RFC 1034 §3.6.2: "If a CNAME RR is present at a node, no other data should be present";
+            // RFC 2181 §10.1 repeats it; RFC 4035 §2.5 lets RRSIG and NSEC sit beside it.
+            for (Map.Entry<Integer, Integer> other : nodeLines.entrySet()) {
+                int ot = other.getKey();
+                boolean clash = (type == RRType.CNAME && ot != RRType.CNAME && ot != RRSIG && ot != NSEC)
+                        || (ot == RRType.CNAME && type != RRType.CNAME && type != RRSIG && type != NSEC);
+                if (clash) {
+                    throw error(p.line(), "CNAME and other data at '" + owner + "' ("
+                            + RRType.name(ot) + " on line " + other.getValue() + ")");
+                }
+            }
+            List<ResourceRecord> set = node.computeIfAbsent(type, k -> new ArrayList<>());
+            if (!set.isEmpty()) {
+                ResourceRecord first = set.getFirst();
+                if (set.stream().anyMatch(r -> r.rdata().equals(rr.rdata()))) {
+                    warnings.add(source + ":" + p.line() + ": duplicate " + RRType.name(type)
+                            + " record at '" + owner + "' ignored");
+                    continue;
+                }
+                if (type == RRType.CNAME) {
+                    // RFC 1034 §3.6.2: an alias has exactly one canonical name.
+                    throw error(p.line(), "more than one CNAME at '" + owner + "' (the first is on line "
+                            + nodeLines.get(type) + ")");
+                }
+                if (rr.ttl() != first.ttl()) {
+                    // RFC 2181 §5.2: differing TTLs in an RRset are deprecated; BIND uses the first.
+                    warnings.add(source + ":" + p.line() + ": TTL " + rr.ttl() + " differs from the "
+                            + RRType.name(type) + " RRset's TTL " + first.ttl() + " at '" + owner
+                            + "'; using " + first.ttl());
+                    set.add(new ResourceRecord(owner, rr.rrClass(), first.ttl(), rr.rdata()));
+                    continue;
+                }
+            } else {
+                nodeLines.put(type, p.line());
+            }
+            set.add(rr);
+            if (type == RRType.SOA && soa == null) {
+                soa = rr;
+                soaLine = p.line();
+            }
+        }
+        if (soa == null) {
+            throw error(firstLine, "no SOA record at the zone apex '" + apex + "'");
+        }
+        // RFC 1034 §4.2.1: the apex holds the zone's NS RRset.
+        if (!nodes.get(soa.name()).containsKey(RRType.NS)) {
+            throw error(soaLine, "no NS records at the zone apex '" + apex + "'");
+        }
+        return new Zone(apex, soa, nodes, warnings);
+    }
+}
