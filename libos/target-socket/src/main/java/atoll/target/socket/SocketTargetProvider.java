@@ -65,7 +65,7 @@ public final class SocketTargetProvider implements TargetProvider {
         if (size - headroom < MAX_UDP_PAYLOAD) {
             System.getLogger("atoll.target.socket").log(System.Logger.Level.INFO,
                     "socket.buffer-size {0} with headroom {1}: UDP payloads over {2} bytes are truncated",
-                    size, headroom, size - headroom);
+                    Integer.toString(size), Integer.toString(headroom), Integer.toString(size - headroom));
         }
         BufferPool pool = new BufferPool(size, headroom, count);
         EventLoop loop = new EventLoop();

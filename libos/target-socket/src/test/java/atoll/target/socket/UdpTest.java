@@ -180,6 +180,40 @@ class UdpTest {
     }
 
     @Test
+    void fullSendQueueDropsAndCounts() throws Exception {
+        int extra = 5;
+        try (Booted b = new Booted(Map.of("socket.buffers", "2048")); DatagramChannel c = client("127.0.0.1")) {
+            UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress("127.0.0.1", 0), (e, p, s) -> p.release());
+            CountDownLatch loopHeld = new CountDownLatch(1);
+            CountDownLatch letGo = new CountDownLatch(1);
+            // Hold the loop so it cannot flush while the queue fills.
+            b.platform.clock().schedule(java.time.Duration.ZERO, () -> {
+                loopHeld.countDown();
+                try {
+                    letGo.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Booted.await(loopHeld);
+            InetSocketAddress to = (InetSocketAddress) c.getLocalAddress();
+            for (int i = 0; i < SocketUdpEndpoint.TX_QUEUE + extra; i++) {
+                PooledBuffer p = b.pool().acquire();
+                p.putI32(i);
+                ep.send(p, to);
+            }
+            assertEquals(extra, b.metrics.value("socket.udp.tx.dropped"));
+            letGo.countDown();
+            // Sent as far as the kernel is concerned (the client's receive queue may drop some);
+            // the flush may wait for write readiness, so there is no single event to wait on.
+            Booted.eventually("the queue is flushed",
+                    () -> b.metrics.value("socket.udp.tx") == SocketUdpEndpoint.TX_QUEUE);
+            ByteBuffer in = ByteBuffer.allocate(16);
+            assertEquals(0, ByteBuffer.wrap(receive(c, in)).getInt(), "queued datagrams go out in order");
+        }
+    }
+
+    @Test
     void closedEndpointDropsSendsAndReleasesThem() throws Exception {
         try (Booted b = new Booted()) {
             UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress("127.0.0.1", 0), (e, p, s) -> p.release());
