@@ -15,7 +15,8 @@ import java.util.function.Consumer;
 
 /**
  * One platform thread ({@value #THREAD_NAME}) that waits on a {@link Selector} and runs, in order,
- * channel readiness callbacks, tasks handed over from other threads, and due timers.
+ * channel readiness callbacks and due timers (work from other threads arrives as zero-delay
+ * timers).
  *
  * <p>Timers live in a deadline heap owned by the loop thread. Timers scheduled from other threads
  * go through a lock-free queue; the loop is woken only when the new deadline is sooner than the
@@ -40,7 +41,6 @@ final class EventLoop {
     private final Thread thread;
     private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
     private final ConcurrentLinkedQueue<LoopTimer> incomingTimers = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicLong timerSequence = new AtomicLong();
     private final AtomicInteger cancelledTimers = new AtomicInteger();
     private final Consumer<SelectionKey> dispatch = EventLoop::dispatch;
@@ -86,12 +86,6 @@ final class EventLoop {
         if (!inLoop()) {
             selector.wakeup();
         }
-    }
-
-    /** Runs {@code task} on the loop thread soon; dropped if the loop has stopped. */
-    void execute(Runnable task) {
-        tasks.add(task);
-        wakeup();
     }
 
     /** Schedules {@code task} after {@code delay}; callable from any thread. */
@@ -163,7 +157,6 @@ final class EventLoop {
     private void run() {
         while (running) {
             try {
-                runTasks();
                 drainIncomingTimers();
                 long now = System.nanoTime();
                 LoopTimer next = peekLive();
@@ -173,7 +166,7 @@ final class EventLoop {
                     sleepingUntil = next.deadline;
                 }
                 // Last look after publishing the deadline (see schedule).
-                if (!incomingTimers.isEmpty() || !tasks.isEmpty() || !running) {
+                if (!incomingTimers.isEmpty() || !running) {
                     selector.selectNow(dispatch);
                 } else if (next == null) {
                     selector.select(dispatch, 0); // 0: no timeout
@@ -196,24 +189,12 @@ final class EventLoop {
         int dropped = timers.size() + incomingTimers.size();
         timers.clear();
         incomingTimers.clear();
-        tasks.clear();
         try {
             selector.close();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "closing the selector failed", e);
         }
         LOG.log(Level.DEBUG, "event loop stopped; {0} timer(s) dropped", dropped);
-    }
-
-    private void runTasks() {
-        Runnable r;
-        while ((r = tasks.poll()) != null) {
-            try {
-                r.run();
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "event loop task failed", e);
-            }
-        }
     }
 
     private void drainIncomingTimers() {

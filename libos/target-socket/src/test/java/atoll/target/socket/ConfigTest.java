@@ -33,6 +33,15 @@ class ConfigTest {
     }
 
     @Test
+    void localAddressesAreTheHostsInterfaceAddresses() throws Exception {
+        try (Booted b = new Booted()) {
+            // Every interface that is up, loopback included.
+            assertTrue(b.net().localAddresses().contains(java.net.InetAddress.getByName("127.0.0.1")),
+                    b.net().localAddresses().toString());
+        }
+    }
+
+    @Test
     void badValuesNameTheKeyAndWhatIsAccepted() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> Config.of(provider.configKeys(), Map.of("socket.buffers", "0")));
