@@ -228,6 +228,24 @@ class UdpTest {
     }
 
     @Test
+    void aThrowingHandlerDoesNotStopTheLoop() throws Exception {
+        try (Booted b = new Booted(); DatagramChannel c = client("127.0.0.1")) {
+            CountDownLatch second = new CountDownLatch(1);
+            UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress("127.0.0.1", 0), (e, p, s) -> {
+                int first = p.getU8(0);
+                p.release(); // the handler owns the buffer even when it throws
+                if (first == 1) {
+                    throw new IllegalStateException("handler bug");
+                }
+                second.countDown();
+            });
+            c.send(ByteBuffer.wrap(new byte[] {1}), ep.localAddress());
+            c.send(ByteBuffer.wrap(new byte[] {2}), ep.localAddress());
+            Booted.await(second);
+        }
+    }
+
+    @Test
     void sourceAddressIsTheSender() throws Exception {
         try (Booted b = new Booted(); DatagramChannel c = client("127.0.0.1")) {
             ConcurrentLinkedQueue<InetSocketAddress> sources = new ConcurrentLinkedQueue<>();
