@@ -225,19 +225,10 @@ final class SocketNetworkStack implements NetworkStack {
     /** Shutdown steps 1-4 (see {@link SocketPlatform#shutdown}). */
     void shutdown(Duration grace) {
         shutDown = true;
-        List<SocketTcpListener> open = List.copyOf(listeners);
-        for (SocketTcpListener l : open) {
-            l.close();
+        for (SocketTcpListener l : List.copyOf(listeners)) {
+            l.close(); // returns once its acceptor has stopped
         }
         // Past this point no acceptor can hand out a flow (flowOpened refuses it too).
-        for (SocketTcpListener l : open) {
-            try {
-                l.joinAcceptor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
         int left = awaitHandlers(grace);
         if (left > 0) {
             LOG.log(Level.INFO, "{0} flow handler(s) still running after the {1} grace period; closing their flows",

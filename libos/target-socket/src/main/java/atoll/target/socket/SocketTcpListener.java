@@ -130,6 +130,13 @@ final class SocketTcpListener implements TcpListener {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Returns once the acceptor has stopped: a channel closed while a virtual thread is blocked
+     * in {@code accept} is only released by that thread, so until it wakes the kernel could still
+     * complete connections on the listening socket.
+     */
     @Override
     public void close() {
         try {
@@ -137,11 +144,19 @@ final class SocketTcpListener implements TcpListener {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "closing listener " + localAddress + " failed", e);
         }
+        if (Thread.currentThread() != acceptor) {
+            boolean interrupted = false;
+            while (acceptor.isAlive()) {
+                try {
+                    acceptor.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
         stack.listenerClosed(this);
-    }
-
-    /** Waits for the acceptor to stop (after {@link #close()}). */
-    void joinAcceptor() throws InterruptedException {
-        acceptor.join();
     }
 }
