@@ -1,0 +1,239 @@
+package atoll.target.socket;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * One platform thread ({@value #THREAD_NAME}) that waits on a {@link Selector} and runs, in order,
+ * channel readiness callbacks and due timers (work from other threads arrives as zero-delay
+ * timers).
+ *
+ * <p>Timers live in a deadline heap owned by the loop thread. Timers scheduled from other threads
+ * go through a lock-free queue; the loop is woken only when the new deadline is sooner than the
+ * one it is sleeping towards. The select timeout is the time to the earliest deadline, so nothing
+ * polls.
+ */
+final class EventLoop {
+    static final String THREAD_NAME = "atoll-loop";
+    private static final System.Logger LOG = System.getLogger("atoll.target.socket");
+
+    /** Purge the heap once this many cancelled timers sit in it, and they are at least half of it. */
+    private static final int PURGE_THRESHOLD = 256;
+    /** {@link #sleepingUntil} while the loop is running rather than waiting in select. */
+    private static final long AWAKE = Long.MIN_VALUE;
+
+    /** Called on the loop thread when a registered channel is ready. */
+    interface ReadyHandler {
+        void onReady(SelectionKey key);
+    }
+
+    private final Selector selector;
+    private final Thread thread;
+    private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
+    private final ConcurrentLinkedQueue<LoopTimer> incomingTimers = new ConcurrentLinkedQueue<>();
+    private final AtomicLong timerSequence = new AtomicLong();
+    private final AtomicInteger cancelledTimers = new AtomicInteger();
+    private final Consumer<SelectionKey> dispatch = EventLoop::dispatch;
+    private volatile long sleepingUntil = AWAKE;
+    private volatile boolean sleepingForever;
+    private volatile boolean running = true;
+
+    EventLoop() throws IOException {
+        selector = Selector.open();
+        thread = Thread.ofPlatform().name(THREAD_NAME).daemon(true).unstarted(this::run);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    boolean isRunning() {
+        return running;
+    }
+
+    /**
+     * Registers a channel (already non-blocking) for {@code ops}; callable from any thread. The
+     * selector picks up a registration from another thread at its next select, hence the wakeup.
+     */
+    SelectionKey register(SelectableChannel channel, int ops, ReadyHandler handler) throws IOException {
+        SelectionKey key = channel.register(selector, ops, handler);
+        if (!inLoop()) {
+            selector.wakeup();
+        }
+        return key;
+    }
+
+    /** Makes a changed interest set take effect now even if the loop is waiting. */
+    void wakeup() {
+        if (!inLoop()) {
+            selector.wakeup();
+        }
+    }
+
+    /** Schedules {@code task} after {@code delay}; callable from any thread. */
+    LoopTimer schedule(Duration delay, Runnable task) {
+        long nanos = delay.isNegative() ? 0 : saturatedNanos(delay);
+        LoopTimer t = new LoopTimer(this, System.nanoTime() + nanos, timerSequence.getAndIncrement(), task);
+        if (!running) {
+            t.cancel();
+            LOG.log(Level.DEBUG, "timer scheduled after the event loop stopped; it will not run");
+            return t;
+        }
+        if (inLoop()) {
+            timers.add(t);
+            return t;
+        }
+        incomingTimers.add(t);
+        // Wake the loop only if it sleeps past this deadline. The loop publishes its deadline
+        // before its last look at incomingTimers, and this reads it after the add, so either the
+        // loop sees the new timer or this sees the deadline (both fields are volatile).
+        if (sleepingForever || (sleepingUntil != AWAKE && t.deadline - sleepingUntil < 0)) {
+            selector.wakeup();
+        }
+        return t;
+    }
+
+    void timerCancelled() {
+        cancelledTimers.incrementAndGet();
+    }
+
+    /** Stops the loop and waits for its thread to end; then closes the selector. */
+    void stop() {
+        running = false;
+        selector.wakeup();
+        if (Thread.currentThread() != thread) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 2; // centuries: "never", without overflowing deadline arithmetic
+        }
+    }
+
+    private static void dispatch(SelectionKey key) {
+        if (!key.isValid()) {
+            return;
+        }
+        try {
+            ((ReadyHandler) key.attachment()).onReady(key);
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "channel handler failed", e);
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                drainIncomingTimers();
+                long now = System.nanoTime();
+                LoopTimer next = peekLive();
+                if (next == null) {
+                    sleepingForever = true;
+                } else {
+                    sleepingUntil = next.deadline;
+                }
+                // Last look after publishing the deadline (see schedule).
+                if (!incomingTimers.isEmpty() || !running) {
+                    selector.selectNow(dispatch);
+                } else if (next == null) {
+                    selector.select(dispatch, 0); // 0: no timeout
+                } else {
+                    long waitNanos = next.deadline - now;
+                    if (waitNanos <= 0) {
+                        selector.selectNow(dispatch);
+                    } else {
+                        // select() counts in milliseconds: round up so a timer never fires early.
+                        selector.select(dispatch, Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
+                    }
+                }
+                sleepingForever = false;
+                sleepingUntil = AWAKE;
+                runDueTimers();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.ERROR, "event loop iteration failed", e);
+            }
+        }
+        int dropped = timers.size() + incomingTimers.size();
+        timers.clear();
+        incomingTimers.clear();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "closing the selector failed", e);
+        }
+        LOG.log(Level.DEBUG, "event loop stopped; {0} timer(s) dropped", dropped);
+    }
+
+    private void drainIncomingTimers() {
+        LoopTimer t;
+        while ((t = incomingTimers.poll()) != null) {
+            timers.add(t);
+        }
+        int cancelled = cancelledTimers.get();
+        if (cancelled >= PURGE_THRESHOLD && cancelled * 2 >= timers.size()) {
+            int before = timers.size();
+            timers.removeIf(LoopTimer::isCancelled);
+            cancelledTimers.addAndGet(timers.size() - before);
+        }
+    }
+
+    private LoopTimer peekLive() {
+        LoopTimer t;
+        while ((t = timers.peek()) != null && t.isCancelled()) {
+            timers.poll();
+            cancelledTimers.decrementAndGet();
+        }
+        return t;
+    }
+
+    private void runDueTimers() {
+        drainIncomingTimers();
+        long now = System.nanoTime();
+        LoopTimer t;
+        while (running && (t = timers.peek()) != null && t.deadline - now <= 0) {
+            timers.poll();
+            if (!t.fire()) {
+                cancelledTimers.decrementAndGet();
+                continue;
+            }
+            try {
+                t.task.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "timer task failed", e);
+            }
+        }
+    }
+}

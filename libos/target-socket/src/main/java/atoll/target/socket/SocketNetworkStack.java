@@ -1,0 +1,251 @@
+package atoll.target.socket;
+
+import atoll.libos.buffer.BufferPool;
+import atoll.libos.metrics.Metrics;
+import atoll.libos.net.DatagramHandler;
+import atoll.libos.net.FlowHandler;
+import atoll.libos.net.NetworkStack;
+import atoll.libos.net.TcpFlow;
+import atoll.libos.net.TcpListener;
+import atoll.libos.net.UdpEndpoint;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The network stack on the host kernel's sockets. UDP endpoints are driven by the event loop;
+ * TCP listeners and flows use blocking channels on virtual threads.
+ *
+ * <p>The stack keeps every endpoint, listener and flow it opened so that {@link #shutdown}
+ * can close what the appliance left open.
+ */
+final class SocketNetworkStack implements NetworkStack {
+    private static final System.Logger LOG = System.getLogger("atoll.target.socket");
+
+    private final EventLoop loop;
+    private final BufferPool pool;
+    private final Metrics metrics;
+    private final Set<SocketUdpEndpoint> endpoints = ConcurrentHashMap.newKeySet();
+    private final Set<SocketTcpListener> listeners = ConcurrentHashMap.newKeySet();
+    private final Set<SocketTcpFlow> flows = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock handlersLock = new ReentrantLock();
+    private final Condition handlersDone = handlersLock.newCondition();
+    private int runningHandlers;
+    private volatile boolean shutDown;
+
+    SocketNetworkStack(EventLoop loop, BufferPool pool, Metrics metrics) {
+        this.loop = loop;
+        this.pool = pool;
+        this.metrics = metrics;
+    }
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    Metrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public BufferPool bufferPool() {
+        return pool;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>An IPv6 address binds an IPv6 socket (which on most hosts also takes IPv4-mapped
+     * traffic when bound to {@code ::}); any other address binds an IPv4 socket.
+     */
+    @Override
+    public UdpEndpoint bindUdp(InetSocketAddress local, DatagramHandler handler) throws IOException {
+        checkOpen();
+        SocketUdpEndpoint ep = SocketUdpEndpoint.open(this, local, handler);
+        endpoints.add(ep);
+        if (shutDown) { // raced with shutdown: do not leave it open behind its back
+            ep.close();
+            throw new IOException("network stack is shut down");
+        }
+        return ep;
+    }
+
+    @Override
+    public TcpListener listenTcp(InetSocketAddress local, FlowHandler handler) throws IOException {
+        checkOpen();
+        SocketTcpListener l = SocketTcpListener.open(this, local, handler);
+        listeners.add(l);
+        if (shutDown) {
+            l.close();
+            throw new IOException("network stack is shut down");
+        }
+        return l;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The caller owns the flow and closes it; the stack closes it at shutdown if still open.
+     */
+    @Override
+    public TcpFlow connectTcp(InetSocketAddress remote) throws IOException {
+        Objects.requireNonNull(remote, "remote");
+        checkOpen();
+        SocketChannel ch = SocketChannel.open(
+                remote.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+        SocketTcpFlow flow;
+        try {
+            ch.connect(remote);
+            flow = new SocketTcpFlow(this, ch);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        if (!flowOpened(flow)) {
+            flow.close();
+            throw new IOException("network stack is shut down");
+        }
+        return flow;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>On this target the host kernel answers on every address of every interface that is up,
+     * loopback included, so this lists those (IPv4 and IPv6), in the order the host reports them.
+     * Empty if the host will not enumerate its interfaces.
+     */
+    @Override
+    public List<InetAddress> localAddresses() {
+        List<InetAddress> out = new ArrayList<>();
+        try {
+            Enumeration<NetworkInterface> ifs = NetworkInterface.getNetworkInterfaces();
+            while (ifs != null && ifs.hasMoreElements()) {
+                NetworkInterface nif = ifs.nextElement();
+                if (nif.isUp()) {
+                    out.addAll(java.util.Collections.list(nif.getInetAddresses()));
+                }
+            }
+        } catch (SocketException e) {
+            LOG.log(Level.WARNING, "cannot list the host's interface addresses", e);
+        }
+        return List.copyOf(out);
+    }
+
+    private void checkOpen() throws IOException {
+        if (shutDown) {
+            throw new IOException("network stack is shut down");
+        }
+    }
+
+    // Bookkeeping called by endpoints, listeners and flows.
+
+    void endpointClosed(SocketUdpEndpoint ep) {
+        endpoints.remove(ep);
+    }
+
+    void listenerClosed(SocketTcpListener l) {
+        listeners.remove(l);
+    }
+
+    /** Tracks a new flow; false if the stack is shutting down and the flow must be closed. */
+    boolean flowOpened(SocketTcpFlow flow) {
+        flows.add(flow);
+        if (shutDown) {
+            flows.remove(flow);
+            return false;
+        }
+        return true;
+    }
+
+    void flowClosed(SocketTcpFlow flow) {
+        flows.remove(flow);
+    }
+
+    void handlerStarted() {
+        handlersLock.lock();
+        try {
+            runningHandlers++;
+        } finally {
+            handlersLock.unlock();
+        }
+    }
+
+    void handlerFinished() {
+        handlersLock.lock();
+        try {
+            if (--runningHandlers == 0) {
+                handlersDone.signalAll();
+            }
+        } finally {
+            handlersLock.unlock();
+        }
+    }
+
+    /** Waits until no flow handler runs, at most {@code limit}; returns how many still run. */
+    private int awaitHandlers(Duration limit) {
+        long nanos = limit.isNegative() ? 0 : limit.toNanos();
+        handlersLock.lock();
+        try {
+            while (runningHandlers > 0 && nanos > 0) {
+                try {
+                    nanos = handlersDone.awaitNanos(nanos);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return runningHandlers;
+        } finally {
+            handlersLock.unlock();
+        }
+    }
+
+    /**
+     * Handlers whose flow was closed under them normally return at once (their blocked read
+     * fails); this bounds the wait for one stuck elsewhere so shutdown still ends.
+     */
+    private static final Duration UNWIND_WAIT = Duration.ofSeconds(1);
+
+    /** Shutdown steps 1-4 (see {@link SocketPlatform#shutdown}). */
+    void shutdown(Duration grace) {
+        shutDown = true;
+        for (SocketTcpListener l : List.copyOf(listeners)) {
+            l.close(); // returns once its acceptor has stopped
+        }
+        // Past this point no acceptor can hand out a flow (flowOpened refuses it too).
+        int left = awaitHandlers(grace);
+        if (left > 0) {
+            LOG.log(Level.INFO, "{0} flow handler(s) still running after the {1} grace period; closing their flows",
+                    left, grace);
+        }
+        for (SocketTcpFlow f : List.copyOf(flows)) {
+            f.close();
+        }
+        left = awaitHandlers(UNWIND_WAIT);
+        if (left > 0) {
+            LOG.log(Level.WARNING, "{0} flow handler(s) did not return after their flows were closed", left);
+        }
+        for (SocketUdpEndpoint ep : List.copyOf(endpoints)) {
+            ep.close();
+        }
+        for (SocketTcpListener l : List.copyOf(listeners)) {
+            l.close();
+        }
+    }
+}

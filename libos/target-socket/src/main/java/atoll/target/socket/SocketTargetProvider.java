@@ -1,0 +1,76 @@
+package atoll.target.socket;
+
+import atoll.libos.buffer.BufferPool;
+import atoll.libos.config.Config;
+import atoll.libos.config.ConfigKey;
+import atoll.libos.metrics.Metrics;
+import atoll.libos.runtime.Platform;
+import atoll.libos.runtime.StartupException;
+import atoll.libos.runtime.TargetProvider;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The {@code socket} target: Atoll's network stack interface on the host kernel's sockets through
+ * java.nio, IPv4 and IPv6. One event loop thread drives UDP and timers; TCP flows run on virtual
+ * threads.
+ */
+public final class SocketTargetProvider implements TargetProvider {
+
+    /**
+     * Largest UDP payload: over IPv4 65,535 (RFC 791 total length) - 20 (IPv4 header) - 8 (RFC 768
+     * header) = 65,507; over IPv6 65,535 (RFC 8200 payload length, fixed header excluded) - 8 =
+     * 65,527. Jumbograms (RFC 2675) are not supported.
+     */
+    static final int MAX_UDP_PAYLOAD = 65_527;
+    static final int DEFAULT_HEADROOM = 128;
+    /** 64 KiB plus the default headroom: the largest UDP payload fits after the headroom. */
+    static final int DEFAULT_BUFFER_SIZE = 65_536 + DEFAULT_HEADROOM;
+
+    public static final ConfigKey<Integer> BUFFER_SIZE = ConfigKey.of("socket.buffer-size",
+            new IntRange("bytes", 512, 1 << 24), DEFAULT_BUFFER_SIZE,
+            "bytes per pooled buffer, headroom included; a received datagram longer than buffer-size minus headroom is truncated");
+    public static final ConfigKey<Integer> BUFFERS = ConfigKey.of("socket.buffers",
+            new IntRange("count", 1, 1 << 20), 1024,
+            "most pooled buffers ever allocated; when all are out, received datagrams are dropped and counted");
+    public static final ConfigKey<Integer> HEADROOM = ConfigKey.of("socket.headroom",
+            new IntRange("bytes", 0, 4096), DEFAULT_HEADROOM,
+            "bytes kept free in front of each buffer's data for headers to be prepended");
+
+    @Override
+    public String name() {
+        return "socket";
+    }
+
+    @Override
+    public List<ConfigKey<?>> configKeys() {
+        return List.of(BUFFER_SIZE, BUFFERS, HEADROOM);
+    }
+
+    /**
+     * Boots the target: allocates nothing up front (the pool grows on demand up to
+     * {@code socket.buffers}) and starts the event loop thread.
+     *
+     * @throws StartupException if {@code socket.headroom} leaves no room in {@code socket.buffer-size}
+     */
+    @Override
+    public Platform boot(Config config, Metrics metrics) throws StartupException, IOException {
+        int size = config.get(BUFFER_SIZE);
+        int headroom = config.get(HEADROOM);
+        int count = config.get(BUFFERS);
+        if (headroom >= size) {
+            throw new StartupException("socket.headroom " + headroom + " must be smaller than socket.buffer-size "
+                    + size);
+        }
+        if (size - headroom < MAX_UDP_PAYLOAD) {
+            System.getLogger("atoll.target.socket").log(System.Logger.Level.INFO,
+                    "socket.buffer-size {0} with headroom {1}: UDP payloads over {2} bytes are truncated",
+                    Integer.toString(size), Integer.toString(headroom), Integer.toString(size - headroom));
+        }
+        BufferPool pool = new BufferPool(size, headroom, count);
+        EventLoop loop = new EventLoop();
+        SocketNetworkStack stack = new SocketNetworkStack(loop, pool, metrics);
+        loop.start();
+        return new SocketPlatform(loop, stack, pool);
+    }
+}

@@ -1,0 +1,99 @@
+package atoll.target.socket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import atoll.libos.net.UdpEndpoint;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The receive path allocates nothing per datagram on the event loop: pooled buffer, the JDK's
+ * cached sender address, a select callback that is a field. Measured with the loop thread's
+ * allocation counter (HotSpot's per-thread TLAB accounting), so this is an allocation assertion,
+ * not a timing one.
+ */
+@Timeout(300)
+class LoopAllocationTest {
+    /** Average bytes allocated on the loop per datagram that we tolerate (select bookkeeping). */
+    private static final double BOUND_BYTES_PER_DATAGRAM = 16;
+    private static final int WARM_UP = 20_000;
+    private static final int MEASURED = 20_000;
+    private static final int WINDOW = 32;
+
+    @Test
+    void receivingADatagramAllocatesNothingOnTheLoop() throws Exception {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assertTrue(threads.isThreadAllocatedMemorySupported(), "this JVM cannot count allocations per thread");
+        threads.setThreadAllocatedMemoryEnabled(true);
+        try (Booted b = new Booted(); DatagramChannel c = DatagramChannel.open()) {
+            c.bind(new InetSocketAddress("127.0.0.1", 0));
+            Semaphore credit = new Semaphore(WINDOW);
+            AtomicLong received = new AtomicLong();
+            UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress("127.0.0.1", 0), (e, payload, source) -> {
+                payload.release();
+                received.incrementAndGet();
+                credit.release();
+            });
+            long loopId = b.platform.loopThread().threadId();
+            ByteBuffer out = ByteBuffer.allocateDirect(64);
+            send(c, ep, out, credit, WARM_UP);
+            awaitAll(credit);
+            long before = threads.getThreadAllocatedBytes(loopId);
+            send(c, ep, out, credit, MEASURED);
+            awaitAll(credit);
+            long after = threads.getThreadAllocatedBytes(loopId);
+            assertEquals(WARM_UP + MEASURED, received.get());
+            double perDatagram = (after - before) / (double) MEASURED;
+            double perPoolCycle = poolCycleAllocation(threads, b);
+            System.out.printf("event loop allocated %d bytes for %d datagrams: %.3f bytes/datagram;"
+                    + " one BufferPool acquire+release alone allocates %.3f bytes%n",
+                    after - before, MEASURED, perDatagram, perPoolCycle);
+            assertTrue(perDatagram - perPoolCycle < BOUND_BYTES_PER_DATAGRAM,
+                    "event loop allocated " + perDatagram + " bytes per datagram, of which the pool "
+                            + perPoolCycle);
+        }
+    }
+
+    /**
+     * Bytes one acquire+release of a pool buffer allocates on the calling thread. The pool lives in
+     * libos core; its idle list is a ConcurrentLinkedQueue, whose offer() allocates a node per
+     * release. That cost is the pool's, not this target's, so it is measured and reported apart.
+     */
+    private static double poolCycleAllocation(com.sun.management.ThreadMXBean threads, Booted b) {
+        long id = Thread.currentThread().threadId();
+        int n = 200_000;
+        for (int i = 0; i < n; i++) { // warm up
+            b.pool().tryAcquire().release();
+        }
+        long before = threads.getThreadAllocatedBytes(id);
+        for (int i = 0; i < n; i++) {
+            b.pool().tryAcquire().release();
+        }
+        return (threads.getThreadAllocatedBytes(id) - before) / (double) n;
+    }
+
+    private static void send(DatagramChannel c, UdpEndpoint ep, ByteBuffer out, Semaphore credit, int n)
+            throws Exception {
+        InetSocketAddress to = ep.localAddress();
+        for (int i = 0; i < n; i++) {
+            assertTrue(credit.tryAcquire(Booted.WAIT.toMillis(), TimeUnit.MILLISECONDS), "datagram lost");
+            out.clear().putInt(i).putLong(i).flip();
+            c.send(out, to);
+        }
+    }
+
+    /** Every credit back: every datagram sent so far was handled. */
+    private static void awaitAll(Semaphore credit) throws InterruptedException {
+        assertTrue(credit.tryAcquire(WINDOW, Booted.WAIT.toMillis(), TimeUnit.MILLISECONDS), "datagram lost");
+        credit.release(WINDOW);
+    }
+}
