@@ -57,16 +57,16 @@ class LoopAllocationTest {
             System.out.printf("event loop allocated %d bytes for %d datagrams: %.3f bytes/datagram;"
                     + " one BufferPool acquire+release alone allocates %.3f bytes%n",
                     after - before, MEASURED, perDatagram, perPoolCycle);
-            assertTrue(perDatagram - perPoolCycle < BOUND_BYTES_PER_DATAGRAM,
+            assertTrue(perPoolCycle < 1, "a pool acquire+release allocated " + perPoolCycle + " bytes");
+            assertTrue(perDatagram < BOUND_BYTES_PER_DATAGRAM,
                     "event loop allocated " + perDatagram + " bytes per datagram, of which the pool "
                             + perPoolCycle);
         }
     }
 
     /**
-     * Bytes one acquire+release of a pool buffer allocates on the calling thread. The pool lives in
-     * libos core; its idle list is a ConcurrentLinkedQueue, whose offer() allocates a node per
-     * release. That cost is the pool's, not this target's, so it is measured and reported apart.
+     * Bytes one acquire+release of a pool buffer allocates on the calling thread (the pool's idle
+     * list is an array stack, so this should be zero), reported apart from the loop's total.
      */
     private static double poolCycleAllocation(com.sun.management.ThreadMXBean threads, Booted b) {
         long id = Thread.currentThread().threadId();
