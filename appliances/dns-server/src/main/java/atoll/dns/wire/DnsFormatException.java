@@ -12,7 +12,9 @@ public final class DnsFormatException extends Exception {
     private final int offset;
 
     public DnsFormatException(String message, int offset) {
-        super(message + " (at octet " + offset + ")");
+        // No stack trace: malformed input is routine for a server (scans, garbage, attacks) and
+        // the offset says where the problem is; a stack walk per bad datagram would be wasted.
+        super(message + " (at octet " + offset + ")", null, false, false);
         this.offset = offset;
     }
 
