@@ -230,13 +230,10 @@ public final class MessageWriter {
             }
             case Rdata.Unknown u -> bytes(u.data());
         }
-        int rdlength = pos - rdStart;
-        if (rdlength > 0xffff) {
-            // Only reachable with a limit above 65535, which write() refuses; kept as a guard.
-            throw new IllegalArgumentException("RDATA longer than 65535 octets");
-        }
+        // Without overflow the RDATA lies inside a message of at most 65535 octets, so its length
+        // fits RDLENGTH; after an overflow the record is rolled back and nothing is patched.
         if (!overflow) {
-            out.set(Header.U16, rdlengthAt, (short) rdlength);
+            out.set(Header.U16, rdlengthAt, (short) (pos - rdStart));
         }
     }
 
