@@ -45,6 +45,14 @@ public record Edns(int udpPayloadSize, int extendedRcodeHigh, int version, boole
         return new Edns(udpPayloadSize, 0, 0, dnssecOk, List.of());
     }
 
+    /**
+     * The largest response the sender of this OPT accepts over UDP: its payload size, but RFC 6891
+     * §6.2.5: "Values lower than 512 MUST be treated as equal to 512."
+     */
+    public int payloadLimit() {
+        return Math.max(MessageWriter.UDP_LIMIT, udpPayloadSize);
+    }
+
     /** Octets of the OPT RR on the wire: root name, 10 fixed octets, then 4 + length per option. */
     public int wireLength() {
         int n = 1 + 10;

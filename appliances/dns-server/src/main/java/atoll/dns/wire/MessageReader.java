@@ -61,7 +61,8 @@ public final class MessageReader {
 
     /**
      * Parses the whole of {@code wire} as one DNS message. Reads only; the caller owns and releases
-     * {@code wire}, and may do so once this returns.
+     * {@code wire}, and may do so once this returns. The segment must be alive and accessible from
+     * the calling thread (else the FFM API's own exceptions, which are the caller's bug).
      *
      * @throws DnsFormatException if the octets are not a well-formed message
      */

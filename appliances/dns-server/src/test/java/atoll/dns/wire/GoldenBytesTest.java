@@ -224,6 +224,13 @@ class GoldenBytesTest {
     }
 
     @Test
+    void payloadLimitIsAtLeast512() {
+        assertEquals(512, Edns.of(0, false).payloadLimit()); // RFC 6891 §6.2.5
+        assertEquals(512, Edns.of(511, false).payloadLimit());
+        assertEquals(1232, Edns.of(1232, false).payloadLimit());
+    }
+
+    @Test
     void toStringLooksLikeDig() throws Exception {
         String text = MessageReader.parse(hex(RESPONSE)).toString();
         assertTrue(text.contains(";; flags: qr aa rd ra; QUERY: 1, ANSWER: 2, AUTHORITY: 1, ADDITIONAL: 1"), text);
