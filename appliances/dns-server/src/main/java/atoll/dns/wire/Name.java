@@ -92,10 +92,12 @@ public final class Name implements Comparable<Name> {
                     throw new IllegalArgumentException("dangling backslash in '" + text + "'");
                 }
                 char d = text.charAt(i + 1);
-                if (Character.isDigit(d)) {
+                // RFC 1035 §5.1: \DDD is three ASCII digits (Character.isDigit would also take
+                // other scripts' digits, which Integer.parseInt then reads as numbers).
+                if (isAsciiDigit(d)) {
                     if (i + 4 > text.length()
-                            || !Character.isDigit(text.charAt(i + 2))
-                            || !Character.isDigit(text.charAt(i + 3))) {
+                            || !isAsciiDigit(text.charAt(i + 2))
+                            || !isAsciiDigit(text.charAt(i + 3))) {
                         throw new IllegalArgumentException("bad \\DDD escape in '" + text + "'");
                     }
                     int v = Integer.parseInt(text.substring(i + 1, i + 4));
@@ -105,6 +107,9 @@ public final class Name implements Comparable<Name> {
                     label.write(v);
                     i += 4;
                 } else {
+                    if (d > 0xff) { // one octet per character, as for unescaped ones below
+                        throw new IllegalArgumentException("non-Latin-1 character in '" + text + "'");
+                    }
                     label.write(d);
                     i += 2;
                 }
@@ -301,6 +306,10 @@ public final class Name implements Comparable<Name> {
             }
         }
         return true;
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     static int lower(byte b) {

@@ -5,8 +5,8 @@ import java.util.Objects;
 /**
  * A resource record (RFC 1035 §3.2.1): owner name, TYPE (from the RDATA), CLASS, TTL and RDATA.
  *
- * @param ttl unsigned 32-bit seconds; RFC 2181 §8: values above 2^31-1 are treated as 0 when read
- *     from the wire
+ * @param ttl unsigned 32-bit seconds, as on the wire; RFC 2181 §8 says a value above 2^31-1 is to
+ *     be treated as 0 by whoever uses it (a cache), so the codec keeps it as read
  */
 public record ResourceRecord(Name name, int rrClass, long ttl, Rdata rdata) {
     public ResourceRecord {
