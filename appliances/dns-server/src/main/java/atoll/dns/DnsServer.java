@@ -1,5 +1,6 @@
 package atoll.dns;
 
+import atoll.dns.wire.MessageWriter;
 import atoll.dns.zone.Zone;
 import atoll.dns.zone.ZoneFileException;
 import atoll.dns.zone.ZoneFileParser;
@@ -153,7 +154,7 @@ public final class DnsServer implements Appliance {
                             + " differs from the origin " + source.origin() + " configured in 'zones'");
                 }
                 LOG.log(Level.INFO, "loaded zone " + zone.origin() + " from " + where + ": "
-                        + zone.recordCount() + " records, serial " + zone.soa().serial());
+                        + zone.recordCount() + " records, serial " + ((atoll.dns.wire.Rdata.SOA) zone.soa().rdata()).serial());
                 zones.add(zone);
             } catch (ZoneFileException e) {
                 throw new StartupException(e.getMessage(), e);
@@ -172,6 +173,7 @@ public final class DnsServer implements Appliance {
         flow.readTimeout(idle);
         PooledBuffer in = pool.acquire();
         PooledBuffer out = pool.acquire();
+        MessageWriter writer = new MessageWriter();
         try {
             // Use the whole block: a framed message is up to 2 + 65535 octets.
             in.window(0, 0);
@@ -189,7 +191,7 @@ public final class DnsServer implements Appliance {
                 queries.increment();
                 out.clear();
                 MemorySegment room = out.memory().asSlice(out.end(), out.tailroom());
-                int n = engine.respond(in.slice(2, length), false, room);
+                int n = engine.respond(in.slice(2, length), false, room, writer);
                 if (n >= 0) {
                     out.append(n);
                     // The length prefix goes into the headroom in front of the message.

@@ -19,7 +19,7 @@ import java.util.List;
 /**
  * The authoritative server as a sans-I/O engine: query octets in, response octets out. No sockets,
  * threads or clocks; the UDP and TCP services feed it and send what it writes. Thread-safe (the
- * zone data is immutable).
+ * zone data is immutable); each caller brings its own {@link MessageWriter}, which is not.
  */
 public final class QueryEngine {
     /** RFC 1035 §4.2.1: UDP messages are restricted to 512 octets without EDNS. */
@@ -55,10 +55,11 @@ public final class QueryEngine {
      * @param query the query message's octets (any content: this is untrusted input)
      * @param overUdp true for UDP (size limits and truncation apply), false for TCP
      * @param out where the response is written: at most {@code out.byteSize()} octets from offset 0
+     * @param writer the caller's writer (one per thread: it keeps its compression tables)
      * @return the response's length in {@code out}, or -1 when no response must be sent (the input
      *     was too short to carry a message ID, or it was itself a response)
      */
-    public int respond(MemorySegment query, boolean overUdp, MemorySegment out) {
+    public int respond(MemorySegment query, boolean overUdp, MemorySegment out, MessageWriter writer) {
         Header h = Header.peek(query);
         if (h == null || h.qr()) {
             // No ID to answer to, or a response: answering responses invites loops.
@@ -71,7 +72,7 @@ public final class QueryEngine {
         } catch (DnsFormatException e) {
             // RFC 1035 §4.1.1: Format error - the name server was unable to interpret the query.
             formErr.increment();
-            return write(bare(h, Rcode.FORMERR), out, overUdp ? CLASSIC_UDP_LIMIT : TCP_LIMIT);
+            return write(bare(h, Rcode.FORMERR), out, overUdp ? CLASSIC_UDP_LIMIT : TCP_LIMIT, writer);
         }
         Edns edns = q.edns();
         int limit = overUdp ? udpLimit(edns) : TCP_LIMIT;
@@ -81,19 +82,19 @@ public final class QueryEngine {
             // RFC 6891 §6.1.3: a responder that does not implement the version MUST respond with
             // RCODE=BADVERS.
             return write(response(q, Rcode.BADVERS, false, List.of(), List.of(), List.of(), replyEdns),
-                    out, limit);
+                    out, limit, writer);
         }
         if (h.opcode() != Opcode.QUERY) {
             // RFC 1035 §4.1.1: Not Implemented - the name server does not support the requested
             // kind of query.
             return write(response(q, Rcode.NOTIMP, false, List.of(), List.of(), List.of(), replyEdns),
-                    out, limit);
+                    out, limit, writer);
         }
         if (q.questions().size() != 1) {
             // RFC 9619 §4: a QUERY with QDCOUNT other than 1 is answered with FORMERR.
             formErr.increment();
             return write(response(q, Rcode.FORMERR, false, List.of(), List.of(), List.of(), replyEdns),
-                    out, limit);
+                    out, limit, writer);
         }
         Question question = q.questions().getFirst();
         int qtype = question.type();
@@ -101,16 +102,16 @@ public final class QueryEngine {
             // RFC 6891 §6.1.1: OPT is a pseudo-RR and cannot be queried for.
             formErr.increment();
             return write(response(q, Rcode.FORMERR, false, List.of(), List.of(), List.of(), replyEdns),
-                    out, limit);
+                    out, limit, writer);
         }
         if (qtype == RRType.AXFR || qtype == RRType.IXFR) {
             // Zone transfers are not offered by this server (see CONFORMANCE.md).
             return write(response(q, Rcode.REFUSED, false, List.of(), List.of(), List.of(), replyEdns),
-                    out, limit);
+                    out, limit, writer);
         }
         LookupResult r = zones.answer(question.name(), qtype, question.qclass());
         return write(response(q, r.rcode(), r.authoritative(), r.answer(), r.authority(), r.additional(),
-                replyEdns), out, limit);
+                replyEdns), out, limit, writer);
     }
 
     private int udpLimit(Edns edns) {
@@ -122,8 +123,8 @@ public final class QueryEngine {
         return Math.min(offered, ednsUdpSize);
     }
 
-    private int write(Message response, MemorySegment out, int limit) {
-        var result = MessageWriter.write(response, out, (int) Math.min(limit, out.byteSize()));
+    private int write(Message response, MemorySegment out, int limit, MessageWriter writer) {
+        var result = writer.write(response, out, (int) Math.min(limit, out.byteSize()));
         if (result.truncated()) {
             truncated.increment();
         }

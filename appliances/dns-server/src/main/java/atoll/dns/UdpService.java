@@ -1,5 +1,6 @@
 package atoll.dns;
 
+import atoll.dns.wire.MessageWriter;
 import atoll.libos.buffer.BufferPool;
 import atoll.libos.buffer.PooledBuffer;
 import atoll.libos.metrics.Metrics;
@@ -16,6 +17,7 @@ final class UdpService implements DatagramHandler {
     private final QueryEngine engine;
     private final BufferPool pool;
     private final Metrics.Counter queries;
+    private final MessageWriter writer = new MessageWriter(); // used on the event loop only
 
     UdpService(QueryEngine engine, BufferPool pool, Metrics.Counter queries) {
         this.engine = engine;
@@ -33,7 +35,7 @@ final class UdpService implements DatagramHandler {
                 return; // out of buffers: drop, the client retries (RFC 1035 §4.2.1)
             }
             MemorySegment room = out.memory().asSlice(out.end(), out.tailroom());
-            int n = engine.respond(payload.data(), true, room);
+            int n = engine.respond(payload.data(), true, room, writer);
             if (n >= 0) {
                 out.append(n);
                 endpoint.send(out, source);
