@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
-import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -183,6 +182,10 @@ public final class ImageBuilder {
         // jlink's CDS step warns about classes of modules left out on purpose (e.g. java.logging);
         // that chatter is shown only when jlink fails.
         if (status != 0) throw new IOException("jlink failed (exit " + status + "): " + String.join(" ", pb.command()) + "\n" + log);
+        // The JVM maps classes_nocoops.jsa only when compressed oops are off (a heap of 32 GiB or
+        // more); an appliance never runs that big, and the file would add ~14 MiB to every image.
+        // Without it such a JVM simply starts without CDS (-Xshare:auto).
+        Files.deleteIfExists(runtime.resolve("lib/server/classes_nocoops.jsa"));
     }
 
     private static void copyJars(List<Path> modulePath, Path app) throws IOException {
@@ -279,9 +282,7 @@ public final class ImageBuilder {
         String top = spec.topDirectory() + "/";
         // GZIPOutputStream writes a fixed header (MTIME 0, no file name), so the bytes depend only on the tar.
         try (OutputStream file = Files.newOutputStream(tmp);
-             GZIPOutputStream gz = new GZIPOutputStream(new BufferedOutputStream(file, 1 << 16), 1 << 16) {
-                 { def.setLevel(Deflater.BEST_COMPRESSION); }
-             }) {
+             GZIPOutputStream gz = new GZIPOutputStream(new BufferedOutputStream(file, 1 << 16), 1 << 16)) {
             TarWriter tar = new TarWriter(gz, mtime);
             tar.directory(top, DIR_MODE);
             for (Path p : walk(root)) {
