@@ -136,6 +136,17 @@ class ImageBuilderTest {
     }
 
     @Test
+    void followsRequiresTransitivelyButNotStatic() throws IOException {
+        Path mods = TestModules.jar(base.resolve("static"), "s.app", List.of("java.net.http"), List.of("java.sql")).getParent();
+        JdkModules.Resolution r = JdkModules.resolve(List.of(mods), "s.app", List.of("jdk.jfr"));
+        // java.net.http requires only java.base; java.sql (static) is left out; jdk.jfr was asked for.
+        assertEquals(List.of("java.base", "java.net.http", "jdk.jfr"), r.jdkModules());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> JdkModules.resolve(List.of(mods), "not.there", List.of()));
+        assertTrue(e.getMessage().contains("not.there"), e.getMessage());
+    }
+
+    @Test
     void refusesToReplaceASourceTree() throws IOException {
         Path src = Files.createDirectories(base.resolve("project"));
         Files.writeString(src.resolve("pom.xml"), "<project/>");

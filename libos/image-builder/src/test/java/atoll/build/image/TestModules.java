@@ -20,10 +20,16 @@ final class TestModules {
     private TestModules() {}
 
     static Path jar(Path dir, String name, List<String> requires) throws IOException {
+        return jar(dir, name, requires, List.of());
+    }
+
+    /** As {@link #jar(Path, String, List)}, with {@code requires static} entries too. */
+    static Path jar(Path dir, String name, List<String> requires, List<String> requiresStatic) throws IOException {
         byte[] moduleInfo = ClassFile.of().buildModule(ModuleAttribute.of(ModuleDesc.of(name), m -> {
             // JVMS §4.7.25: every module but java.base requires java.base (ACC_MANDATED).
             m.requires(ModuleRequireInfo.of(ModuleDesc.of("java.base"), AccessFlag.MANDATED.mask(), null));
             for (String r : requires) m.requires(ModuleRequireInfo.of(ModuleDesc.of(r), 0, null));
+            for (String r : requiresStatic) m.requires(ModuleRequireInfo.of(ModuleDesc.of(r), AccessFlag.STATIC_PHASE.mask(), null));
         }));
         Files.createDirectories(dir);
         Path jar = dir.resolve(name + ".jar");
