@@ -48,8 +48,8 @@ public final class DnsServer implements Appliance {
             ValueTypes.listOf(ValueTypes.inetAddress()),
             List.of(InetAddress.getLoopbackAddress(), loopback6()),
             "addresses to answer on, over UDP and TCP (0.0.0.0 and :: mean every address)");
-    static final ConfigKey<Integer> PORT = ConfigKey.of("port", ValueTypes.port(), 5300,
-            "port to answer on, over UDP and TCP (53 needs CAP_NET_BIND_SERVICE)");
+    static final ConfigKey<Integer> PORT = ConfigKey.of("port", ValueTypes.portOrZero(), 5300,
+            "port to answer on, over UDP and TCP (53 needs CAP_NET_BIND_SERVICE; 0 picks a free one, logged)");
     static final ConfigKey<List<ZoneSource>> ZONES = ConfigKey.of("zones", ZoneSource.LIST,
             List.of(new ZoneSource(atoll.dns.wire.Name.parse("example.com."),
                     ZoneSource.EMBEDDED + "zones/example.com.zone")),

@@ -6,10 +6,13 @@ import atoll.libos.runtime.Launcher;
 public final class Main {
     private Main() {}
 
-    /** The appliance's version, from the jar manifest (set by the build). */
+    /** The appliance's version, written into the module by the build. */
     static String version() {
-        String v = Main.class.getPackage().getImplementationVersion();
-        return v != null ? v : "dev";
+        try (var in = Main.class.getResourceAsStream("version.txt")) {
+            return in == null ? "unknown" : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     public static void main(String[] args) {

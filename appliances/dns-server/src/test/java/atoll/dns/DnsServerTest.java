@@ -1,0 +1,204 @@
+package atoll.dns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import atoll.libos.runtime.Launcher;
+import atoll.libos.runtime.Running;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+/**
+ * The appliance running in-process on the socket target, on its embedded default zone, queried by
+ * dnsjava over UDP and TCP on 127.0.0.1 and ::1. Every test ends by stopping the appliance (exit
+ * status 0) and checking that no pooled buffer leaked.
+ */
+class DnsServerTest {
+    @TempDir Path tmp;
+
+    DnsServer server;
+    Running running;
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    void start(String... extra) {
+        server = new DnsServer();
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "--listen=127.0.0.1,::1", "--port=0", "--state.dir=" + tmp.resolve("state"), "--log.level=warning"));
+        args.addAll(List.of(extra));
+        running = Launcher.start(server, "test", args.toArray(String[]::new), null,
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));
+        assertTrue(running.isRunning(), () -> "did not start: " + err);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (running != null && running.devices() != null) {
+            var pool = running.devices().network().bufferPool();
+            assertEquals(0, running.stop(), () -> "clean stop: " + err);
+            pool.assertNoLeaks();
+        }
+    }
+
+    SimpleResolver resolver(int family, boolean tcp) {
+        // The UDP and TCP ports differ when port 0 is asked for: pick the one for the transport.
+        List<InetSocketAddress> at = tcp ? server.tcpAddresses() : server.udpAddresses();
+        InetSocketAddress a = at.stream().filter(s -> family == 4
+                ? s.getAddress() instanceof java.net.Inet4Address
+                : s.getAddress() instanceof java.net.Inet6Address).findFirst().orElseThrow();
+        SimpleResolver r = new SimpleResolver(a);
+        r.setTCP(tcp);
+        r.setTimeout(Duration.ofSeconds(10));
+        return r;
+    }
+
+    static Message query(String name, int type) throws IOException {
+        Message q = Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN));
+        q.getHeader().unsetFlag(Flags.RD);
+        return q;
+    }
+
+    @ParameterizedTest(name = "IPv{0}")
+    @ValueSource(ints = {4, 6})
+    void answersOverUdpAndTcp(int family) throws IOException {
+        start();
+        for (boolean tcp : new boolean[] {false, true}) {
+            Message r = resolver(family, tcp).send(query("www.example.com.", Type.A));
+            assertEquals(Rcode.NOERROR, r.getRcode());
+            assertTrue(r.getHeader().getFlag(Flags.AA));
+            List<Record> answer = r.getSection(Section.ANSWER);
+            assertEquals(1, answer.size(), r::toString);
+            assertEquals("192.0.2.80", ((ARecord) answer.getFirst()).getAddress().getHostAddress());
+
+            Message six = resolver(family, tcp).send(query("www.example.com.", Type.AAAA));
+            assertEquals("2001:db8:0:0:0:0:0:80",
+                    ((AAAARecord) six.getSection(Section.ANSWER).getFirst()).getAddress().getHostAddress());
+        }
+    }
+
+    @Test
+    void followsCnameAndAddsMailExchangerAddresses() throws IOException {
+        start();
+        Message cname = resolver(4, false).send(query("ftp.example.com.", Type.A));
+        List<Record> answer = cname.getSection(Section.ANSWER);
+        assertEquals(2, answer.size(), cname::toString);
+        assertEquals("www.example.com.", ((CNAMERecord) answer.get(0)).getTarget().toString());
+        assertEquals("192.0.2.80", ((ARecord) answer.get(1)).getAddress().getHostAddress());
+
+        Message mx = resolver(4, false).send(query("example.com.", Type.MX));
+        assertEquals("mail.example.com.", ((MXRecord) mx.getSection(Section.ANSWER).getFirst()).getTarget().toString());
+        assertTrue(mx.getSection(Section.ADDITIONAL).stream().anyMatch(r -> r.getType() == Type.A
+                && r.getName().toString().equals("mail.example.com.")), mx::toString);
+    }
+
+    @Test
+    void negativeAnswersAndRefusal() throws IOException {
+        start();
+        Message nx = resolver(4, false).send(query("nope.example.com.", Type.A));
+        assertEquals(Rcode.NXDOMAIN, nx.getRcode());
+        assertEquals(Type.SOA, nx.getSection(Section.AUTHORITY).getFirst().getType());
+        Message nodata = resolver(6, true).send(query("mail.example.com.", Type.AAAA));
+        assertEquals(Rcode.NOERROR, nodata.getRcode());
+        assertTrue(nodata.getSection(Section.ANSWER).isEmpty());
+        assertEquals(Type.SOA, nodata.getSection(Section.AUTHORITY).getFirst().getType());
+        Message refused = resolver(4, false).send(query("www.example.org.", Type.A));
+        assertEquals(Rcode.REFUSED, refused.getRcode());
+    }
+
+    @Test
+    void tcpAnswersPipelinedQueriesInOrderAndClosesOnABadFrame() throws IOException {
+        start();
+        InetSocketAddress at = server.tcpAddresses().getFirst();
+        try (Socket s = new Socket(at.getAddress(), at.getPort())) {
+            s.setSoTimeout(10_000);
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            // RFC 7766 §6.2.1.1: several queries sent back to back on one connection.
+            ByteArrayOutputStream both = new ByteArrayOutputStream();
+            DataOutputStream framed = new DataOutputStream(both);
+            Message a = query("www.example.com.", Type.A);
+            Message b = query("mail.example.com.", Type.A);
+            for (Message m : List.of(a, b)) {
+                byte[] wire = m.toWire();
+                framed.writeShort(wire.length);
+                framed.write(wire);
+            }
+            out.write(both.toByteArray());
+            out.flush();
+            for (Message expected : List.of(a, b)) {
+                byte[] resp = new byte[in.readUnsignedShort()];
+                in.readFully(resp);
+                Message r = new Message(resp);
+                assertEquals(expected.getHeader().getID(), r.getHeader().getID());
+                assertEquals(expected.getQuestion().getName(), r.getQuestion().getName());
+            }
+            // A frame too short to be a DNS message: the server closes the connection.
+            out.writeShort(3);
+            out.write(new byte[3]);
+            out.flush();
+            assertEquals(-1, in.read());
+        }
+    }
+
+    @Test
+    void tcpIdleConnectionsAreClosed() throws IOException {
+        start("--tcp.idle-timeout=200ms");
+        InetSocketAddress at = server.tcpAddresses().getFirst();
+        try (Socket s = new Socket(at.getAddress(), at.getPort())) {
+            s.setSoTimeout(30_000);
+            assertEquals(-1, s.getInputStream().read(), "server closes an idle connection");
+        }
+    }
+
+    @Test
+    void unknownKeyBadValueAndBrokenZoneStopStartUpWithOneLine() throws Exception {
+        assertOneLineError(64, "no.such.key", "--no.such.key=1");
+        assertOneLineError(64, "'port'", "--port=99999");
+        Path zone = tmp.resolve("broken.zone");
+        Files.writeString(zone, "$TTL 60\n@ IN SOA ns1 host 1 2 3 4 5\n@ IN A 300.1.1.1\n");
+        assertOneLineError(64, "broken.zone:3:", "--zones=example.net.=" + zone);
+        assertOneLineError(64, "zone file not found", "--zones=example.net.=" + tmp.resolve("missing.zone"));
+    }
+
+    private void assertOneLineError(int status, String needle, String... args) throws InterruptedException {
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        List<String> all = new java.util.ArrayList<>(List.of("--port=0", "--listen=127.0.0.1",
+                "--state.dir=" + tmp.resolve("state"), "--log.level=warning"));
+        all.addAll(List.of(args));
+        Running r = Launcher.start(new DnsServer(), "test", all.toArray(String[]::new), null,
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(e, true));
+        assertFalse(r.isRunning());
+        assertEquals(status, r.awaitExit());
+        List<String> lines = e.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(1, lines.size(), () -> "exactly one line: " + lines);
+        assertTrue(lines.getFirst().contains(needle), () -> lines.getFirst() + " should name " + needle);
+    }
+}
