@@ -131,6 +131,7 @@ public final class DnsServer implements Appliance {
 
     static ZoneSet loadZones(List<ZoneSource> sources, ReadOnlyStore data) throws StartupException {
         List<Zone> zones = new ArrayList<>();
+        List<String> loaded = new ArrayList<>();
         for (ZoneSource source : sources) {
             String text;
             String where;
@@ -153,13 +154,18 @@ public final class DnsServer implements Appliance {
                     throw new StartupException(where + ": zone apex " + zone.origin()
                             + " differs from the origin " + source.origin() + " configured in 'zones'");
                 }
-                LOG.log(Level.INFO, "loaded zone " + zone.origin() + " from " + where + ": "
-                        + zone.recordCount() + " records, serial " + ((atoll.dns.wire.Rdata.SOA) zone.soa().rdata()).serial());
+                loaded.add("loaded zone " + zone.origin() + " from " + where + ": " + zone.recordCount()
+                        + " records, serial " + ((atoll.dns.wire.Rdata.SOA) zone.soa().rdata()).serial());
+                for (String warning : zone.warnings()) {
+                    loaded.add("zone " + zone.origin() + ": " + warning);
+                }
                 zones.add(zone);
             } catch (ZoneFileException e) {
                 throw new StartupException(e.getMessage(), e);
             }
         }
+        // Logged once every zone loaded: a failed start-up leaves only its one error line.
+        loaded.forEach(line -> LOG.log(line.startsWith("zone ") ? Level.WARNING : Level.INFO, line));
         return new ZoneSet(zones);
     }
 

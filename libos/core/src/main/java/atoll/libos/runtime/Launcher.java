@@ -55,6 +55,9 @@ public final class Launcher {
     /** System property naming the default configuration file (set by the image launcher). */
     public static final String CONFIG_PROPERTY = "atoll.config";
 
+    /** System property the image launcher sets to the image's directory. */
+    public static final String HOME_PROPERTY = "atoll.home";
+
     /** Runs {@code appliance} to completion; {@code main} passes the result to System.exit. */
     public static int run(Appliance appliance, String version, String[] args) {
         return run(appliance, version, args, null, System.out, System.err);
@@ -190,7 +193,8 @@ public final class Launcher {
             // Otherwise the level stays as -Datoll.log.level (or INFO) set it.
             AtollLog.setLevel(config.get(RuntimeKeys.LOG_LEVEL));
         }
-        log.log(Level.INFO, "starting " + app + " " + version + " on target " + target.name()
+        // DEBUG only: a start-up that fails must leave exactly one line (the error) on stderr.
+        log.log(Level.DEBUG, "starting " + app + " " + version + " on target " + target.name()
                 + ", pid " + ProcessHandle.current().pid());
 
         Duration grace = config.get(RuntimeKeys.SHUTDOWN_GRACE);
@@ -231,7 +235,8 @@ public final class Launcher {
             return fail(err, app, "start failed: " + e, EX_SOFTWARE);
         }
 
-        log.log(Level.INFO, "ready in " + sinceProcessStart(begun).toMillis() + " ms");
+        log.log(Level.INFO, app + " " + version + " ready on target " + target.name() + ", pid "
+                + ProcessHandle.current().pid() + ", in " + sinceProcessStart(begun).toMillis() + " ms");
         return new Running(devices, why -> stop(appliance, platform, state, metrics, grace, log, why));
     }
 
@@ -345,6 +350,12 @@ public final class Launcher {
 
     private static DirectoryStore stateStore(Config config) throws StartupException {
         Path dir = config.get(RuntimeKeys.STATE_DIR);
+        String home = System.getProperty(HOME_PROPERTY, "");
+        if (!dir.isAbsolute() && !home.isEmpty()) {
+            // Run from an image: relative state lives inside the image directory, not wherever
+            // the operator happened to start it from.
+            dir = Path.of(home).resolve(dir);
+        }
         try {
             return DirectoryStore.open(dir);
         } catch (IOException e) {

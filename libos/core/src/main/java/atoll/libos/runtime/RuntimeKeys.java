@@ -21,7 +21,7 @@ public final class RuntimeKeys {
 
     /** Directory of the read-write state store; created at start if missing. */
     public static final ConfigKey<Path> STATE_DIR = ConfigKey.of("state.dir", ValueTypes.path(), Path.of("state"),
-            "directory for state that survives restarts (created if missing)");
+            "directory for state that survives restarts (created if missing; relative to the image directory when run from an image)");
 
     /** Optional directory whose files override the appliance's embedded read-only data. */
     public static final ConfigKey<String> DATA_DIR = ConfigKey.of("data.dir", ValueTypes.string(), "",

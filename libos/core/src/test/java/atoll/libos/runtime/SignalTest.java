@@ -51,7 +51,7 @@ class SignalTest {
             String line;
             while ((line = r.readLine()) != null) {
                 lines.add(line);
-                if (line.contains(" test-app: ready in ")) {
+                if (line.contains(" ready on target ")) {
                     // kill(1) rather than Process.destroy, which also closes the streams read here.
                     assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid()))
                             .inheritIO().start().waitFor());
