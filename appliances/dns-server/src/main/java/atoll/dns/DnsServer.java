@@ -64,6 +64,9 @@ public final class DnsServer implements Appliance {
     private final List<UdpEndpoint> endpoints = new ArrayList<>();
     private final List<TcpListener> listeners = new ArrayList<>();
     private volatile QueryEngine engine;
+    private volatile boolean stopping;
+    /** TCP flows waiting for their next query: closed at once on stop, as nothing is in flight. */
+    private final java.util.Set<TcpFlow> idleFlows = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @Override
     public String name() {
@@ -118,9 +121,14 @@ public final class DnsServer implements Appliance {
 
     @Override
     public void stop(Duration grace) {
-        // Stop taking new work; the platform lets in-flight TCP handlers finish within the grace.
+        // Stop taking new work; a TCP flow answering a query finishes it (the platform waits up to
+        // the grace), a flow waiting for its next query is closed now.
+        stopping = true;
         for (TcpListener l : listeners) {
             l.close();
+        }
+        for (TcpFlow idle : idleFlows) {
+            idle.close();
         }
         for (UdpEndpoint e : endpoints) {
             e.close();
@@ -183,9 +191,16 @@ public final class DnsServer implements Appliance {
         try {
             // Use the whole block: a framed message is up to 2 + 65535 octets.
             in.window(0, 0);
-            while (true) {
-                if (!fill(flow, in, 2)) {
-                    return;
+            while (!stopping) {
+                if (in.length() < 2) {
+                    idleFlows.add(flow);
+                    try {
+                        if (stopping || !fill(flow, in, 2)) {
+                            return;
+                        }
+                    } finally {
+                        idleFlows.remove(flow);
+                    }
                 }
                 int length = in.getU16(0);
                 if (length < 12 || 2 + length > in.capacity()) {
@@ -213,6 +228,10 @@ public final class DnsServer implements Appliance {
             }
         } catch (FlowTimeoutException e) {
             LOG.log(Level.DEBUG, "closing idle tcp connection from " + flow.remoteAddress());
+        } catch (IOException e) {
+            if (!stopping) {
+                throw e;
+            }
         } finally {
             in.release();
             out.release();

@@ -169,6 +169,27 @@ class DnsServerTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(120) // a hang detector: with the bug, stop waits the full 10 min grace
+    void stopClosesIdleTcpConnectionsWithoutWaitingForTheGrace() throws Exception {
+        start("--shutdown.grace=10m");
+        InetSocketAddress at = server.tcpAddresses().getFirst();
+        try (Socket s = new Socket(at.getAddress(), at.getPort())) {
+            s.setSoTimeout(60_000);
+            // One answered query proves the connection is established and served.
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            byte[] wire = query("www.example.com.", Type.A).toWire();
+            out.writeShort(wire.length);
+            out.write(wire);
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            in.readFully(new byte[in.readUnsignedShort()]);
+            var pool = running.devices().network().bufferPool();
+            assertEquals(0, running.stop());
+            assertEquals(-1, in.read(), "the idle connection was closed by the stop");
+            pool.assertNoLeaks();
+        }
+    }
+
+    @Test
     void tcpIdleConnectionsAreClosed() throws IOException {
         start("--tcp.idle-timeout=200ms");
         InetSocketAddress at = server.tcpAddresses().getFirst();
