@@ -257,7 +257,6 @@ public final class DnsServer implements Appliance {
     }
 
     static String format(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        return atoll.libos.net.Addresses.format(a);
     }
 }

@@ -365,11 +365,26 @@ public final class Launcher {
     }
 
     /**
+     * The instant the image launcher started the JVM, from {@code -Datoll.launched=<epoch ns>}: more
+     * exact than the process start when the process was exec'd from a script that did other work.
+     */
+    private static java.util.Optional<Instant> launched() {
+        String ns = System.getProperty("atoll.launched", "");
+        long v;
+        try {
+            v = Long.parseLong(ns);
+        } catch (NumberFormatException notSet) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Instant.ofEpochSecond(v / 1_000_000_000L, v % 1_000_000_000L));
+    }
+
+    /**
      * Time since the JVM process started, read cheaply from the OS (java.management is avoided to
      * keep images small); since {@code fallback} if the OS does not say.
      */
     private static Duration sinceProcessStart(Instant fallback) {
-        Instant started = ProcessHandle.current().info().startInstant().orElse(fallback);
+        Instant started = launched().orElseGet(() -> ProcessHandle.current().info().startInstant().orElse(fallback));
         Duration d = Duration.between(started, Instant.now());
         return d.isNegative() ? Duration.ZERO : d;
     }

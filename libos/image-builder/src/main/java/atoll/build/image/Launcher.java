@@ -32,8 +32,10 @@ public final class Launcher {
                   esac
                 done
                 HOME_DIR=$(cd "$(dirname "$self")/.." && pwd -P)
+                # The launch instant (epoch ns; GNU date) lets the appliance report its start-up time.
+                LAUNCHED=$(date +%%s%%N 2>/dev/null || true)
                 exec "$HOME_DIR/runtime/bin/java" -XX:+UseSerialGC -Xshare:auto%6$s \\
-                  -Datoll.config="$HOME_DIR/conf/%1$s.conf" -Datoll.home="$HOME_DIR" \\
+                  -Datoll.config="$HOME_DIR/conf/%1$s.conf" -Datoll.home="$HOME_DIR" -Datoll.launched="$LAUNCHED" \\
                   ${ATOLL_JAVA_OPTS:-} \\
                   --module-path "$HOME_DIR/app" -m %4$s/%5$s "$@"
                 """.formatted(spec.name(), spec.version(), spec.target(), spec.mainModule(), spec.mainClass(), extra);
