@@ -153,7 +153,7 @@ public final class ValueTypes {
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException("bad literal", e);
             }
-        }, InetAddress::getHostAddress);
+        }, atoll.libos.net.Addresses::format);
     }
 
     /**
