@@ -1,6 +1,6 @@
 /** The socket target: Atoll's network stack interface on the host kernel's sockets (java.nio). */
-module atoll.target.socket {
+module atoll.socket {
     requires atoll.libos;
 
-    provides atoll.libos.runtime.TargetProvider with atoll.target.socket.SocketTargetProvider;
+    provides atoll.libos.runtime.TargetProvider with atoll.socket.SocketTargetProvider;
 }

@@ -308,7 +308,7 @@ public final class Launcher {
                 return (m.isNamed() ? m.getName() : "class path") + " (" + p.type().getName() + ")";
             }).toList();
             throw new StartupException(found.isEmpty()
-                    ? "no target module found; an image needs exactly one, such as atoll.target.socket"
+                    ? "no target module found; an image needs exactly one, such as atoll.socket"
                     : found.size() + " target modules found, an image needs exactly one: " + String.join(", ", which));
         }
         try {

@@ -1,4 +1,4 @@
-package atoll.target.socket;
+package atoll.socket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package atoll.target.socket;
+package atoll.socket;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  */
 final class EventLoop {
     static final String THREAD_NAME = "atoll-loop";
-    private static final System.Logger LOG = System.getLogger("atoll.target.socket");
+    private static final System.Logger LOG = System.getLogger("atoll.socket");
 
     /** Purge the heap once this many cancelled timers sit in it, and they are at least half of it. */
     private static final int PURGE_THRESHOLD = 256;

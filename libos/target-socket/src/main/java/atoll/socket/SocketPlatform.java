@@ -1,4 +1,4 @@
-package atoll.target.socket;
+package atoll.socket;
 
 import atoll.libos.buffer.BufferPool;
 import atoll.libos.net.NetworkStack;
@@ -9,7 +9,7 @@ import java.time.Duration;
 
 /** The booted socket target: one event loop thread, its clock and the network stack. */
 final class SocketPlatform implements Platform {
-    private static final System.Logger LOG = System.getLogger("atoll.target.socket");
+    private static final System.Logger LOG = System.getLogger("atoll.socket");
 
     private final EventLoop loop;
     private final SocketNetworkStack network;

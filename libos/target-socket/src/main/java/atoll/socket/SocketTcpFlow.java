@@ -1,4 +1,4 @@
-package atoll.target.socket;
+package atoll.socket;
 
 import atoll.libos.buffer.PooledBuffer;
 import atoll.libos.net.FlowTimeoutException;
@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * idle limits are for: RFC 7766 §6.2.3 has a DNS server close an idle connection.)
  */
 final class SocketTcpFlow implements TcpFlow {
-    private static final System.Logger LOG = System.getLogger("atoll.target.socket");
+    private static final System.Logger LOG = System.getLogger("atoll.socket");
 
     private static final int IDLE = 0;
     private static final int READING = 1;

@@ -1,4 +1,4 @@
-package atoll.target.socket;
+package atoll.socket;
 
 import atoll.libos.buffer.BufferPool;
 import atoll.libos.buffer.PooledBuffer;
@@ -37,7 +37,7 @@ import java.util.Objects;
  * the loop flushes on write readiness. Order among datagrams sent from one thread is kept.
  */
 final class SocketUdpEndpoint implements UdpEndpoint, EventLoop.ReadyHandler {
-    private static final System.Logger LOG = System.getLogger("atoll.target.socket");
+    private static final System.Logger LOG = System.getLogger("atoll.socket");
 
     /** Datagrams read per readiness event before other channels and timers get a turn. */
     static final int RX_BATCH = 64;

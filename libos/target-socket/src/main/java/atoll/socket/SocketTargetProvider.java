@@ -1,4 +1,4 @@
-package atoll.target.socket;
+package atoll.socket;
 
 import atoll.libos.buffer.BufferPool;
 import atoll.libos.config.Config;
@@ -63,7 +63,7 @@ public final class SocketTargetProvider implements TargetProvider {
                     + size);
         }
         if (size - headroom < MAX_UDP_PAYLOAD) {
-            System.getLogger("atoll.target.socket").log(System.Logger.Level.INFO,
+            System.getLogger("atoll.socket").log(System.Logger.Level.INFO,
                     "socket.buffer-size {0} with headroom {1}: UDP payloads over {2} bytes are truncated",
                     Integer.toString(size), Integer.toString(headroom), Integer.toString(size - headroom));
         }

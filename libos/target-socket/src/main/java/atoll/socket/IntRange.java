@@ -1,4 +1,4 @@
-package atoll.target.socket;
+package atoll.socket;
 
 import atoll.libos.config.ValueType;
 

@@ -1,4 +1,4 @@
-package atoll.target.socket;
+package atoll.socket;
 
 import atoll.libos.metrics.Metrics;
 import atoll.libos.net.FlowHandler;
@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the handler returns or throws.
  */
 final class SocketTcpListener implements TcpListener {
-    private static final System.Logger LOG = System.getLogger("atoll.target.socket");
+    private static final System.Logger LOG = System.getLogger("atoll.socket");
 
     /** Pause after an accept error other than close (EMFILE, ENOBUFS) so it cannot spin. */
     private static final long ACCEPT_ERROR_PAUSE_MILLIS = 100;

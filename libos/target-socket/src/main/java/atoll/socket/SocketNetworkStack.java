@@ -1,4 +1,4 @@
-package atoll.target.socket;
+package atoll.socket;
 
 import atoll.libos.buffer.BufferPool;
 import atoll.libos.metrics.Metrics;
@@ -35,7 +35,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * can close what the appliance left open.
  */
 final class SocketNetworkStack implements NetworkStack {
-    private static final System.Logger LOG = System.getLogger("atoll.target.socket");
+    private static final System.Logger LOG = System.getLogger("atoll.socket");
 
     private final EventLoop loop;
     private final BufferPool pool;
