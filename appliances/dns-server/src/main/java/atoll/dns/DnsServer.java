@@ -11,6 +11,7 @@ import atoll.libos.config.Config;
 import atoll.libos.config.ConfigKey;
 import atoll.libos.config.ValueTypes;
 import atoll.libos.metrics.Metrics;
+import atoll.libos.net.Addresses;
 import atoll.libos.net.FlowTimeoutException;
 import atoll.libos.net.NetworkStack;
 import atoll.libos.net.TcpFlow;
@@ -97,15 +98,15 @@ public final class DnsServer implements Appliance {
                 listeners.add(net.listenTcp(at, flow -> serveTcp(flow, net.bufferPool(), idle, tcpQueries)));
             } catch (IOException e) {
                 stop(Duration.ZERO);
-                throw new StartupException("cannot listen on " + format(at) + " (configuration keys 'listen'"
+                throw new StartupException("cannot listen on " + Addresses.format(at) + " (configuration keys 'listen'"
                         + " and 'port'): " + e.getMessage(), e);
             }
         }
         for (UdpEndpoint e : endpoints) {
-            LOG.log(Level.INFO, "answering on udp " + format(e.localAddress()));
+            LOG.log(Level.INFO, "answering on udp " + Addresses.format(e.localAddress()));
         }
         for (TcpListener l : listeners) {
-            LOG.log(Level.INFO, "answering on tcp " + format(l.localAddress()));
+            LOG.log(Level.INFO, "answering on tcp " + Addresses.format(l.localAddress()));
         }
     }
 
@@ -254,9 +255,5 @@ public final class DnsServer implements Appliance {
         } catch (java.net.UnknownHostException e) {
             throw new AssertionError(e);
         }
-    }
-
-    static String format(InetSocketAddress a) {
-        return atoll.libos.net.Addresses.format(a);
     }
 }

@@ -10,7 +10,6 @@ import atoll.dns.zone.ZoneFileParser;
 import atoll.dns.zone.ZoneSet;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
