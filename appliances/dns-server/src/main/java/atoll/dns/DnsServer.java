@@ -214,7 +214,7 @@ public final class DnsServer implements Appliance {
                 queries.increment();
                 out.clear();
                 MemorySegment room = out.memory().asSlice(out.end(), out.tailroom());
-                int n = engine.respond(in.slice(2, length), false, room, writer);
+                int n = engine.respond(in.slice(2, length), Transport.TCP, room, writer);
                 if (n >= 0) {
                     out.append(n);
                     // The length prefix goes into the headroom in front of the message.
