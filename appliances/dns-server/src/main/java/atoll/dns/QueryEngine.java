@@ -7,10 +7,10 @@ import atoll.dns.wire.Message;
 import atoll.dns.wire.MessageReader;
 import atoll.dns.wire.MessageWriter;
 import atoll.dns.wire.Opcode;
+import atoll.dns.wire.PreparedRecords;
 import atoll.dns.wire.QueryView;
 import atoll.dns.wire.Question;
 import atoll.dns.wire.RRType;
-import atoll.dns.wire.ResourceRecord;
 import atoll.dns.wire.Rcode;
 import atoll.dns.zone.LookupOutcome;
 import atoll.dns.zone.LookupResult;
@@ -164,7 +164,7 @@ public final class QueryEngine {
         // CD is copied as the general path does. Every prepared RCODE fits the header's 4 bits.
         int flags = Header.responseFlags(Opcode.QUERY, outcome.authoritative(), q.rd(), q.cd(), rcode);
         int opt = q.hasOpt() ? ednsUdpSize : -1;
-        List<ResourceRecord> none = List.of();
+        PreparedRecords none = PreparedRecords.EMPTY;
         int n = switch (outcome) {
             case LookupOutcome.Answer a -> writer.writeAnswer(q, out, limit, flags, a.answer(), none,
                     a.additional(), opt);

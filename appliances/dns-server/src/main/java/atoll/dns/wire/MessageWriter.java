@@ -118,7 +118,7 @@ public final class MessageWriter {
      *     then takes the general path, which truncates as RFC 2181 §9 says
      */
     public int writeAnswer(QueryView query, MemorySegment dst, int limit, int flags,
-            List<ResourceRecord> answer, List<ResourceRecord> authority, List<ResourceRecord> additional,
+            PreparedRecords answer, PreparedRecords authority, PreparedRecords additional,
             int optUdpPayloadSize) {
         this.out = dst;
         try {
@@ -153,13 +153,13 @@ public final class MessageWriter {
                 insert(suffixHash[i], query.labelStart(i));
             }
             for (int i = 0; i < answer.size(); i++) {
-                record(answer.get(i), true);
+                prepared(answer, i, true);
             }
             for (int i = 0; i < authority.size(); i++) {
-                record(authority.get(i), false);
+                prepared(authority, i, false);
             }
             for (int i = 0; i < additional.size(); i++) {
-                record(additional.get(i), false);
+                prepared(additional, i, false);
             }
             if (overflow) {
                 return -1;
@@ -184,6 +184,45 @@ public final class MessageWriter {
         } finally {
             this.out = null;
         }
+    }
+
+    /** Record {@code i} of {@code rrs}: its RDATA copied when encoded in advance. */
+    private void prepared(PreparedRecords rrs, int i, boolean ownerIsQuestion) {
+        byte[] literal = rrs.literal(i);
+        ResourceRecord rr = rrs.record(i);
+        if (literal == null) {
+            record(rr, ownerIsQuestion);
+            return;
+        }
+        if (ownerIsQuestion) {
+            u16(POINTER_TO_QNAME);
+        } else {
+            name(rr.name(), true);
+        }
+        u16(rr.type());
+        u16(rr.rrClass());
+        u32(rr.ttl());
+        u16(literal.length);
+        bytes(literal);
+    }
+
+    /**
+     * The RDATA of {@code rr} as {@link #write} encodes it, for RDATA that holds no name compressed
+     * per message (for {@link PreparedRecords}).
+     */
+    static byte[] literalRdata(ResourceRecord rr) {
+        MessageWriter w = new MessageWriter();
+        byte[] buffer = new byte[MAX_LIMIT];
+        w.out = MemorySegment.ofArray(buffer);
+        w.limit = MAX_LIMIT;
+        w.pos = 0;
+        w.clearTable();
+        w.record(new ResourceRecord(Name.ROOT, rr.rrClass(), rr.ttl(), rr.rdata()), false);
+        if (w.overflow) {
+            throw new IllegalArgumentException("RDATA above 65535 octets");
+        }
+        // Root owner (1), TYPE, CLASS, TTL, RDLENGTH (10): the RDATA follows.
+        return Arrays.copyOfRange(buffer, 11, w.pos);
     }
 
     /** The message's octets, compressed, never truncated. */

@@ -1,8 +1,7 @@
 package atoll.dns.zone;
 
 import atoll.dns.wire.Rcode;
-import atoll.dns.wire.ResourceRecord;
-import java.util.List;
+import atoll.dns.wire.PreparedRecords;
 
 /**
  * What the authoritative lookup (RFC 1034 §4.3.2 step 3) found for one question, as a type rather
@@ -23,11 +22,7 @@ public sealed interface LookupOutcome {
      * pointer to the question. {@code additional}: the addresses of the names the records point at
      * (RFC 1035 §3.3.9, §3.3.11, RFC 2782).
      */
-    record Answer(List<ResourceRecord> answer, List<ResourceRecord> additional) implements LookupOutcome {
-        public Answer {
-            answer = List.copyOf(answer);
-            additional = List.copyOf(additional);
-        }
+    record Answer(PreparedRecords answer, PreparedRecords additional) implements LookupOutcome {
 
         @Override
         public int rcode() {
@@ -44,11 +39,7 @@ public sealed interface LookupOutcome {
      * RFC 1034 §4.3.2 step 3b: the name is at or below a zone cut; the NS RRset of the cut and the
      * addresses of its servers that this zone holds (glue). Not authoritative.
      */
-    record Referral(List<ResourceRecord> ns, List<ResourceRecord> glue) implements LookupOutcome {
-        public Referral {
-            ns = List.copyOf(ns);
-            glue = List.copyOf(glue);
-        }
+    record Referral(PreparedRecords ns, PreparedRecords glue) implements LookupOutcome {
 
         @Override
         public int rcode() {
@@ -65,10 +56,7 @@ public sealed interface LookupOutcome {
      * RFC 2308 §2.2: the name exists but has no RRset of the type asked; {@code authority} holds
      * the SOA alone, for negative caching (RFC 2308 §3).
      */
-    record NoData(List<ResourceRecord> authority) implements LookupOutcome {
-        public NoData {
-            authority = List.copyOf(authority);
-        }
+    record NoData(PreparedRecords authority) implements LookupOutcome {
 
         @Override
         public int rcode() {
@@ -82,10 +70,7 @@ public sealed interface LookupOutcome {
     }
 
     /** RFC 2308 §2.1: the name does not exist (NXDOMAIN); {@code authority} holds the SOA alone. */
-    record NoSuchName(List<ResourceRecord> authority) implements LookupOutcome {
-        public NoSuchName {
-            authority = List.copyOf(authority);
-        }
+    record NoSuchName(PreparedRecords authority) implements LookupOutcome {
 
         @Override
         public int rcode() {

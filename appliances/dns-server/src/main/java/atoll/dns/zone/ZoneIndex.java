@@ -2,6 +2,7 @@ package atoll.dns.zone;
 
 import atoll.dns.wire.FlatName;
 import atoll.dns.wire.Name;
+import atoll.dns.wire.PreparedRecords;
 import atoll.dns.wire.QueryView;
 import atoll.dns.wire.RRType;
 import atoll.dns.wire.ResourceRecord;
@@ -64,8 +65,8 @@ public final class ZoneIndex {
         Name origin = zone.origin();
         this.originLabels = origin.labelCount();
         ResourceRecord soa = Lookup.negativeSoa(zone);
-        this.noData = new LookupOutcome.NoData(List.of(soa));
-        this.noSuchName = new LookupOutcome.NoSuchName(List.of(soa));
+        this.noData = new LookupOutcome.NoData(new PreparedRecords(List.of(soa)));
+        this.noSuchName = new LookupOutcome.NoSuchName(new PreparedRecords(List.of(soa)));
 
         // Every existing name: owners and their ancestors up to the apex (RFC 4592 §2.2.2).
         Map<Name, Node> all = new HashMap<>();
@@ -107,7 +108,7 @@ public final class ZoneIndex {
         if (zone.delegations().contains(name)) {
             // Lookup of any type but DS at a cut is the referral; DS is left to the general path.
             LookupResult r = Lookup.lookup(zone, name, RRType.A);
-            node.referral = new LookupOutcome.Referral(r.authority(), r.additional());
+            node.referral = new LookupOutcome.Referral(new PreparedRecords(r.authority()), new PreparedRecords(r.additional()));
             return;
         }
         node.cname = sets.containsKey(RRType.CNAME);
@@ -123,7 +124,7 @@ public final class ZoneIndex {
                 continue;
             }
             types.add(type);
-            answers.add(new LookupOutcome.Answer(r.answer(), r.additional()));
+            answers.add(new LookupOutcome.Answer(new PreparedRecords(r.answer()), new PreparedRecords(r.additional())));
         }
         node.types = types.stream().mapToInt(Integer::intValue).toArray();
         node.answers = answers.toArray(new LookupOutcome.Answer[0]);
