@@ -95,7 +95,9 @@ public final class DnsServer implements Appliance {
         for (InetAddress address : config.get(LISTEN)) {
             InetSocketAddress at = new InetSocketAddress(address, port);
             try {
-                endpoints.add(net.bindUdp(at, new UdpService(engine, net.bufferPool(), udpQueries)));
+                // One UdpService (writer, query view) per event loop: nothing shared on the query path
+                // but the immutable zones.
+                endpoints.add(net.bindUdpPerLoop(at, loop -> new UdpService(engine, net.bufferPool(), udpQueries)));
                 listeners.add(net.listenTcp(at, flow -> serveTcp(flow, net.bufferPool(), idle, tcpQueries)));
             } catch (IOException e) {
                 stop(Duration.ZERO);

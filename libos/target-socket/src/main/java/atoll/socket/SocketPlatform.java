@@ -7,18 +7,25 @@ import atoll.libos.time.Clock;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 
-/** The booted socket target: one event loop thread, its clock and the network stack. */
+/** The booted socket target: its event loop threads, the clock (on the first) and the network stack. */
 final class SocketPlatform implements Platform {
     private static final System.Logger LOG = System.getLogger("atoll.socket");
 
     private final EventLoop loop;
+    private final EventLoop[] loops;
     private final SocketNetworkStack network;
     private final LoopClock clock;
     private final BufferPool pool;
     private boolean shutDown;
 
     SocketPlatform(EventLoop loop, SocketNetworkStack network, BufferPool pool) {
-        this.loop = loop;
+        this(new EventLoop[] {loop}, network, pool);
+    }
+
+    /** @param loops the event loops, started; the first runs timers and the clock */
+    SocketPlatform(EventLoop[] loops, SocketNetworkStack network, BufferPool pool) {
+        this.loops = loops.clone();
+        this.loop = loops[0];
         this.network = network;
         this.clock = new LoopClock(loop);
         this.pool = pool;
@@ -57,7 +64,9 @@ final class SocketPlatform implements Platform {
         }
         shutDown = true;
         network.shutdown(grace);
-        loop.stop();
+        for (EventLoop l : loops) {
+            l.stop();
+        }
         long out = pool.outstanding();
         if (out != 0) {
             LOG.log(Level.WARNING, "{0} pooled buffer(s) still out after shutdown (leaked, or held by a handler still running)", out);

@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * The {@code socket} target: Atoll's network stack interface on the host kernel's sockets through
- * java.nio, IPv4 and IPv6. One event loop thread drives UDP and timers; TCP flows run on virtual
- * threads.
+ * java.nio, IPv4 and IPv6. {@code socket.loops} event loop threads drive UDP (the first also runs
+ * timers); TCP flows run on virtual threads.
  */
 public final class SocketTargetProvider implements TargetProvider {
 
@@ -37,6 +37,11 @@ public final class SocketTargetProvider implements TargetProvider {
             new IntRange("bytes", 0, 4096), DEFAULT_HEADROOM,
             "bytes kept free in front of each buffer's data for headers to be prepended");
 
+    public static final ConfigKey<Integer> LOOPS = ConfigKey.of("socket.loops",
+            new IntRange("count", 1, 256), Runtime.getRuntime().availableProcessors(),
+            "event loop threads; a UDP endpoint bound per loop gets one SO_REUSEPORT socket on each"
+                    + " (default: the number of available processors)");
+
     @Override
     public String name() {
         return "socket";
@@ -44,7 +49,7 @@ public final class SocketTargetProvider implements TargetProvider {
 
     @Override
     public List<ConfigKey<?>> configKeys() {
-        return List.of(BUFFER_SIZE, BUFFERS, HEADROOM);
+        return List.of(BUFFER_SIZE, BUFFERS, HEADROOM, LOOPS);
     }
 
     /**
@@ -68,9 +73,14 @@ public final class SocketTargetProvider implements TargetProvider {
                     Integer.toString(size), Integer.toString(headroom), Integer.toString(size - headroom));
         }
         BufferPool pool = new BufferPool(size, headroom, count);
-        EventLoop loop = new EventLoop();
-        SocketNetworkStack stack = new SocketNetworkStack(loop, pool, metrics);
-        loop.start();
-        return new SocketPlatform(loop, stack, pool);
+        EventLoop[] loops = new EventLoop[config.get(LOOPS)];
+        for (int i = 0; i < loops.length; i++) {
+            loops[i] = new EventLoop();
+        }
+        SocketNetworkStack stack = new SocketNetworkStack(loops, pool, metrics);
+        for (EventLoop loop : loops) {
+            loop.start();
+        }
+        return new SocketPlatform(loops, stack, pool);
     }
 }
