@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import atoll.libos.buffer.BufferPool;
 import atoll.libos.buffer.PooledBuffer;
+import atoll.libos.net.FlowDeadlines;
 import atoll.libos.net.FlowHandler;
 import atoll.libos.net.FlowTimeoutException;
 import atoll.libos.net.TcpFlow;
@@ -132,11 +133,11 @@ class TcpTest {
     }
 
     @Test
-    void readTimeoutRaisesFlowTimeoutExceptionAndClosesTheFlow() throws Exception {
+    void idleDeadlineRaisesFlowTimeoutExceptionAndClosesTheFlow() throws Exception {
         try (Booted b = new Booted()) {
             CompletableFuture<Throwable> outcome = new CompletableFuture<>();
             TcpListener l = b.net().listenTcp(new InetSocketAddress("::1", 0), flow -> {
-                flow.readTimeout(Duration.ofMillis(200));
+                flow.deadlines(new FlowDeadlines(Duration.ofMillis(200), Duration.ZERO, Duration.ZERO));
                 try (PooledBuffer buf = b.pool().acquire()) {
                     flow.read(buf);
                     outcome.complete(null);
@@ -157,7 +158,7 @@ class TcpTest {
         try (Booted b = new Booted()) {
             CompletableFuture<byte[]> got = new CompletableFuture<>();
             TcpListener l = b.net().listenTcp(new InetSocketAddress("127.0.0.1", 0), flow -> {
-                flow.readTimeout(Duration.ofSeconds(30));
+                flow.deadlines(new FlowDeadlines(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ZERO));
                 try (PooledBuffer buf = b.pool().acquire()) {
                     ByteBuffer all = ByteBuffer.allocate(6);
                     while (all.hasRemaining()) {
