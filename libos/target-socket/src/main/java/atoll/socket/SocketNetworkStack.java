@@ -94,6 +94,17 @@ final class SocketNetworkStack implements NetworkStack {
         return limits;
     }
 
+    /** The monotonic clock flow deadlines count on; tests replace it to move time by hand. */
+    private volatile java.util.function.LongSupplier flowClock = System::nanoTime;
+
+    java.util.function.LongSupplier flowClock() {
+        return flowClock;
+    }
+
+    void flowClock(java.util.function.LongSupplier clock) {
+        flowClock = clock;
+    }
+
     EventLoop loop() {
         return loop;
     }
@@ -156,7 +167,7 @@ final class SocketNetworkStack implements NetworkStack {
         SocketTcpFlow flow;
         try {
             ch.connect(remote);
-            flow = new SocketTcpFlow(this, ch);
+            flow = new SocketTcpFlow(this, ch, flowClock);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;

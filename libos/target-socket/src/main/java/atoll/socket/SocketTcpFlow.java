@@ -58,10 +58,6 @@ final class SocketTcpFlow implements TcpFlow, EventLoop.ReadyHandler {
     private volatile long idleSince;
     private volatile boolean writing;
 
-    SocketTcpFlow(SocketNetworkStack stack, SocketChannel channel) throws IOException {
-        this(stack, channel, System::nanoTime);
-    }
-
     /** @param nanoTime the monotonic clock deadlines are counted on (tests move it by hand) */
     SocketTcpFlow(SocketNetworkStack stack, SocketChannel channel, LongSupplier nanoTime) throws IOException {
         this.stack = stack;

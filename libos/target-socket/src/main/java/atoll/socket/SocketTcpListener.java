@@ -102,7 +102,7 @@ final class SocketTcpListener implements TcpListener {
             }
             SocketTcpFlow flow;
             try {
-                flow = new SocketTcpFlow(stack, ch);
+                flow = new SocketTcpFlow(stack, ch, stack.flowClock());
             } catch (IOException e) {
                 LOG.log(Level.DEBUG, "accepted connection vanished", e);
                 stack.unadmit(remote.getAddress());
