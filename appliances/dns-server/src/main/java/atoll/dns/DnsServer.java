@@ -66,7 +66,7 @@ public final class DnsServer implements Appliance {
             "close a TCP connection whose query is not complete this long after its first octet (trickling does not extend it)");
     static final ConfigKey<Duration> TCP_WRITE = ConfigKey.of("tcp.write-timeout",
             ValueTypes.duration(DEADLINE_MIN, DEADLINE_MAX), Duration.ofSeconds(5),
-            "close a TCP connection whose client takes none of an answer for this long (a client that does not read)");
+            "close a TCP connection whose client has not taken an answer this long after it was ready to send (a client that does not read)");
     static final ConfigKey<Integer> EDNS_UDP_SIZE = ConfigKey.of("edns.udp-size",
             ValueTypes.integer(512, 4096), 1232,
             "largest UDP response to an EDNS client, and the size advertised (RFC 6891 §6.2.5)");
