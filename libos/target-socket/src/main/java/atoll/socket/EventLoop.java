@@ -43,6 +43,8 @@ final class EventLoop {
     private static final int PURGE_THRESHOLD = 256;
     /** {@link #sleepingUntil} while the loop is running rather than waiting in select. */
     private static final long AWAKE = Long.MIN_VALUE;
+    /** Preallocated: set when even handling a failure failed, when there may be no memory to say more. */
+    private static final Health HANDLER_FAILED = new Health.Failed("event loop: handling a failure failed");
     /** Pause after an Error in the loop's own machinery before the next iteration (Netty pauses 1 s). */
     static final long ERROR_PAUSE_MILLIS = 1000;
 
@@ -189,6 +191,27 @@ final class EventLoop {
     private void run() {
         while (running) {
             try {
+                iterations();
+            } catch (Throwable t) {
+                // Thrown while handling another failure (an OutOfMemoryError while logging, say):
+                // nothing allocates here, and the loop goes round again.
+                health.compareAndSet(Health.SERVING, HANDLER_FAILED);
+            }
+        }
+        int dropped = timers.size() + incomingTimers.size();
+        timers.clear();
+        incomingTimers.clear();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "closing the selector failed", e);
+        }
+        LOG.log(Level.DEBUG, "event loop stopped; {0} timer(s) dropped", dropped);
+    }
+
+    private void iterations() {
+        while (running) {
+            try {
                 iterate();
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.ERROR, "event loop iteration failed", e);
@@ -201,15 +224,6 @@ final class EventLoop {
                 }
             }
         }
-        int dropped = timers.size() + incomingTimers.size();
-        timers.clear();
-        incomingTimers.clear();
-        try {
-            selector.close();
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "closing the selector failed", e);
-        }
-        LOG.log(Level.DEBUG, "event loop stopped; {0} timer(s) dropped", dropped);
     }
 
     private void iterate() throws IOException {

@@ -13,12 +13,16 @@ import java.util.Objects;
  * two-octet length, an HTTP request head, an SSH binary packet, a TLS record. The handler tells the
  * flow where units end with {@link TcpFlow#unitComplete(boolean)}.
  *
+ * <p>{@link Duration#ZERO} disables a deadline (an appliance that does not frame units, such as
+ * a tunnel, leaves {@code unit} at zero); negative durations are refused. Appliances whose
+ * operators set these should refuse zero in their configuration, where it would silently switch a
+ * protection off.
+ *
  * @param idle longest wait, between units, for the first octet of the next one (RFC 7766 §6.2.3
  *     idle timeout for DNS); counted from the end of the last unit (or from accept)
  * @param unit longest time from a unit's first octet until the handler declares it complete
  * @param write longest time one {@link TcpFlow#write} may wait for the peer to make room (a peer
  *     that does not read its answers)
- *     <p>{@link Duration#ZERO} disables that deadline; negative durations are refused.
  */
 public record FlowDeadlines(Duration idle, Duration unit, Duration write) {
 
