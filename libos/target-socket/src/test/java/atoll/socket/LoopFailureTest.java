@@ -51,7 +51,7 @@ class LoopFailureTest {
                     payload.release();
                     throw new AssertionError("thrown by the test");
                 }
-                endpoint.send(payload, source);
+                endpoint.reply(payload, source);
             });
             try (DatagramChannel c = DatagramChannel.open()) {
                 c.connect(ep.localAddress());
@@ -67,7 +67,7 @@ class LoopFailureTest {
     }
 
     private static void assertUdpEchoes(Booted b) throws Exception {
-        UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress("127.0.0.1", 0), (e, p, s) -> e.send(p, s));
+        UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress("127.0.0.1", 0), (e, p, s) -> e.reply(p, s));
         try (DatagramChannel c = DatagramChannel.open()) {
             c.connect(ep.localAddress());
             c.write(ByteBuffer.wrap(new byte[] {42}));
