@@ -35,6 +35,11 @@ class FlowLimitsTest {
 
     /** A handler that waits for data (holding no buffer) until the peer or the stack ends the flow. */
     static TcpListener holding(Booted b, CountDownLatch accepted) throws IOException {
+        return holding(b, accepted, new CountDownLatch(0));
+    }
+
+    /** As above; {@code reads} counts down once per read that got data (the flow is then inside a unit). */
+    static TcpListener holding(Booted b, CountDownLatch accepted, CountDownLatch reads) throws IOException {
         return b.net().listenTcp(new InetSocketAddress("127.0.0.1", 0), flow -> {
             accepted.countDown();
             while (true) {
@@ -44,6 +49,7 @@ class FlowLimitsTest {
                         return;
                     }
                 }
+                reads.countDown();
             }
         });
     }
@@ -95,10 +101,11 @@ class FlowLimitsTest {
     @Test
     void pastTheTotalLimitTheLongestIdleFlowMakesRoom() throws Exception {
         try (Booted b = new Booted(Map.of("tcp.max-flows", "2"))) {
-            TcpListener l = holding(b, new CountDownLatch(0));
+            CountDownLatch reads = new CountDownLatch(2);
+            TcpListener l = holding(b, new CountDownLatch(0), reads);
             try (SocketChannel first = connectFrom("127.0.0.1", l.localAddress())) {
                 Booted.eventually("first admitted", () -> l.activeFlows() == 1);
-                Thread.sleep(50); // first is idle longer than second
+                // second opens after first was admitted: first has been idle longer
                 try (SocketChannel second = connectFrom("127.0.1.1", l.localAddress())) {
                     Booted.eventually("second admitted", () -> l.activeFlows() == 2);
                     try (SocketChannel third = connectFrom("127.0.2.1", l.localAddress())) {
@@ -108,7 +115,7 @@ class FlowLimitsTest {
                         // Neither remaining flow is idle once each is inside a unit: a fourth is refused.
                         second.write(ByteBuffer.wrap(new byte[] {1}));
                         third.write(ByteBuffer.wrap(new byte[] {1}));
-                        Thread.sleep(200); // let the handlers read the octet (each flow is now inside a unit)
+                        Booted.await(reads); // each flow has read its octet: both are inside a unit
                         try (SocketChannel fourth = connectFrom("127.0.3.1", l.localAddress())) {
                             assertTrue(endedByServer(fourth), "no idle flow to replace: refused");
                             assertEquals(1, b.metrics.value(StreamLimits.METRIC_REFUSED_TOTAL));
