@@ -2,6 +2,7 @@ package atoll.socket;
 
 import atoll.libos.buffer.BufferPool;
 import atoll.libos.net.NetworkStack;
+import atoll.libos.runtime.Health;
 import atoll.libos.runtime.Platform;
 import atoll.libos.time.Clock;
 import java.lang.System.Logger.Level;
@@ -16,19 +17,31 @@ final class SocketPlatform implements Platform {
     private final SocketNetworkStack network;
     private final LoopClock clock;
     private final BufferPool pool;
+    private final BufferPool streamPool;
     private boolean shutDown;
 
-    SocketPlatform(EventLoop loop, SocketNetworkStack network, BufferPool pool) {
-        this(new EventLoop[] {loop}, network, pool);
+    SocketPlatform(EventLoop loop, SocketNetworkStack network, BufferPool pool, BufferPool streamPool) {
+        this(new EventLoop[] {loop}, network, pool, streamPool);
     }
 
     /** @param loops the event loops, started; the first runs timers and the clock */
-    SocketPlatform(EventLoop[] loops, SocketNetworkStack network, BufferPool pool) {
+    SocketPlatform(EventLoop[] loops, SocketNetworkStack network, BufferPool pool, BufferPool streamPool) {
         this.loops = loops.clone();
         this.loop = loops[0];
         this.network = network;
         this.clock = new LoopClock(loop);
         this.pool = pool;
+        this.streamPool = streamPool;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Failed once the event loop has caught an {@link Error} (see {@link EventLoop}).
+     */
+    @Override
+    public Health health() {
+        return loop.health();
     }
 
     @Override
@@ -67,7 +80,7 @@ final class SocketPlatform implements Platform {
         for (EventLoop l : loops) {
             l.stop();
         }
-        long out = pool.outstanding();
+        long out = pool.outstanding() + streamPool.outstanding();
         if (out != 0) {
             LOG.log(Level.WARNING, "{0} pooled buffer(s) still out after shutdown (leaked, or held by a handler still running)", out);
         }
