@@ -37,11 +37,17 @@ final class SocketPlatform implements Platform {
     /**
      * {@inheritDoc}
      *
-     * <p>Failed once the event loop has caught an {@link Error} (see {@link EventLoop}).
+     * <p>Failed once any event loop has caught an {@link Error} (see {@link EventLoop}).
      */
     @Override
     public Health health() {
-        return loop.health();
+        for (EventLoop l : loops) {
+            Health h = l.health();
+            if (h != Health.SERVING) {
+                return h;
+            }
+        }
+        return Health.SERVING;
     }
 
     @Override
