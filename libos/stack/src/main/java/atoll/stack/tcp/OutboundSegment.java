@@ -1,25 +1,20 @@
 package atoll.stack.tcp;
 
 import atoll.libos.buffer.PooledBuffer;
+import atoll.stack.wire.BigEndian;
+import atoll.stack.wire.InternetChecksum;
+import atoll.stack.wire.IpProtocol;
+import atoll.stack.wire.TcpHeader;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /**
  * The fields of a segment about to be sent, filled by a connection and written by
  * {@link #writeHeader} in front of the payload already in the buffer. A mutable holder reused for
- * every segment a stack sends, so that the send path allocates nothing.
- *
- * <p>Temporary home of the TCP header emit until atoll.stack.wire's view is merged.
+ * every segment a stack sends, so that the send path allocates nothing (the slow-path equivalent
+ * is {@link atoll.stack.wire.TcpRepr}; the option layout is the same: MSS, SACK-permitted and
+ * timestamps in one 12-byte slot, window scale, SACK blocks).
  */
 final class OutboundSegment {
-    private static final ValueLayout.OfShort BE_SHORT =
-            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    private static final ValueLayout.OfInt BE_INT =
-            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
-    /** RFC 9293 §3.1: 40 bytes of options at most (Data Offset 15 words). */
-    static final int MAX_HEADER = 60;
-
     int srcPort;
     int dstPort;
     int seq;
@@ -33,8 +28,8 @@ final class OutboundSegment {
     int tsVal;
     int tsEcr;
     int sackBlocks;
-    final int[] sackLeft = new int[InboundSegment.MAX_SACK_BLOCKS];
-    final int[] sackRight = new int[InboundSegment.MAX_SACK_BLOCKS];
+    final int[] sackLeft = new int[TcpHeader.MAX_SACK_BLOCKS];
+    final int[] sackRight = new int[TcpHeader.MAX_SACK_BLOCKS];
 
     void reset() {
         flags = 0;
@@ -45,84 +40,93 @@ final class OutboundSegment {
         sackBlocks = 0;
     }
 
-    int optionsLength() {
-        int n = 0;
+    int headerLength() {
+        int n = TcpHeader.MIN_LENGTH;
         if (mss >= 0) {
             n += 4;
         }
-        if (sackPermitted) {
-            n += 2;
-        }
         if (timestamps) {
-            n += 10;
+            n += 12;
+        } else if (sackPermitted) {
+            n += 4;
         }
         if (windowScale >= 0) {
-            n += 3;
+            n += 4;
         }
         if (sackBlocks > 0) {
-            n += 2 + 8 * sackBlocks;
+            n += 4 + 8 * sackBlocks;
         }
-        return (n + 3) & ~3; // padded with NOPs to a 32-bit boundary
+        return n;
     }
 
     /**
-     * Prepends the header (with options, padded) in front of the buffer's window, which holds the
-     * payload, and stores the checksum over the pseudo-header and the whole segment.
+     * Prepends the header (options padded to 32-bit words with NOPs) in front of the buffer's
+     * window, which holds the payload, and stores the checksum over pseudo-header, header and
+     * payload (RFC 9293 §3.1).
      */
     void writeHeader(PooledBuffer b, int srcAddr, int dstAddr) {
-        int optLen = optionsLength();
-        int hdr = InboundSegment.MIN_HEADER + optLen;
-        MemorySegment m = b.prepend(hdr);
-        m.set(BE_SHORT, 0, (short) srcPort);
-        m.set(BE_SHORT, 2, (short) dstPort);
-        m.set(BE_INT, 4, seq);
-        m.set(BE_INT, 8, ack);
-        m.set(ValueLayout.JAVA_BYTE, 12, (byte) ((hdr / 4) << 4));
-        m.set(ValueLayout.JAVA_BYTE, 13, (byte) flags);
-        m.set(BE_SHORT, 14, (short) window);
-        m.set(BE_SHORT, 16, (short) 0);
-        m.set(BE_SHORT, 18, (short) 0);
-        int i = InboundSegment.MIN_HEADER;
-        int end = hdr;
+        int hl = headerLength();
+        int payload = b.length();
+        b.prepend(hl);
+        MemorySegment s = b.memory();
+        long offset = b.start();
+        BigEndian.putU16(s, offset + TcpHeader.SRC_PORT, srcPort);
+        BigEndian.putU16(s, offset + TcpHeader.DST_PORT, dstPort);
+        BigEndian.putI32(s, offset + TcpHeader.SEQ, seq);
+        BigEndian.putI32(s, offset + TcpHeader.ACK, ack);
+        BigEndian.putU8(s, offset + TcpHeader.DATA_OFFSET, (hl / 4) << 4);
+        BigEndian.putU8(s, offset + TcpHeader.FLAGS, flags);
+        BigEndian.putU16(s, offset + TcpHeader.WINDOW, window);
+        BigEndian.putU16(s, offset + TcpHeader.CHECKSUM, 0);
+        BigEndian.putU16(s, offset + TcpHeader.URGENT, 0);
+        long at = offset + TcpHeader.OPTIONS;
         if (mss >= 0) {
-            m.set(ValueLayout.JAVA_BYTE, i, (byte) InboundSegment.OPT_MSS);
-            m.set(ValueLayout.JAVA_BYTE, i + 1, (byte) 4);
-            m.set(BE_SHORT, i + 2, (short) mss);
-            i += 4;
-        }
-        if (sackPermitted) {
-            m.set(ValueLayout.JAVA_BYTE, i, (byte) InboundSegment.OPT_SACK_PERMITTED);
-            m.set(ValueLayout.JAVA_BYTE, i + 1, (byte) 2);
-            i += 2;
+            BigEndian.putU8(s, at, TcpHeader.OPT_MSS);
+            BigEndian.putU8(s, at + 1, 4);
+            BigEndian.putU16(s, at + 2, mss);
+            at += 4;
         }
         if (timestamps) {
-            m.set(ValueLayout.JAVA_BYTE, i, (byte) InboundSegment.OPT_TIMESTAMPS);
-            m.set(ValueLayout.JAVA_BYTE, i + 1, (byte) 10);
-            m.set(BE_INT, i + 2, tsVal);
-            m.set(BE_INT, i + 6, tsEcr);
-            i += 10;
+            if (sackPermitted) {
+                BigEndian.putU8(s, at, TcpHeader.OPT_SACK_PERMITTED);
+                BigEndian.putU8(s, at + 1, 2);
+            } else {
+                BigEndian.putU8(s, at, TcpHeader.OPT_NOP);
+                BigEndian.putU8(s, at + 1, TcpHeader.OPT_NOP);
+            }
+            BigEndian.putU8(s, at + 2, TcpHeader.OPT_TIMESTAMPS);
+            BigEndian.putU8(s, at + 3, 10);
+            BigEndian.putI32(s, at + 4, tsVal);
+            BigEndian.putI32(s, at + 8, tsEcr);
+            at += 12;
+        } else if (sackPermitted) {
+            BigEndian.putU8(s, at, TcpHeader.OPT_NOP);
+            BigEndian.putU8(s, at + 1, TcpHeader.OPT_NOP);
+            BigEndian.putU8(s, at + 2, TcpHeader.OPT_SACK_PERMITTED);
+            BigEndian.putU8(s, at + 3, 2);
+            at += 4;
         }
         if (windowScale >= 0) {
-            m.set(ValueLayout.JAVA_BYTE, i, (byte) InboundSegment.OPT_WSCALE);
-            m.set(ValueLayout.JAVA_BYTE, i + 1, (byte) 3);
-            m.set(ValueLayout.JAVA_BYTE, i + 2, (byte) windowScale);
-            i += 3;
+            BigEndian.putU8(s, at, TcpHeader.OPT_NOP);
+            BigEndian.putU8(s, at + 1, TcpHeader.OPT_WINDOW_SCALE);
+            BigEndian.putU8(s, at + 2, 3);
+            BigEndian.putU8(s, at + 3, windowScale);
+            at += 4;
         }
         if (sackBlocks > 0) {
-            m.set(ValueLayout.JAVA_BYTE, i, (byte) InboundSegment.OPT_SACK);
-            m.set(ValueLayout.JAVA_BYTE, i + 1, (byte) (2 + 8 * sackBlocks));
-            i += 2;
+            BigEndian.putU8(s, at, TcpHeader.OPT_NOP);
+            BigEndian.putU8(s, at + 1, TcpHeader.OPT_NOP);
+            BigEndian.putU8(s, at + 2, TcpHeader.OPT_SACK);
+            BigEndian.putU8(s, at + 3, 2 + 8 * sackBlocks);
+            at += 4;
             for (int k = 0; k < sackBlocks; k++) {
-                m.set(BE_INT, i, sackLeft[k]);
-                m.set(BE_INT, i + 4, sackRight[k]);
-                i += 8;
+                BigEndian.putI32(s, at, sackLeft[k]);
+                BigEndian.putI32(s, at + 4, sackRight[k]);
+                at += 8;
             }
         }
-        while (i < end) {
-            m.set(ValueLayout.JAVA_BYTE, i++, (byte) InboundSegment.OPT_NOP);
-        }
-        MemorySegment all = b.memory();
-        int at = b.start();
-        Checksum.store(all, at + 16, Checksum.compute(all, at, b.length(), srcAddr, dstAddr));
+        int total = hl + payload;
+        long sum = InternetChecksum.pseudoHeader(srcAddr, dstAddr, IpProtocol.TCP, total);
+        BigEndian.putU16(s, offset + TcpHeader.CHECKSUM, InternetChecksum.finish(InternetChecksum.add(sum, s, offset, total)));
     }
 }

@@ -1,5 +1,7 @@
 package atoll.stack.tcp;
 
+import atoll.stack.wire.SeqNumber;
+
 import atoll.libos.buffer.PooledBuffer;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
@@ -76,21 +78,21 @@ final class ReceiveBuffer {
         while (i < oooCount) {
             int s = oooSeq[i];
             int e = s + oooBuf[i].length();
-            if (Seq.leq(e, seq) || Seq.geq(s, end)) {
+            if (SeqNumber.le(e, seq) || SeqNumber.le(end, s)) {
                 i++;
                 continue;
             }
-            if (Seq.leq(s, seq) && Seq.geq(e, end)) {
+            if (SeqNumber.le(s, seq) && SeqNumber.le(end, e)) {
                 b.release(); // nothing new
                 return true;
             }
-            if (Seq.geq(s, seq) && Seq.leq(e, end)) {
+            if (SeqNumber.le(seq, s) && SeqNumber.le(e, end)) {
                 oooBytes -= oooBuf[i].length();
                 oooBuf[i].release();
                 removeAt(i);
                 continue;
             }
-            if (Seq.lt(s, seq)) { // held one overlaps our front
+            if (SeqNumber.lt(s, seq)) { // held one overlaps our front
                 b.consume(e - seq);
                 seq = e;
             } else { // held one overlaps our back
@@ -108,7 +110,7 @@ final class ReceiveBuffer {
             return false;
         }
         int at = 0;
-        while (at < oooCount && Seq.lt(oooSeq[at], seq)) {
+        while (at < oooCount && SeqNumber.lt(oooSeq[at], seq)) {
             at++;
         }
         System.arraycopy(oooSeq, at, oooSeq, at + 1, oooCount - at);
@@ -123,13 +125,13 @@ final class ReceiveBuffer {
 
     /** Moves out-of-order segments that now touch {@code rcvNxt} into order; returns the new RCV.NXT. */
     int drain(int rcvNxt) {
-        while (oooCount > 0 && Seq.leq(oooSeq[0], rcvNxt)) {
+        while (oooCount > 0 && SeqNumber.le(oooSeq[0], rcvNxt)) {
             PooledBuffer b = oooBuf[0];
             int s = oooSeq[0];
             int e = s + b.length();
             oooBytes -= b.length();
             removeAt(0);
-            if (Seq.leq(e, rcvNxt)) {
+            if (SeqNumber.le(e, rcvNxt)) {
                 b.release();
                 continue;
             }

@@ -1,5 +1,7 @@
 package atoll.stack.tcp;
 
+import atoll.stack.wire.SeqNumber;
+
 /**
  * The sender's record of which bytes above SND.UNA the peer has selectively acknowledged
  * (RFC 6675 §3 "scoreboard"): sorted, merged, non-overlapping ranges [left, right).
@@ -41,10 +43,10 @@ final class SackScoreboard {
         for (int i = 0; i < s.sackBlocks; i++) {
             int l = s.sackLeft[i];
             int r = s.sackRight[i];
-            if (!Seq.lt(l, r) || Seq.leq(r, sndUna) || Seq.gt(r, sndMax)) {
+            if (!SeqNumber.lt(l, r) || SeqNumber.le(r, sndUna) || SeqNumber.lt(sndMax, r)) {
                 continue; // D-SACK (RFC 2883) or bogus: not used for recovery
             }
-            l = Seq.max(l, sndUna);
+            l = SeqNumber.max(l, sndUna);
             grew |= add(l, r);
         }
         return grew;
@@ -53,16 +55,16 @@ final class SackScoreboard {
     private boolean add(int l, int r) {
         int before = sackedBytes;
         int i = 0;
-        while (i < count && Seq.lt(right[i], l)) {
+        while (i < count && SeqNumber.lt(right[i], l)) {
             i++;
         }
         // Merge every range that touches [l, r).
         int j = i;
         int nl = l;
         int nr = r;
-        while (j < count && Seq.leq(left[j], nr)) {
-            nl = Seq.min(nl, left[j]);
-            nr = Seq.max(nr, right[j]);
+        while (j < count && SeqNumber.le(left[j], nr)) {
+            nl = SeqNumber.min(nl, left[j]);
+            nr = SeqNumber.max(nr, right[j]);
             sackedBytes -= right[j] - left[j];
             j++;
         }
@@ -82,7 +84,7 @@ final class SackScoreboard {
     /** Forgets everything below the new SND.UNA. */
     void advance(int sndUna) {
         int drop = 0;
-        while (drop < count && Seq.leq(right[drop], sndUna)) {
+        while (drop < count && SeqNumber.le(right[drop], sndUna)) {
             sackedBytes -= right[drop] - left[drop];
             drop++;
         }
@@ -91,7 +93,7 @@ final class SackScoreboard {
             System.arraycopy(right, drop, right, 0, count - drop);
             count -= drop;
         }
-        if (count > 0 && Seq.lt(left[0], sndUna)) {
+        if (count > 0 && SeqNumber.lt(left[0], sndUna)) {
             sackedBytes -= sndUna - left[0];
             left[0] = sndUna;
         }
@@ -100,10 +102,10 @@ final class SackScoreboard {
     /** If {@code seq} lies in a SACKed range, that range's end; otherwise {@code seq}. */
     int skipSacked(int seq) {
         for (int i = 0; i < count; i++) {
-            if (Seq.leq(left[i], seq) && Seq.lt(seq, right[i])) {
+            if (SeqNumber.le(left[i], seq) && SeqNumber.lt(seq, right[i])) {
                 return right[i];
             }
-            if (Seq.gt(left[i], seq)) {
+            if (SeqNumber.lt(seq, left[i])) {
                 break;
             }
         }
@@ -113,8 +115,8 @@ final class SackScoreboard {
     /** The start of the first SACKed range above {@code seq}, or {@code limit} if none is below it. */
     int nextSackedAbove(int seq, int limit) {
         for (int i = 0; i < count; i++) {
-            if (Seq.gt(left[i], seq)) {
-                return Seq.min(left[i], limit);
+            if (SeqNumber.lt(seq, left[i])) {
+                return SeqNumber.min(left[i], limit);
             }
         }
         return limit;
@@ -139,14 +141,14 @@ final class SackScoreboard {
 
     /** Un-SACKed bytes in [from, to). */
     int unsackedBetween(int from, int to) {
-        if (!Seq.lt(from, to)) {
+        if (!SeqNumber.lt(from, to)) {
             return 0;
         }
         int n = to - from;
         for (int i = 0; i < count; i++) {
-            int l = Seq.max(left[i], from);
-            int r = Seq.min(right[i], to);
-            if (Seq.lt(l, r)) {
+            int l = SeqNumber.max(left[i], from);
+            int r = SeqNumber.min(right[i], to);
+            if (SeqNumber.lt(l, r)) {
                 n -= r - l;
             }
         }

@@ -1,5 +1,8 @@
 package atoll.stack.tcp;
 
+import atoll.stack.wire.SeqNumber;
+import atoll.stack.wire.TcpHeader;
+
 import atoll.libos.buffer.PooledBuffer;
 import java.lang.foreign.MemorySegment;
 
@@ -285,7 +288,7 @@ public final class TcpConnection {
             return;
         }
         if (state != TcpState.SYN_SENT && state != TcpState.TIME_WAIT) {
-            stack.sendReset(localAddr, remoteAddr, localPort, remotePort, sndNxt, rcvNxt, TcpFlags.RST | TcpFlags.ACK);
+            stack.sendReset(localAddr, remoteAddr, localPort, remotePort, sndNxt, rcvNxt, TcpHeader.RST | TcpHeader.ACK_FLAG);
         }
         toClosed(CloseReason.ABORTED);
         stack.afterUserCall(this);
@@ -384,7 +387,7 @@ public final class TcpConnection {
         o.reset();
         o.seq = iss;
         o.ack = withAck ? rcvNxt : 0;
-        o.flags = TcpFlags.SYN | (withAck ? TcpFlags.ACK : 0);
+        o.flags = TcpHeader.SYN | (withAck ? TcpHeader.ACK_FLAG : 0);
         o.window = Math.min(rcvTarget, 0xFFFF);
         o.mss = cfg.mss();
         if (withAck) {
@@ -427,38 +430,38 @@ public final class TcpConnection {
             return false;
         }
         // RFC 9293 §3.10.7.4, first: check the sequence number, with RFC 7323 §5.3 PAWS before it.
-        if (tsOk && s.hasTimestamps && !s.has(TcpFlags.RST)
-                && Seq.lt(s.tsVal, tsRecent) && now - tsRecentAt < PAWS_IDLE) {
+        if (tsOk && s.hasTimestamps && !s.has(TcpHeader.RST)
+                && SeqNumber.lt(s.tsVal, tsRecent) && now - tsRecentAt < PAWS_IDLE) {
             stack.counters.pawsRejected++;
             sendAck(now);
             return false;
         }
-        if (state == TcpState.SYN_RECEIVED && s.has(TcpFlags.SYN) && !s.has(TcpFlags.ACK) && s.seq == irs) {
+        if (state == TcpState.SYN_RECEIVED && s.has(TcpHeader.SYN) && !s.has(TcpHeader.ACK_FLAG) && s.seq == irs) {
             sendSyn(now, true); // our SYN-ACK was lost: the peer sent its SYN again
             return false;
         }
         boolean zeroWindowProbe = false;
         if (!acceptable(s)) {
             int wnd = rcvRight - rcvNxt;
-            if (wnd <= 0 && s.seq == rcvNxt && !s.has(TcpFlags.RST) && !s.has(TcpFlags.SYN)) {
+            if (wnd <= 0 && s.seq == rcvNxt && !s.has(TcpHeader.RST) && !s.has(TcpHeader.SYN)) {
                 // RFC 9293 §3.10.7.4: with a zero window, "special allowance should be made to
                 // accept valid ACKs"; the bytes themselves are dropped.
                 zeroWindowProbe = true;
             } else {
                 stack.counters.outOfWindow++;
-                if (state == TcpState.TIME_WAIT && s.has(TcpFlags.FIN)) {
+                if (state == TcpState.TIME_WAIT && s.has(TcpHeader.FIN)) {
                     timeWaitAt = now + 2 * cfg.msl().toNanos(); // RFC 9293: restart the 2 MSL timeout
                 }
                 // "If an incoming segment is not acceptable, an acknowledgment should be sent in
                 // reply (unless the RST bit is set ...)".
-                if (!s.has(TcpFlags.RST)) {
+                if (!s.has(TcpHeader.RST)) {
                     sendAck(now);
                 }
                 return false;
             }
         }
         // Second: the RST bit, with RFC 5961 §3.2 instead of "any RST in the window".
-        if (s.has(TcpFlags.RST)) {
+        if (s.has(TcpHeader.RST)) {
             if (s.seq == rcvNxt) {
                 if (state == TcpState.SYN_RECEIVED && listener != null) {
                     toClosed(null); // RFC 9293: a passive open returns to LISTEN, silently
@@ -471,7 +474,7 @@ public final class TcpConnection {
             return false;
         }
         // Fourth: SYN in a synchronized state (RFC 5961 §4.2: challenge ACK, drop).
-        if (s.has(TcpFlags.SYN)) {
+        if (s.has(TcpHeader.SYN)) {
             if (state == TcpState.SYN_RECEIVED && listener != null) {
                 toClosed(null); // RFC 9293: return to LISTEN
             } else {
@@ -480,19 +483,19 @@ public final class TcpConnection {
             return false;
         }
         // Fifth: the ACK field. "if the ACK bit is off, drop the segment and return".
-        if (!s.has(TcpFlags.ACK)) {
+        if (!s.has(TcpHeader.ACK_FLAG)) {
             return false;
         }
-        if (tsOk && s.hasTimestamps && Seq.leq(s.seq, lastAckSent)
-                && Seq.lt(lastAckSent, s.seq + Math.max(1, s.segLen()))) {
+        if (tsOk && s.hasTimestamps && SeqNumber.le(s.seq, lastAckSent)
+                && SeqNumber.lt(lastAckSent, s.seq + Math.max(1, s.segLen()))) {
             // RFC 7323 §4.3: TS.Recent is taken from the segment that covers Last.ACK.sent.
             tsRecent = s.tsVal;
             tsRecentAt = now;
         }
         if (state == TcpState.SYN_RECEIVED) {
-            if (!(Seq.lt(sndUna, s.ack) && Seq.leq(s.ack, sndMax))) {
+            if (!(SeqNumber.lt(sndUna, s.ack) && SeqNumber.le(s.ack, sndMax))) {
                 // "If the segment acknowledgment is not acceptable, form a reset segment".
-                stack.sendReset(localAddr, remoteAddr, localPort, remotePort, s.ack, 0, TcpFlags.RST);
+                stack.sendReset(localAddr, remoteAddr, localPort, remotePort, s.ack, 0, TcpHeader.RST);
                 return false;
             }
             established(now, s);
@@ -517,9 +520,9 @@ public final class TcpConnection {
         }
         int seq = s.seq;
         int len = payload == null ? 0 : payload.length();
-        boolean fin = s.has(TcpFlags.FIN);
+        boolean fin = s.has(TcpHeader.FIN);
         int finAt = s.seq + s.payloadLength;
-        if (len > 0 && Seq.lt(seq, rcvNxt)) { // trim what we already have
+        if (len > 0 && SeqNumber.lt(seq, rcvNxt)) { // trim what we already have
             int dup = rcvNxt - seq;
             if (dup >= len) {
                 len = 0;
@@ -531,7 +534,7 @@ public final class TcpConnection {
             }
         }
         int right = rcvRight;
-        if (len > 0 && Seq.gt(seq + len, right)) { // trim what lies beyond the window
+        if (len > 0 && SeqNumber.lt(right, seq + len)) { // trim what lies beyond the window
             int keep = Math.max(0, right - seq);
             payload.truncate(keep);
             len = keep;
@@ -593,37 +596,38 @@ public final class TcpConnection {
         int wnd = Math.max(0, rcvRight - rcvNxt);
         int len = s.segLen();
         if (len == 0) {
-            return wnd == 0 ? s.seq == rcvNxt : Seq.inRange(s.seq, rcvNxt, rcvNxt + wnd);
+            return wnd == 0 ? s.seq == rcvNxt : SeqNumber.inWindow(s.seq, rcvNxt, wnd);
         }
         if (wnd == 0) {
             return false;
         }
-        return Seq.inRange(s.seq, rcvNxt, rcvNxt + wnd) || Seq.inRange(s.seq + len - 1, rcvNxt, rcvNxt + wnd);
+        return SeqNumber.inWindow(s.seq, rcvNxt, wnd) || SeqNumber.inWindow(s.seq + len - 1, rcvNxt, wnd);
     }
 
     private void synSentArrived(long now, InboundSegment s) {
         // RFC 9293 §3.10.7.3, first: the ACK bit.
-        if (s.has(TcpFlags.ACK) && (Seq.leq(s.ack, iss) || Seq.gt(s.ack, sndMax))) {
-            if (!s.has(TcpFlags.RST)) {
-                stack.sendReset(localAddr, remoteAddr, localPort, remotePort, s.ack, 0, TcpFlags.RST);
+        if (s.has(TcpHeader.ACK_FLAG) && (SeqNumber.le(s.ack, iss) || SeqNumber.lt(sndMax, s.ack))) {
+            if (!s.has(TcpHeader.RST)) {
+                stack.sendReset(localAddr, remoteAddr, localPort, remotePort, s.ack, 0, TcpHeader.RST);
             }
             return;
         }
         // Second: RST. "If the ACK was acceptable, then signal ... 'connection reset', drop the
         // segment, enter CLOSED"; without an ACK, drop (RFC 5961 §3.2 leaves SYN-SENT as is).
-        if (s.has(TcpFlags.RST)) {
-            if (s.has(TcpFlags.ACK)) {
+        if (s.has(TcpHeader.RST)) {
+            if (s.has(TcpHeader.ACK_FLAG)) {
                 toClosed(CloseReason.REFUSED);
             }
             return;
         }
-        if (!s.has(TcpFlags.SYN)) {
+        if (!s.has(TcpHeader.SYN)) {
             return;
         }
         irs = s.seq;
         rcvNxt = s.seq + 1;
+        rcvRight = rcvNxt + Math.min(rcvTarget, 0xFFFF); // what our SYN offered
         negotiate(s, false);
-        if (s.has(TcpFlags.ACK)) {
+        if (s.has(TcpHeader.ACK_FLAG)) {
             sndUna = s.ack;
             sndWnd = s.window; // RFC 7323 §2.2: not scaled in a SYN
             maxSndWnd = sndWnd;
@@ -661,13 +665,13 @@ public final class TcpConnection {
     /** The ACK field in a synchronized state. Returns false if the segment is to be dropped. */
     private boolean processAck(long now, InboundSegment s) {
         int ack = s.ack;
-        if (Seq.gt(ack, sndMax)) {
+        if (SeqNumber.lt(sndMax, ack)) {
             // RFC 9293: "If the ACK acks something not yet sent ... send an ACK, drop the segment";
             // RFC 5961 §5.2 makes that ACK a rate-limited challenge ACK.
             challengeAck(now);
             return false;
         }
-        if (Seq.lt(ack, sndUna - maxSndWnd)) {
+        if (SeqNumber.lt(ack, sndUna - maxSndWnd)) {
             // RFC 5961 §5.2: too old to be a plausible duplicate: blind data injection.
             challengeAck(now);
             return false;
@@ -675,8 +679,8 @@ public final class TcpConnection {
         boolean newlySacked = sackOk && s.sackBlocks > 0 && scoreboard.update(s, sndUna, sndMax);
         int window = s.window << sndShift;
         boolean windowChanged = false;
-        if (Seq.leq(sndUna, ack)
-                && (Seq.lt(sndWl1, s.seq) || sndWl1 == s.seq && Seq.leq(sndWl2, ack))) {
+        if (SeqNumber.le(sndUna, ack)
+                && (SeqNumber.lt(sndWl1, s.seq) || sndWl1 == s.seq && SeqNumber.le(sndWl2, ack))) {
             // RFC 9293 §3.10.7.4 fifth, ESTABLISHED: update the send window.
             windowChanged = window != sndWnd;
             if (probing && window > 0 && ack == sndUna) {
@@ -693,10 +697,10 @@ public final class TcpConnection {
             }
         }
         ackSinceProbe = true;
-        if (Seq.gt(ack, sndUna)) {
+        if (SeqNumber.lt(sndUna, ack)) {
             newAck(now, s, ack);
         } else if (ack == sndUna && sndUna != sndMax && s.payloadLength == 0
-                && !s.has(TcpFlags.SYN | TcpFlags.FIN) && (!windowChanged || newlySacked)) {
+                && !s.has(TcpHeader.SYN | TcpHeader.FIN) && (!windowChanged || newlySacked)) {
             duplicateAck(now, newlySacked);
         }
         return true;
@@ -705,29 +709,29 @@ public final class TcpConnection {
     private void newAck(long now, InboundSegment s, int ack) {
         int acked = ack - sndUna;
         int flightBefore = sndMax - sndUna;
-        if (Seq.gt(ack, sndBufSeq)) {
+        if (SeqNumber.lt(sndBufSeq, ack)) {
             int data = Math.min(ack - sndBufSeq, sendBuf.length());
             sendBuf.consume(data);
             sndBufSeq += data;
         }
         sndUna = ack;
-        if (Seq.lt(sndNxt, sndUna)) {
+        if (SeqNumber.lt(sndNxt, sndUna)) {
             sndNxt = sndUna;
         }
-        if (Seq.lt(highRxt, sndUna)) {
+        if (SeqNumber.lt(highRxt, sndUna)) {
             highRxt = sndUna;
         }
         scoreboard.advance(sndUna);
         // RTT: RFC 7323 §4.1 from TSecr of an ACK that advances SND.UNA; otherwise Karn's timing.
         if (tsOk && s.hasTimestamps && s.tsEcr != 0) {
             rtt.sample(now - tsToNanos(s.tsEcr, now));
-        } else if (rttTiming && Seq.gt(ack, rttSeq)) {
+        } else if (rttTiming && SeqNumber.lt(rttSeq, ack)) {
             rtt.sample(now - rttStart);
             rttTiming = false;
         }
         retries = 0;
         if (inRecovery) {
-            if (Seq.geq(ack, recoveryPoint)) {
+            if (SeqNumber.le(recoveryPoint, ack)) {
                 inRecovery = false;
                 if (sackOk) {
                     cc.setCwnd(cc.ssthresh());
@@ -754,7 +758,7 @@ public final class TcpConnection {
         } else if (!persist) {
             rtxAt = now + rtt.rto();
         }
-        if (finSent && Seq.gt(ack, finSeq)) {
+        if (finSent && SeqNumber.lt(finSeq, ack)) {
             ourFinAcked(now);
         }
         if (wantWritable && sendBuf.free() > 0 && !finQueued) {
@@ -773,12 +777,12 @@ public final class TcpConnection {
         }
         boolean lost = sackOk
                 ? dupAcks >= SackScoreboard.DUP_THRESH
-                        || Seq.gt(scoreboard.lostFrontier(sndUna, sndMss), sndUna)
+                        || SeqNumber.lt(sndUna, scoreboard.lostFrontier(sndUna, sndMss))
                 : dupAcks == SackScoreboard.DUP_THRESH;
         if (!lost) {
             return;
         }
-        if (!sackOk && Seq.lt(sndUna, recoveryPoint)) {
+        if (!sackOk && SeqNumber.lt(sndUna, recoveryPoint)) {
             // RFC 6582 §3.2 step 2: only if the cumulative ACK covers more than "recover".
             return;
         }
@@ -794,8 +798,8 @@ public final class TcpConnection {
             cc.setCwnd(ssthresh); // RFC 6675 §5 step 4.2
             // Step 4.3: retransmit the first segment deemed lost, then run the transmit loop.
             int from = scoreboard.skipSacked(sndUna);
-            int to = scoreboard.nextSackedAbove(from, Seq.min(from + sndMss, sndMax));
-            if (Seq.lt(from, to)) {
+            int to = scoreboard.nextSackedAbove(from, SeqNumber.min(from + sndMss, sndMax));
+            if (SeqNumber.lt(from, to)) {
                 retransmit(now, from, to - from);
                 highRxt = to;
             }
@@ -824,7 +828,7 @@ public final class TcpConnection {
         switch (state) {
             case SYN_RECEIVED, ESTABLISHED -> state = TcpState.CLOSE_WAIT;
             case FIN_WAIT_1 -> {
-                if (finSent && Seq.gt(sndUna, finSeq)) {
+                if (finSent && SeqNumber.lt(finSeq, sndUna)) {
                     enterTimeWait(now);
                 } else {
                     state = TcpState.CLOSING;
@@ -872,10 +876,10 @@ public final class TcpConnection {
                     return;
                 }
                 int lostEnd = scoreboard.lostFrontier(sndUna, sndMss);
-                int from = scoreboard.skipSacked(Seq.max(highRxt, sndUna));
-                if (Seq.lt(from, lostEnd) && Seq.lt(from, sndMax)) {
+                int from = scoreboard.skipSacked(SeqNumber.max(highRxt, sndUna));
+                if (SeqNumber.lt(from, lostEnd) && SeqNumber.lt(from, sndMax)) {
                     // Rule 1: the first lost, un-SACKed, not yet retransmitted segment.
-                    int to = scoreboard.nextSackedAbove(from, Seq.min(from + sndMss, sndMax));
+                    int to = scoreboard.nextSackedAbove(from, SeqNumber.min(from + sndMss, sndMax));
                     retransmit(now, from, to - from);
                     highRxt = to;
                     continue;
@@ -897,14 +901,14 @@ public final class TcpConnection {
     private int pipe() {
         int lostEnd = scoreboard.lostFrontier(sndUna, sndMss);
         int notLost = scoreboard.unsackedBetween(lostEnd, sndMax);
-        int rxtEnd = Seq.max(highRxt, sndUna);
-        int retransmitted = scoreboard.unsackedBetween(sndUna, Seq.min(rxtEnd, sndMax));
+        int rxtEnd = SeqNumber.max(highRxt, sndUna);
+        int retransmitted = scoreboard.unsackedBetween(sndUna, SeqNumber.min(rxtEnd, sndMax));
         return notLost + retransmitted;
     }
 
     /** Sends the next segment at SND.NXT if the rules allow; returns true if one was sent. */
     private boolean sendNext(long now, int usable, boolean recovery) {
-        if (!recovery && Seq.lt(sndNxt, sndMax)) {
+        if (!recovery && SeqNumber.lt(sndNxt, sndMax)) {
             sndNxt = scoreboard.skipSacked(sndNxt); // go-back-N after a timeout, skipping SACKed data
         }
         int offset = sndNxt - sndBufSeq;
@@ -912,22 +916,22 @@ public final class TcpConnection {
         if (avail < 0) {
             avail = 0; // only the FIN, already sent, lies ahead
         }
-        boolean finAhead = finQueued && !(finSent && Seq.gt(sndNxt, finSeq));
+        boolean finAhead = finQueued && !(finSent && SeqNumber.lt(finSeq, sndNxt));
         int len = Math.min(avail, sndMss);
-        if (Seq.lt(sndNxt, sndMax)) {
+        if (SeqNumber.lt(sndNxt, sndMax)) {
             len = Math.min(len, scoreboard.nextSackedAbove(sndNxt, sndNxt + len) - sndNxt);
         }
         if (len > usable) {
             len = Math.max(0, usable);
         }
-        boolean fin = finAhead && len == avail && Seq.leq(sndNxt + len, sndUna + Math.max(sndWnd, 1) + 1);
+        boolean fin = finAhead && len == avail && SeqNumber.le(sndNxt + len, sndUna + Math.max(sndWnd, 1) + 1);
         if (len == 0 && !fin) {
             if (avail > 0 && sndNxt == sndUna && rtxAt == NEVER) {
                 armPersist(now); // RFC 9293 §3.8.6.1: probe a zero window
             }
             return false;
         }
-        boolean newData = Seq.geq(sndNxt, sndMax);
+        boolean newData = SeqNumber.le(sndMax, sndNxt);
         if (len < sndMss && !fin && newData) {
             // Nagle (RFC 9293 §3.7.4) and sender SWS avoidance (§3.8.6.2.1): a short segment only
             // when it empties the buffer and nothing is in flight (or Nagle is off), or when it is
@@ -941,12 +945,12 @@ public final class TcpConnection {
                 return false;
             }
         }
-        int flags = TcpFlags.ACK;
+        int flags = TcpHeader.ACK_FLAG;
         if (len > 0 && len == avail) {
-            flags |= TcpFlags.PSH;
+            flags |= TcpHeader.PSH;
         }
         if (fin) {
-            flags |= TcpFlags.FIN;
+            flags |= TcpHeader.FIN;
         }
         if (!newData) {
             stack.counters.retransmissions++;
@@ -965,7 +969,7 @@ public final class TcpConnection {
         if (fin) {
             finSent = true;
         }
-        if (Seq.gt(sndNxt, sndMax)) {
+        if (SeqNumber.lt(sndMax, sndNxt)) {
             sndMax = sndNxt;
         }
         if (rtxAt == NEVER || persist) {
@@ -985,11 +989,11 @@ public final class TcpConnection {
         int offset = seq - sndBufSeq;
         int avail = Math.max(0, sendBuf.length() - offset);
         len = Math.min(len, avail);
-        int flags = TcpFlags.ACK;
+        int flags = TcpHeader.ACK_FLAG;
         if (finSent && seq + len == finSeq) {
-            flags |= TcpFlags.FIN;
+            flags |= TcpHeader.FIN;
         }
-        if (len == 0 && (flags & TcpFlags.FIN) == 0) {
+        if (len == 0 && (flags & TcpHeader.FIN) == 0) {
             return;
         }
         stack.counters.retransmissions++;
@@ -997,7 +1001,7 @@ public final class TcpConnection {
     }
 
     private void sendAck(long now) {
-        emit(now, sndNxt, TcpFlags.ACK, 0, 0);
+        emit(now, sndNxt, TcpHeader.ACK_FLAG, 0, 0);
     }
 
     /** RFC 5961 §7: challenge ACKs, at most a randomised few per second per connection. */
@@ -1051,7 +1055,7 @@ public final class TcpConnection {
         int inc = newRight - rcvRight;
         // RFC 9293 §3.8.6.2.2 receiver SWS avoidance: move the right edge only by at least
         // min(RCV.BUFF / 2, Eff.snd.MSS), and never to the left.
-        if (inc > 0 && (inc >= Math.min(rcvTarget / 2, cfg.mss()) || Seq.leq(rcvRight, rcvNxt) && free >= cfg.mss())) {
+        if (inc > 0 && (inc >= Math.min(rcvTarget / 2, cfg.mss()) || SeqNumber.le(rcvRight, rcvNxt) && free >= cfg.mss())) {
             rcvRight = newRight;
         }
         int wnd = Math.max(0, rcvRight - rcvNxt);
@@ -1174,11 +1178,11 @@ public final class TcpConnection {
         if (sndWnd == 0) {
             // Probe the closed window with one byte (or the FIN).
             int len = Math.min(1, sendBuf.length() - (sndUna - sndBufSeq));
-            int flags = TcpFlags.ACK | (len == 0 && finSent ? TcpFlags.FIN : 0);
+            int flags = TcpHeader.ACK_FLAG | (len == 0 && finSent ? TcpHeader.FIN : 0);
             stack.counters.retransmissions++;
             emit(now, sndUna, flags, sndUna - sndBufSeq, Math.max(0, len));
             probing = len > 0;
-            sndNxt = sndUna + Math.max(0, len) + ((flags & TcpFlags.FIN) != 0 ? 1 : 0);
+            sndNxt = sndUna + Math.max(0, len) + ((flags & TcpHeader.FIN) != 0 ? 1 : 0);
             return;
         }
         transmitData(now);
@@ -1195,9 +1199,9 @@ public final class TcpConnection {
         int usable = sndUna + sndWnd - sndNxt;
         // Zero window: one byte of new data (RFC 9293 §3.8.6.1). SWS override: what fits.
         int len = usable <= 0 ? 1 : Math.min(Math.min(avail, sndMss), usable);
-        if (emit(now, sndNxt, TcpFlags.ACK | (len == avail ? TcpFlags.PSH : 0), offset, len)) {
+        if (emit(now, sndNxt, TcpHeader.ACK_FLAG | (len == avail ? TcpHeader.PSH : 0), offset, len)) {
             sndNxt += len;
-            if (Seq.gt(sndNxt, sndMax)) {
+            if (SeqNumber.lt(sndMax, sndNxt)) {
                 sndMax = sndNxt;
             }
             ackSinceProbe = false;
@@ -1217,7 +1221,7 @@ public final class TcpConnection {
         }
         keepAliveProbes++;
         // RFC 1122 §4.2.3.6: a probe carries SEG.SEQ = SND.NXT-1 so that the peer must answer.
-        emit(now, sndNxt - 1, TcpFlags.ACK, 0, 0);
+        emit(now, sndNxt - 1, TcpHeader.ACK_FLAG, 0, 0);
         keepAliveAt = now + cfg.keepAliveInterval().toNanos();
     }
 

@@ -1,9 +1,13 @@
 package atoll.stack.tcp;
 
+import atoll.stack.wire.SeqNumber;
+
+import atoll.stack.wire.TcpHeader;
+
 import atoll.libos.buffer.BufferPool;
 import atoll.libos.buffer.PooledBuffer;
 import atoll.libos.entropy.Entropy;
-import java.lang.foreign.MemorySegment;
+import atoll.stack.wire.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,6 +50,7 @@ public final class TcpStack {
     private final SynCookies cookies;
     private final ConnectionTable table = new ConnectionTable();
     private final List<TcpListener> listeners = new ArrayList<>();
+    private final TcpHeader header = new TcpHeader();
     private final InboundSegment inbound = new InboundSegment();
     private final OutboundSegment outbound = new OutboundSegment();
     private final ArrayList<TcpConnection> closedPending = new ArrayList<>();
@@ -59,7 +64,7 @@ public final class TcpStack {
      * @param random ISN/cookie key, timestamp offsets, ephemeral ports, challenge-ACK limits
      */
     public TcpStack(TcpConfig config, BufferPool pool, Output output, Entropy random) {
-        if (pool.headroom() < OutboundSegment.MAX_HEADER) {
+        if (pool.headroom() < TcpHeader.MAX_LENGTH) {
             throw new IllegalArgumentException("pool headroom " + pool.headroom() + " below a TCP header's 60 bytes");
         }
         if (pool.bufferSize() - pool.headroom() < config.mss()) {
@@ -190,19 +195,21 @@ public final class TcpStack {
         TcpConnection c = null;
         try {
             counters.segmentsReceived++;
-            MemorySegment m = segment.memory();
-            // RFC 9293 §3.1: the checksum covers the pseudo-header, header and data.
-            if (!Checksum.verify(m, segment.start(), segment.length(), srcAddr, dstAddr)) {
-                counters.badChecksum++;
+            // RFC 9293 §3.1: the checksum covers the pseudo-header, header and data; the view
+            // checks it together with the data offset and the options.
+            Verdict v = header.check(segment, srcAddr, dstAddr);
+            if (v != Verdict.OK) {
+                if (v == Verdict.BAD_CHECKSUM) {
+                    counters.badChecksum++;
+                } else {
+                    counters.malformed++;
+                }
                 return;
             }
             InboundSegment s = inbound;
-            if (!s.parse(segment)) {
-                counters.malformed++;
-                return;
-            }
+            s.load(header);
             c = table.get(dstAddr, s.dstPort, srcAddr, s.srcPort);
-            if (c != null && c.state == TcpState.TIME_WAIT && s.has(TcpFlags.SYN) && !s.has(TcpFlags.ACK)
+            if (c != null && c.state == TcpState.TIME_WAIT && s.has(TcpHeader.SYN) && !s.has(TcpHeader.ACK_FLAG)
                     && reopensTimeWait(c, s)) {
                 // RFC 9293 §3.10.7.4 / RFC 6191: a new SYN may end TIME-WAIT early if it is
                 // clearly newer than the old connection.
@@ -251,7 +258,7 @@ public final class TcpStack {
         if (c.tsOk && s.hasTimestamps) {
             return true; // RFC 6191 §2: timestamps tell the new incarnation apart
         }
-        return Seq.gt(s.seq, c.rcvNxt);
+        return SeqNumber.lt(c.rcvNxt, s.seq);
     }
 
     private TcpListener findListener(int addr, int port) {
@@ -276,11 +283,11 @@ public final class TcpStack {
      */
     private TcpConnection listenerArrived(long now, TcpListener l, InboundSegment s, int srcAddr, int dstAddr,
             PooledBuffer payload) {
-        if (s.has(TcpFlags.RST)) {
+        if (s.has(TcpHeader.RST)) {
             return null; // "An incoming RST should be ignored"
         }
-        if (s.has(TcpFlags.ACK)) {
-            if (!s.has(TcpFlags.SYN)) {
+        if (s.has(TcpHeader.ACK_FLAG)) {
+            if (!s.has(TcpHeader.SYN)) {
                 int mss = cookies.check(now, dstAddr, s.dstPort, srcAddr, s.srcPort, s.seq - 1, s.ack - 1);
                 if (mss > 0) {
                     counters.synCookiesAccepted++;
@@ -292,10 +299,10 @@ public final class TcpStack {
             }
             // "Any acknowledgment is bad if it arrives on a connection still in the LISTEN state.
             // An acceptable reset segment should be formed ... <SEQ=SEG.ACK><CTL=RST>".
-            sendReset(dstAddr, srcAddr, s.dstPort, s.srcPort, s.ack, 0, TcpFlags.RST);
+            sendReset(dstAddr, srcAddr, s.dstPort, s.srcPort, s.ack, 0, TcpHeader.RST);
             return null;
         }
-        if (!s.has(TcpFlags.SYN)) {
+        if (!s.has(TcpHeader.SYN)) {
             return null; // "Any other control or text-bearing segment ... drop it and return"
         }
         if (l.halfOpen >= config.listenBacklog()) {
@@ -318,7 +325,7 @@ public final class TcpStack {
         o.dstPort = s.srcPort;
         o.seq = cookie;
         o.ack = s.seq + 1;
-        o.flags = TcpFlags.SYN | TcpFlags.ACK;
+        o.flags = TcpHeader.SYN | TcpHeader.ACK_FLAG;
         o.window = Math.min(config.initialReceiveWindow(), 0xFFFF);
         o.mss = config.mss();
         counters.synCookiesSent++;
@@ -327,13 +334,13 @@ public final class TcpStack {
 
     /** RFC 9293 §3.10.7.1: a segment for a CLOSED port is answered with a reset (unless it is one). */
     private void resetForNobody(InboundSegment s, int srcAddr, int dstAddr) {
-        if (s.has(TcpFlags.RST)) {
+        if (s.has(TcpHeader.RST)) {
             return;
         }
-        if (s.has(TcpFlags.ACK)) {
-            sendReset(dstAddr, srcAddr, s.dstPort, s.srcPort, s.ack, 0, TcpFlags.RST);
+        if (s.has(TcpHeader.ACK_FLAG)) {
+            sendReset(dstAddr, srcAddr, s.dstPort, s.srcPort, s.ack, 0, TcpHeader.RST);
         } else {
-            sendReset(dstAddr, srcAddr, s.dstPort, s.srcPort, 0, s.seq + s.segLen(), TcpFlags.RST | TcpFlags.ACK);
+            sendReset(dstAddr, srcAddr, s.dstPort, s.srcPort, 0, s.seq + s.segLen(), TcpHeader.RST | TcpHeader.ACK_FLAG);
         }
     }
 
