@@ -73,6 +73,23 @@ final class TcpHarness implements AutoCloseable {
         stack.receive(now, REMOTE, LOCAL, b);
     }
 
+    /** Injects raw bytes as a segment from the peer (for corrupted or malformed input). */
+    void injectRaw(byte[] bytes) {
+        PooledBuffer b = pool.acquire();
+        b.put(bytes, 0, bytes.length);
+        stack.receive(now, REMOTE, LOCAL, b);
+    }
+
+    /** Takes every segment sent so far; fails if there is none. Returns the last. */
+    SentSegment drainLast() {
+        SentSegment last = null;
+        for (SentSegment s; (s = sent.poll()) != null; ) {
+            last = s;
+        }
+        assertNotNull(last, "expected segments, the stack sent none");
+        return last;
+    }
+
     /** A segment from the peer (port {@link #PEER_PORT}) to {@code localPort}. */
     static TcpRepr seg(int localPort, int seq, int ack, int flags) {
         return TcpRepr.of(PEER_PORT, localPort, seq, ack, flags, PEER_WINDOW);
@@ -143,17 +160,32 @@ final class TcpHarness implements AutoCloseable {
 
     /** Passive open: the stack listens, the peer's SYN (MSS 1460 only) and ACK complete it. */
     TcpConnection acceptPlain() {
+        return accept(syn -> syn.withMss(1460));
+    }
+
+    /**
+     * Passive open on {@link #LISTEN_PORT}: the peer's SYN carries the options {@code synOptions}
+     * adds; the peer's ACK completes the handshake (echoing our timestamp if one was agreed).
+     */
+    TcpConnection accept(java.util.function.UnaryOperator<TcpRepr> synOptions) {
         stack.listen(0, LISTEN_PORT, c -> recorder);
-        inject(seg(LISTEN_PORT, PEER_ISN, 0, Checker.SYN).withMss(1460));
+        inject(synOptions.apply(seg(LISTEN_PORT, PEER_ISN, 0, Checker.SYN)));
         SentSegment synAck = expect(Checker.flags(Checker.SYN | Checker.ACK), Checker.ack(PEER_ISN + 1));
         isn = synAck.seq();
-        inject(seg(LISTEN_PORT, PEER_ISN + 1, isn + 1, Checker.ACK));
+        TcpRepr ack = seg(LISTEN_PORT, PEER_ISN + 1, isn + 1, Checker.ACK);
+        if (synAck.header().timestamps().isPresent()) {
+            ack = ack.withTimestamps(peerTsVal, synAck.tsVal());
+        }
+        inject(ack);
         expectNothing();
         TcpConnection c = stack.connection(LOCAL, LISTEN_PORT, REMOTE, PEER_PORT);
         assertNotNull(c, "connection after the handshake");
         assertEquals(TcpState.ESTABLISHED, c.state());
         return c;
     }
+
+    /** The peer's timestamp clock, for tests that agree on timestamps. */
+    int peerTsVal = 1000;
 
     @Override
     public void close() {
