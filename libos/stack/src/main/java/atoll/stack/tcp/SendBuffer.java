@@ -28,15 +28,15 @@ final class SendBuffer {
         return capacity - length;
     }
 
-    /** Appends as many of {@code src}'s bytes as fit; returns how many. */
-    int write(MemorySegment src) {
-        int n = (int) Math.min(src.byteSize(), free());
+    /** Appends as many of {@code src}'s {@code len} bytes at {@code offset} as fit; returns how many. */
+    int write(MemorySegment src, long offset, long len) {
+        int n = (int) Math.min(len, free());
         ensure(length + n);
         int tail = (head + length) % ring.length;
         int first = Math.min(n, ring.length - tail);
-        MemorySegment.copy(src, ValueLayout.JAVA_BYTE, 0, ring, tail, first);
+        MemorySegment.copy(src, ValueLayout.JAVA_BYTE, offset, ring, tail, first);
         if (n > first) {
-            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, first, ring, 0, n - first);
+            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, offset + first, ring, 0, n - first);
         }
         length += n;
         return n;
