@@ -25,8 +25,8 @@ import java.util.Map;
  * {@link FrameSink}. Nothing here blocks, sleeps or reads a clock.
  *
  * <p>Cache: an address learned from a request to us, or refreshed from any packet whose sender
- * is already cached (RFC 826's "merge" rule; unsolicited packets from strangers do not create
- * entries, which keeps the table from being filled from outside), is used for
+ * is already cached (RFC 826's "merge" rule; replies nobody asked for do not create entries,
+ * which keeps the table from being filled from outside), is used for
  * {@link ArpLimits#reachable()}; then it is polled by unicast while still in use and dropped if the
  * polls go unanswered. Packets for an unresolved address wait in a bounded queue.
  *
@@ -128,7 +128,10 @@ public final class ArpEngine {
             if (tpa != ip) {
                 return;
             }
-            if (!merge) {
+            // Deviation (as Linux): only a request creates an entry; an unsolicited reply to us
+            // updates what exists (above) but adds nothing, so replies nobody asked for cannot
+            // fill the table or plant mappings.
+            if (!merge && view.operation() == ArpPacket.REQUEST) {
                 e = newEntry(spa, now);
                 if (e != null) {
                     learn(e, sha, now);
