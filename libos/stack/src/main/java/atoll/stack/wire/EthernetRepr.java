@@ -1,5 +1,6 @@
 package atoll.stack.wire;
 
+import atoll.libos.buffer.HeaderLayer;
 import atoll.libos.buffer.PooledBuffer;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -35,9 +36,9 @@ public record EthernetRepr(MacAddress destination, MacAddress source, int etherT
         BigEndian.putU16(s, offset + EthernetFrame.ETHER_TYPE, etherType);
     }
 
-    /** Prepends this header to the window of {@code buffer}. */
+    /** Pushes this header as the buffer's {@link HeaderLayer#LINK} header. */
     public void prependTo(PooledBuffer buffer) {
-        buffer.prepend(EthernetFrame.HEADER_LENGTH);
+        buffer.pushHeader(HeaderLayer.LINK, EthernetFrame.HEADER_LENGTH);
         emit(buffer.memory(), buffer.start());
     }
 }

@@ -1,5 +1,6 @@
 package atoll.stack.wire;
 
+import atoll.libos.buffer.HeaderLayer;
 import atoll.libos.buffer.PooledBuffer;
 import java.lang.foreign.MemorySegment;
 
@@ -139,10 +140,10 @@ public sealed interface Icmpv4Repr {
                 InternetChecksum.of(s, offset, Icmpv4Message.HEADER_LENGTH + dataLength));
     }
 
-    /** Prepends the header to the window of {@code buffer}, which holds the data. */
+    /** Pushes the header, as the {@link HeaderLayer#TRANSPORT} header, before the data in {@code buffer}. */
     default void prependTo(PooledBuffer buffer) {
         int data = buffer.length();
-        buffer.prepend(Icmpv4Message.HEADER_LENGTH);
+        buffer.pushHeader(HeaderLayer.TRANSPORT, Icmpv4Message.HEADER_LENGTH);
         emit(buffer.memory(), buffer.start(), data);
     }
 

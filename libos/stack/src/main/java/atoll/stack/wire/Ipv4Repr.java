@@ -1,5 +1,6 @@
 package atoll.stack.wire;
 
+import atoll.libos.buffer.HeaderLayer;
 import atoll.libos.buffer.PooledBuffer;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
@@ -72,9 +73,9 @@ public record Ipv4Repr(
         BigEndian.putU16(s, offset + Ipv4Header.CHECKSUM, InternetChecksum.of(s, offset, Ipv4Header.MIN_LENGTH));
     }
 
-    /** Prepends this header to the window of {@code buffer} (which must hold the payload). */
+    /** Pushes this header, as the {@link HeaderLayer#NETWORK} header, before the payload in {@code buffer}. */
     public void prependTo(PooledBuffer buffer) {
-        buffer.prepend(Ipv4Header.MIN_LENGTH);
+        buffer.pushHeader(HeaderLayer.NETWORK, Ipv4Header.MIN_LENGTH);
         emit(buffer.memory(), buffer.start());
     }
 

@@ -1,5 +1,6 @@
 package atoll.stack.wire;
 
+import atoll.libos.buffer.HeaderLayer;
 import atoll.libos.buffer.PooledBuffer;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -208,11 +209,12 @@ public record TcpRepr(
 
     /**
      * Prepends this header to the window of {@code buffer}, which holds the payload, and computes
-     * the checksum. The window then starts at the TCP header.
+     * the checksum; the header is recorded as the buffer's {@link HeaderLayer#TRANSPORT} header. The
+     * window then starts at it.
      */
     public void prependTo(PooledBuffer buffer, int source, int destination) {
         int payload = buffer.length();
-        buffer.prepend(headerLength());
+        buffer.pushHeader(HeaderLayer.TRANSPORT, headerLength());
         emit(buffer.memory(), buffer.start(), payload, source, destination);
     }
 

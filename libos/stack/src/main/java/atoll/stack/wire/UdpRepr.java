@@ -1,5 +1,6 @@
 package atoll.stack.wire;
 
+import atoll.libos.buffer.HeaderLayer;
 import atoll.libos.buffer.PooledBuffer;
 import java.lang.foreign.MemorySegment;
 
@@ -42,10 +43,10 @@ public record UdpRepr(int srcPort, int dstPort) {
         BigEndian.putU16(s, offset + UdpHeader.CHECKSUM, c == 0 ? 0xffff : c);
     }
 
-    /** Prepends this header to the window of {@code buffer}, which holds the payload. */
+    /** Pushes this header, as the {@link HeaderLayer#TRANSPORT} header, before the payload in {@code buffer}. */
     public void prependTo(PooledBuffer buffer, int source, int destination) {
         int payload = buffer.length();
-        buffer.prepend(UdpHeader.HEADER_LENGTH);
+        buffer.pushHeader(HeaderLayer.TRANSPORT, UdpHeader.HEADER_LENGTH);
         emit(buffer.memory(), buffer.start(), payload, source, destination);
     }
 }

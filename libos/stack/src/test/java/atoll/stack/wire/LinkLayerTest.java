@@ -50,6 +50,8 @@ class LinkLayerTest {
             r.appendTo(b);
             new EthernetRepr(MacAddress.BROADCAST, A, EthernetFrame.TYPE_ARP).prependTo(b);
             assertArrayEquals(Capture.frame(0), b.toByteArray());
+            assertEquals(b.start(), b.headerOffset(atoll.libos.buffer.HeaderLayer.LINK));
+            assertEquals(14, b.headerLength(atoll.libos.buffer.HeaderLayer.LINK));
             EthernetFrame f = new EthernetFrame();
             assertEquals(Verdict.OK, f.check(b));
             assertEquals(EthernetFrame.TYPE_ARP, f.etherType());
