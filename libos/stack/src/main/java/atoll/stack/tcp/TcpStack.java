@@ -5,6 +5,7 @@ import atoll.stack.wire.SeqNumber;
 import atoll.stack.wire.TcpHeader;
 
 import atoll.libos.buffer.BufferPool;
+import atoll.libos.buffer.HeaderLayer;
 import atoll.libos.buffer.PooledBuffer;
 import atoll.libos.entropy.Entropy;
 import atoll.stack.wire.Verdict;
@@ -217,7 +218,7 @@ public final class TcpStack {
                 dispatch(c);
                 c = null;
             }
-            segment.consume(s.headerLength);
+            segment.consumeHeader(HeaderLayer.TRANSPORT, s.headerLength);
             if (c != null) {
                 TcpConnection conn = c;
                 PooledBuffer payload = segment;
