@@ -188,6 +188,9 @@ class ArpEngineTest {
         try (Host h = host()) {
             h.receive(Frames.arp(MacAddress.BROADCAST, ArpPacket.REQUEST, PEER, OUR_IP, MacAddress.ZERO, OUR_IP));
             assertEquals(1, h.count("arp.rx.address_conflict"));
+            h.receive(Frames.arp(MacAddress.BROADCAST, ArpPacket.REQUEST, US, OUR_IP, MacAddress.ZERO, OUR_IP));
+            assertEquals(1, h.count("arp.rx.address_conflict"), "our own announcement, reflected, is no conflict");
+            assertEquals(-1, h.nic.arp().lookup(OUR_IP.bits()));
             byte[] f = requestFromPeer(OUR_IP);
             f[14 + 1] = 6; // hardware type 6 (IEEE 802)
             h.receive(f);

@@ -101,10 +101,12 @@ public final class ArpEngine {
             long sha = view.senderHardware();
             int spa = view.senderProtocol();
             int tpa = view.targetProtocol();
-            if (spa == ip && sha != mac) {
-                // RFC 5227 §2.4: another host claims our address; we keep ours and count it.
-                rxConflict.increment();
-                return;
+            if (spa == ip) {
+                if (sha != mac) {
+                    // RFC 5227 §2.4: another host claims our address; we keep ours and count it.
+                    rxConflict.increment();
+                }
+                return; // our own announcement reflected back: nothing to learn or answer
             }
             if (MacAddress.isMulticast(sha) || spa == 0 || Ipv4Address.isMulticast(spa) || spa == -1) {
                 // A probe (RFC 5227 §2.1.1, sender 0.0.0.0) or a nonsense sender: nothing to learn,
