@@ -80,4 +80,22 @@ class TcpOverEthernetTest {
             assertEquals(0, ta.tcp().counters().internalErrors() + tb.tcp().counters().internalErrors());
         }
     }
+
+    @Test
+    void protocolUnreachableRefusesAnOpeningConnection() {
+        try (Host a = IpEngineTest.a(); Host b = IpEngineTest.b()) {
+            TcpOverIpv4 ta = new TcpOverIpv4(a.nic.ip(), TcpConfig.defaults(), a.pool, Entropies.seeded(1));
+            CloseReason[] reason = {null};
+            TcpConnection c = ta.tcp().connect(a.now, IpEngineTest.A.bits(), 0, IpEngineTest.B.bits(), 7,
+                    new TcpHandler() {
+                        @Override
+                        public void closed(TcpConnection conn, CloseReason r) {
+                            reason[0] = r;
+                        }
+                    });
+            IpEngineTest.pump(a, b); // B speaks no TCP: ICMP protocol unreachable quoting our SYN
+            assertEquals(TcpState.CLOSED, c.state());
+            assertEquals(CloseReason.REFUSED, reason[0]);
+        }
+    }
 }

@@ -3,8 +3,10 @@ package atoll.stack.tcp;
 import atoll.libos.buffer.BufferPool;
 import atoll.libos.buffer.PooledBuffer;
 import atoll.libos.entropy.Entropy;
+import atoll.stack.ip.IcmpError;
 import atoll.stack.ip.Ipv4Engine;
 import atoll.stack.ip.ProtocolHandler;
+import atoll.stack.wire.Icmpv4Message;
 import atoll.stack.wire.IpProtocol;
 import atoll.stack.wire.Ipv4Header;
 
@@ -14,7 +16,8 @@ import atoll.stack.wire.Ipv4Header;
  * demultiplexing), and sends the stack's segments through the engine. The target drives the
  * timers: {@link TcpStack#onTimer} at {@link TcpStack#nextDeadline}, beside the interface's poll.
  *
- * <p>ICMP errors about our segments are not acted on yet (see CONFORMANCE.md).
+ * <p>ICMP destination-unreachable errors about our segments go to
+ * {@link TcpStack#destinationUnreachable}; the others are ignored (see CONFORMANCE.md).
  */
 public final class TcpOverIpv4 implements ProtocolHandler {
     private final Ipv4Engine ip;
@@ -38,6 +41,14 @@ public final class TcpOverIpv4 implements ProtocolHandler {
     @Override
     public void receive(PooledBuffer packet, Ipv4Header header, long now) {
         tcp.receive(now, header.source(), header.destination(), packet);
+    }
+
+    @Override
+    public void icmpError(IcmpError error, long now) {
+        if (error.type() == Icmpv4Message.DESTINATION_UNREACHABLE) {
+            tcp.destinationUnreachable(now, error.source(), error.srcPort(), error.destination(), error.dstPort(),
+                    error.tcpSequence(), error.code());
+        }
     }
 
     private void send(int src, int dst, PooledBuffer segment) {

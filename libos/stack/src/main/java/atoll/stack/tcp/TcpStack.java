@@ -8,6 +8,7 @@ import atoll.libos.buffer.BufferPool;
 import atoll.libos.buffer.HeaderLayer;
 import atoll.libos.buffer.PooledBuffer;
 import atoll.libos.entropy.Entropy;
+import atoll.stack.wire.Icmpv4Message;
 import atoll.stack.wire.Verdict;
 import java.util.ArrayList;
 import java.util.List;
@@ -356,6 +357,26 @@ public final class TcpStack {
         o.window = 0;
         counters.resetsSent++;
         send(localAddr, remoteAddr, o);
+    }
+
+    /**
+     * An ICMP destination unreachable about a segment we sent (RFC 1122 §4.2.3.9: codes 2-4 are
+     * hard errors). Protocol or port unreachable about an opening connection (SYN-SENT) whose SYN
+     * is quoted exactly refuses it. Everything else, and any
+     * error about a synchronized connection, is soft and ignored: RFC 5927 §4 (blind ICMP
+     * attacks) and RFC 1122 §4.2.3.9 ("MUST NOT abort" on soft errors).
+     */
+    public void destinationUnreachable(long now, int localAddr, int localPort, int remoteAddr, int remotePort,
+            int quotedSeq, int code) {
+        this.now = now;
+        TcpConnection c = table.get(localAddr, localPort, remoteAddr, remotePort);
+        if (c == null || c.state != TcpState.SYN_SENT || quotedSeq != c.iss) {
+            return;
+        }
+        if (code == Icmpv4Message.PROTOCOL_UNREACHABLE || code == Icmpv4Message.PORT_UNREACHABLE) {
+            c.toClosed(CloseReason.REFUSED);
+            dispatch(c);
+        }
     }
 
     // ------------------------------------------------------------------ sending
