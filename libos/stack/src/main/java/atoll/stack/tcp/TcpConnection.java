@@ -306,6 +306,10 @@ public final class TcpConnection {
                 + TcpStack.formatAddr(remoteAddr) + ":" + remotePort + " " + state + "]";
     }
 
+    int tsRecent() {
+        return tsRecent;
+    }
+
     // ------------------------------------------------------------------ opening
 
     void openActive(long now, int isn) {

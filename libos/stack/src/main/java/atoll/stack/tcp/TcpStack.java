@@ -258,7 +258,7 @@ public final class TcpStack {
 
     private static boolean reopensTimeWait(TcpConnection c, InboundSegment s) {
         if (c.tsOk && s.hasTimestamps) {
-            return true; // RFC 6191 §2: timestamps tell the new incarnation apart
+            return SeqNumber.lt(c.tsRecent(), s.tsVal); // RFC 6191 §2: a newer timestamp
         }
         return SeqNumber.lt(c.rcvNxt, s.seq);
     }
