@@ -32,6 +32,9 @@ public final class PathMtuTable {
 
     /** The largest datagram to send to {@code destination} now. */
     public int mtu(int destination, long now) {
+        if (table.isEmpty()) {
+            return linkMtu; // the common case, without boxing the key
+        }
         long[] e = table.get(destination);
         if (e == null) {
             return linkMtu;
