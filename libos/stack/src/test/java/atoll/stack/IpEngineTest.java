@@ -196,6 +196,34 @@ class IpEngineTest {
     }
 
     @Test
+    void portUnreachableReachesTheSendersReceiver() {
+        try (Host x = a(); Host y = b()) {
+            List<atoll.stack.ip.IcmpError> errors = new ArrayList<>();
+            x.nic.udp().bind(40000, new DatagramReceiver() {
+                @Override
+                public void receive(PooledBuffer payload, int source, int sourcePort, int destination, int dport,
+                        long now) {
+                    payload.release();
+                }
+
+                @Override
+                public void icmpError(atoll.stack.ip.IcmpError error, long now) {
+                    errors.add(error);
+                }
+            });
+            x.nic.udp().send(40000, B.bits(), 9, x.payload(new byte[] {1, 2}), x.now);
+            pump(x, y);
+            assertEquals(1, errors.size());
+            atoll.stack.ip.IcmpError e = errors.get(0);
+            assertEquals(Icmpv4Message.DESTINATION_UNREACHABLE, e.type());
+            assertEquals(Icmpv4Message.PORT_UNREACHABLE, e.code());
+            assertEquals(B.bits(), e.destination());
+            assertEquals(40000, e.srcPort());
+            assertEquals(9, e.dstPort());
+        }
+    }
+
+    @Test
     void broadcastEchoIsIgnoredAndUnicastEchoAnswered() {
         try (Host y = b()) {
             introduce(null, A_MAC, A, y, B);

@@ -68,7 +68,11 @@ public final class PooledBuffer implements AutoCloseable {
         forgetHeaders();
     }
 
-    private void forgetHeaders() {
+    /**
+     * Forgets every recorded header and keeps the window: a frame built on the send path can then
+     * be received as is (a loopback, an in-memory link between two stacks).
+     */
+    public void forgetHeaders() {
         java.util.Arrays.fill(headerAt, -1);
         java.util.Arrays.fill(headerLength, 0);
     }

@@ -44,6 +44,7 @@ public final class ArpEngine {
     private final Map<Integer, Entry> table = new HashMap<>();
     private final ArpPacket view = new ArpPacket();
     private int pendingTotal;
+    private Entry lastEntry;
 
     private final Metrics.Counter rxMalformed;
     private final Metrics.Counter rxConflict;
@@ -59,6 +60,7 @@ public final class ArpEngine {
         long expiresAt; // resolved: end of reachable; incomplete: unused
         long nextRequestAt; // when the next request (broadcast or unicast poll) may go out
         int requestsSent;
+        boolean removed; // taken out of the table (so the last-entry shortcut must not use it)
         final ArrayDeque<PooledBuffer> pending = new ArrayDeque<>(2);
         final ArrayDeque<Integer> pendingStamps = new ArrayDeque<>(2);
 
@@ -157,7 +159,13 @@ public final class ArpEngine {
      * bounded queue and a request goes out. Takes ownership in every outcome.
      */
     public SendOutcome send(int nextHop, PooledBuffer datagram, long now) {
-        Entry e = table.get(nextHop);
+        // Most traffic goes to one next hop (the gateway, or the one peer): remembering the last
+        // entry spares the map lookup and its Integer box on the hot path.
+        Entry e = lastEntry != null && !lastEntry.removed && lastEntry.ip == nextHop ? lastEntry : null;
+        if (e == null) {
+            e = table.get(nextHop);
+            lastEntry = e;
+        }
         if (e != null && e.resolved()) {
             if (now - e.expiresAt >= 0 && now - e.nextRequestAt >= 0) {
                 // Past reachable: keep using it, and poll the host directly (RFC 1122 §2.3.2.1 (2)).
@@ -240,6 +248,7 @@ public final class ArpEngine {
                     unresolved.increment();
                     dropPending(e);
                     it.remove();
+                    e.removed = true;
                     continue;
                 }
                 request(e.ip, MacAddress.BROADCAST.bits(), now);
@@ -251,6 +260,7 @@ public final class ArpEngine {
                 long deadline = e.expiresAt + limits.retries() * retryNanos;
                 if (now - deadline >= 0) {
                     it.remove();
+                    e.removed = true;
                 } else {
                     next = Math.min(next, deadline);
                 }
@@ -265,6 +275,7 @@ public final class ArpEngine {
             dropPending(e);
         }
         table.clear();
+        lastEntry = null;
     }
 
     private void learn(Entry e, long sha, long now) {
@@ -306,6 +317,7 @@ public final class ArpEngine {
             return false;
         }
         table.remove(oldest.ip);
+        oldest.removed = true;
         return true;
     }
 
