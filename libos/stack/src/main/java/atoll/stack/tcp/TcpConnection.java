@@ -331,7 +331,7 @@ public final class TcpConnection {
         recoveryPoint = iss;
         irs = s.seq;
         rcvNxt = s.seq + 1;
-        negotiate(s, true);
+        negotiate(s);
         sndWnd = s.window; // RFC 7323 §2.2: the window of a SYN is never scaled
         maxSndWnd = sndWnd;
         sndWl1 = s.seq;
@@ -366,7 +366,7 @@ public final class TcpConnection {
         touchKeepAlive(now);
     }
 
-    private void negotiate(InboundSegment s, boolean passive) {
+    private void negotiate(InboundSegment s) {
         // RFC 9293 §3.7.1: without the MSS option the peer takes 536 (IPv4).
         int peerMss = s.mss >= 0 ? s.mss : TcpConfig.DEFAULT_MSS_IPV4;
         tsOk = cfg.timestamps() && s.hasTimestamps;
@@ -508,7 +508,7 @@ public final class TcpConnection {
                 stack.sendReset(localAddr, remoteAddr, localPort, remotePort, s.ack, 0, TcpHeader.RST);
                 return false;
             }
-            established(now, s);
+            established();
         }
         if (!processAck(now, s)) {
             return false;
@@ -636,7 +636,7 @@ public final class TcpConnection {
         irs = s.seq;
         rcvNxt = s.seq + 1;
         rcvRight = rcvNxt + Math.min(rcvTarget, 0xFFFF); // what our SYN offered
-        negotiate(s, false);
+        negotiate(s);
         if (s.has(TcpHeader.ACK_FLAG)) {
             sndUna = s.ack;
             sndWnd = s.window; // RFC 7323 §2.2: not scaled in a SYN
@@ -648,7 +648,7 @@ public final class TcpConnection {
             } else if (!synRetransmitted) {
                 rtt.sample(now - rttStart);
             }
-            established(now, s);
+            established();
             ackNow = true;
             flush(now);
         } else {
@@ -659,7 +659,7 @@ public final class TcpConnection {
         }
     }
 
-    private void established(long now, InboundSegment s) {
+    private void established() {
         state = TcpState.ESTABLISHED;
         if (listener != null) {
             listener.halfOpen--;
