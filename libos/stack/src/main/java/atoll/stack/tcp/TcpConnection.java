@@ -352,6 +352,7 @@ public final class TcpConnection {
         irs = s.seq - 1;
         rcvNxt = s.seq;
         sndMss = Math.min(mss, cfg.mss());
+        rcvTarget = Math.min(rcvTarget, 0xFFFF); // no window scaling on a cookie connection
         sndUna = iss + 1;
         sndNxt = sndUna;
         sndMax = sndUna;
