@@ -109,6 +109,8 @@ public final class TcpConnection {
     private int recoveryPoint;
     private int highRxt;
     private int dupAcks;
+    /** RFC 3042 limited transmit: how far past cwnd the first two duplicate ACKs let new data go. */
+    private int limitedTransmit;
 
     private int unackedSegments;
     private boolean ackNow;
@@ -473,6 +475,12 @@ public final class TcpConnection {
         }
         // Second: the RST bit, with RFC 5961 §3.2 instead of "any RST in the window".
         if (s.has(TcpHeader.RST)) {
+            if (state == TcpState.TIME_WAIT) {
+                // RFC 1337 §3 (TIME-WAIT assassination): "ignore RST segments in TIME-WAIT state".
+                // A duplicate of our last ACK reaching a peer that has already closed draws such
+                // a RST; honouring it would end TIME-WAIT early and report a reset.
+                return false;
+            }
             if (s.seq == rcvNxt) {
                 if (state == TcpState.SYN_RECEIVED && listener != null) {
                     toClosed(null); // RFC 9293: a passive open returns to LISTEN, silently
@@ -763,6 +771,7 @@ public final class TcpConnection {
             cc.onAck(now, acked, flightBefore, rtt.srtt());
         }
         dupAcks = 0;
+        limitedTransmit = 0;
         // RFC 6298 §5.2/5.3: stop the timer when all is acknowledged, otherwise restart it.
         if (sndUna == sndMax) {
             rtxAt = NEVER;
@@ -791,8 +800,14 @@ public final class TcpConnection {
                         || SeqNumber.lt(sndUna, scoreboard.lostFrontier(sndUna, sndMss))
                 : dupAcks == SackScoreboard.DUP_THRESH;
         if (!lost) {
+            if (dupAcks <= 2 && sndNxt == sndMax) {
+                // RFC 3042 §2: one new segment per each of the first two duplicate ACKs, FlightSize
+                // at most cwnd + 2*SMSS, cwnd itself unchanged.
+                limitedTransmit = dupAcks * sndMss;
+            }
             return;
         }
+        limitedTransmit = 0;
         if (!sackOk && SeqNumber.lt(sndUna, recoveryPoint)) {
             // RFC 6582 §3.2 step 2: only if the cumulative ACK covers more than "recover".
             return;
@@ -901,7 +916,7 @@ public final class TcpConnection {
                 }
                 continue;
             }
-            int wnd = Math.min(sndWnd, cc.cwnd());
+            int wnd = Math.min(sndWnd, cc.cwnd() + (sndNxt == sndMax ? limitedTransmit : 0));
             if (!sendNext(now, sndUna + wnd - sndNxt, false)) {
                 return;
             }
@@ -1178,6 +1193,7 @@ public final class TcpConnection {
         }
         rtt.backOff();
         inRecovery = false;
+        limitedTransmit = 0;
         recoveryPoint = sndMax; // RFC 6582 §3.2 step 6 (the timeout case of "recover")
         dupAcks = 0;
         rttTiming = false;
