@@ -98,7 +98,7 @@ public final class EthernetInterface implements AutoCloseable {
         int type = view.etherType();
         frame.consumeHeader(HeaderLayer.LINK, EthernetFrame.HEADER_LENGTH);
         switch (type) {
-            case EthernetFrame.TYPE_IPV4 -> ip.receive(frame, now);
+            case EthernetFrame.TYPE_IPV4 -> ip.receive(frame, dst == MacAddress.BROADCAST.bits(), now);
             case EthernetFrame.TYPE_ARP -> arp.receive(frame, now);
             default -> {
                 rxUnknownType.increment(); // IPv6, VLAN tags, 802.3 lengths: not spoken here
