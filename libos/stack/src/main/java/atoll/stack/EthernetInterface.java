@@ -84,6 +84,9 @@ public final class EthernetInterface implements AutoCloseable {
      * Takes ownership. Never throws on any content.
      */
     public void receiveFrame(PooledBuffer frame, long now) {
+        // A frame from an in-memory link may still carry the sender's recorded headers; this is a
+        // new reception, recorded afresh.
+        frame.forgetHeaders();
         if (view.check(frame) != Verdict.OK) {
             rxMalformed.increment();
             frame.release();
