@@ -1,12 +1,12 @@
 package atoll.libos.config;
 
+import atoll.libos.store.FileErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -43,10 +43,10 @@ public record ConfigFile(String source, Map<String, String> values, Map<String, 
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(null, "config file " + file + " does not exist");
         } catch (IOException e) {
-            throw new ConfigException(null, "cannot read config file " + file + ": " + e);
+            // One line naming the file, the cause and what is expected: no exception class names.
+            throw new ConfigException(null, "cannot read the config file " + file + ": "
+                    + FileErrors.reason(e) + "; expected a readable file of 'key = value' lines");
         }
         String text;
         try {
