@@ -120,6 +120,19 @@ public final class Launcher {
         }
     }
 
+    /** What {@code --help} says about signals, after the keys. */
+    static final String SIGNALS_HELP = """
+
+            Signals:
+              TERM, INT  stop in order: finish in-flight work within shutdown.grace, flush the state,
+                         log the metrics line, exit 0
+              HUP        reload the appliance's data (an appliance without reload logs one line);
+                         broken new data is refused and the old data stays in service
+              USR1       log the metrics line; keep serving
+              USR2       log one line; keep serving
+              QUIT       the JVM prints a thread dump on stderr; keep serving
+            """;
+
     /** Signals that ask for the orderly stop (drain, flush, metrics line, exit 0). */
     private static final List<String> STOP_SIGNALS = List.of("TERM", "INT");
 
@@ -191,6 +204,7 @@ public final class Launcher {
             CommandLine cl = CommandLine.parse(args, keys);
             if (cl.help()) {
                 out.print(HelpPrinter.render(app, groups));
+                out.print(SIGNALS_HELP);
                 out.flush();
                 return Running.exited(0);
             }
@@ -253,6 +267,11 @@ public final class Launcher {
         } catch (StartupException | ConfigException e) {
             shutdownQuietly(platform, grace, log);
             return fail(err, app, e.getMessage(), EX_USAGE);
+        } catch (OutOfMemoryError e) {
+            // The data does not fit in the heap the JVM was given: the operator's setting to change.
+            stopQuietly(appliance, grace, log);
+            shutdownQuietly(platform, grace, log);
+            return fail(err, app, words(e), EX_USAGE);
         } catch (Exception | Error e) {
             log.log(Level.ERROR, "start failed", e);
             stopQuietly(appliance, grace, log);
@@ -345,6 +364,11 @@ public final class Launcher {
      * record logged just before carries the class and stack trace for whoever debugs it).
      */
     private static String words(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return "out of Java memory (" + e.getMessage() + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                    + " MiB): the data needs a larger heap; give one with -Xmx (an image reads ATOLL_JAVA_OPTS, e.g."
+                    + " ATOLL_JAVA_OPTS=-Xmx512m)";
+        }
         String m = e.getMessage();
         return m == null || m.isBlank() ? "an unexpected error (the log record above has the details)" : m;
     }
