@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import atoll.libos.runtime.Launcher;
 import atoll.libos.runtime.ReloadOutcome;
 import atoll.libos.runtime.Running;
+import atoll.libos.runtime.TargetProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,11 +34,23 @@ import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
 
 /**
- * The appliance in-process on a zone file of the test's own, queried by dnsjava on 127.0.0.1: zone
- * files are octets (RFC 1035 §5.1), an RRset too large for any message, and reload.
+ * The appliance in-process on a zone file of the test's own, queried by dnsjava: zone files are
+ * octets (RFC 1035 §5.1), an RRset too large for any message, and reload. Written once for every
+ * target, as {@link DnsServerTest} is: {@code SocketZoneDataTest} runs it on the socket target.
  */
-class ZoneDataTest {
+abstract class ZoneDataTest {
     @TempDir Path tmp;
+
+    /** The target to boot. */
+    protected abstract TargetProvider target();
+
+    /** The value of {@code --listen}: one address of the target. */
+    protected abstract String listen();
+
+    /** More command-line arguments the target needs. */
+    protected List<String> targetArgs() {
+        return List.of();
+    }
 
     DnsServer server;
     Running running;
@@ -52,9 +65,11 @@ class ZoneDataTest {
 
     void start(Path zone) {
         server = new DnsServer();
-        running = Launcher.start(server, "test", new String[] {"--listen=127.0.0.1", "--port=0",
-                "--state.dir=" + tmp.resolve("state"), "--log.level=error", "--zones=example.com.=" + zone},
-                null, new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));
+        List<String> args = new java.util.ArrayList<>(List.of("--listen=" + listen(), "--port=0",
+                "--state.dir=" + tmp.resolve("state"), "--log.level=error", "--zones=example.com.=" + zone));
+        args.addAll(targetArgs());
+        running = Launcher.start(server, "test", args.toArray(String[]::new), target(),
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));
         assertTrue(running.isRunning(), () -> "did not start: " + err);
     }
 

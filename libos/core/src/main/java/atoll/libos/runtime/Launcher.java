@@ -80,43 +80,50 @@ public final class Launcher {
     public static int run(Appliance appliance, String version, String[] args, TargetProvider target,
             PrintStream out, PrintStream err) {
         // Handlers go in before start-up, so that a signal right after "ready" is never lost to
-        // the JVM's default action; a stop signal that arrives during start-up stops the appliance
-        // once it has started, the others are logged and dropped.
+        // the JVM's default action. A signal that arrives before the handle exists (during
+        // start-up, or between the "ready" line and the handle) is kept and acted on once it does:
+        // a stop signal stops the appliance once it has started, the others run then.
         Logger log = log(appliance);
         Object lock = new Object();
         Running[] current = new Running[1];
-        String[] early = new String[1];
+        List<String> pending = new ArrayList<>();
         Consumer<String> onSignal = name -> {
             Running running;
             synchronized (lock) {
                 running = current[0];
                 if (running == null) {
-                    if (STOP_SIGNALS.contains(name)) {
-                        if (early[0] == null) {
-                            early[0] = "signal " + name;
-                        }
-                    } else {
-                        log.log(Level.INFO, "SIG" + name + " during start-up: ignored");
-                    }
+                    pending.add(name);
                     return;
                 }
             }
-            switch (name) {
-                case "HUP" -> running.reload();
-                case "USR1" -> log.log(Level.INFO, "SIGUSR1: metrics: " + running.metricsSummary());
-                case "USR2" -> log.log(Level.INFO, "SIGUSR2: no action is assigned to it; still serving");
-                default -> running.requestStop("signal " + name);
-            }
+            onSignal(name, running, log);
         };
         try (SignalTrap _ = SignalTrap.install(SIGNALS, onSignal, log)) {
             Running running = start(appliance, version, args, target, out, err);
+            List<String> early;
             synchronized (lock) {
                 current[0] = running;
-                if (early[0] != null) {
-                    running.requestStop(early[0]);
-                }
+                early = List.copyOf(pending);
+            }
+            for (String name : early) {
+                onSignal(name, running, log);
             }
             return awaitUninterruptibly(running);
+        }
+    }
+
+    private static void onSignal(String name, Running running, Logger log) {
+        if (STOP_SIGNALS.contains(name)) {
+            running.requestStop("signal " + name);
+            return;
+        }
+        if (!running.isRunning()) {
+            return; // start-up failed or a stop is under way: nothing to reload or report
+        }
+        switch (name) {
+            case "HUP" -> running.reload();
+            case "USR1" -> log.log(Level.INFO, "SIGUSR1: metrics: " + running.metricsSummary());
+            default -> log.log(Level.INFO, "SIG" + name + ": no action is assigned to it; still serving");
         }
     }
 
