@@ -37,9 +37,18 @@ class ResilienceIT {
     }
 
     private ImageIT.Run run(String... args) throws Exception {
+        return runWith(null, args);
+    }
+
+    /** Runs the launcher with {@code ATOLL_JAVA_OPTS} set to {@code javaOpts} (unless null). */
+    private ImageIT.Run runWith(String javaOpts, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ImageIT.LAUNCHER.toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (javaOpts != null) {
+            pb.environment().put("ATOLL_JAVA_OPTS", javaOpts);
+        }
+        Process p = pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(tmp.resolve("out").toFile()).redirectError(tmp.resolve("err").toFile()).start();
         if (!p.waitFor(ImageIT.RUN_BOUND_SECONDS, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();
@@ -76,6 +85,21 @@ class ResilienceIT {
         assertTrue(data.contains("'data.dir'") && data.contains("does not exist"), data);
         assertTrue(usageError("--zones=example.com.=" + dir).endsWith(": is a directory"));
         assertTrue(usageError("--zones=example.com.=/proc/sys/vm/compact_memory").endsWith(": permission denied"));
+    }
+
+    /** Data larger than the heap the launcher gives is the operator's setting: exit 64, one line naming ATOLL_JAVA_OPTS. */
+    @Test
+    void aZoneLargerThanTheHeapIsExit64NamingAtollJavaOpts() throws Exception {
+        Path zone = tmp.resolve("big.zone");
+        StringBuilder z = new StringBuilder(HEAD.formatted(1));
+        for (int i = 0; i < 100_000; i++) { // about 60 MiB of heap once loaded (perf/README.md)
+            z.append('h').append(i).append(" A 192.0.").append((i >> 8) & 255).append('.').append(i & 255).append('\n');
+        }
+        Files.writeString(zone, z);
+        ImageIT.Run r = runWith("-Xmx24m", "--listen=127.0.0.1", "--port=" + ImageIT.freePort(),
+                "--state.dir=" + tmp.resolve("state"), "--zones=example.com.=" + zone);
+        ImageIT.assertOneLineUsageError(r, "out of Java memory", "ATOLL_JAVA_OPTS");
+        assertFalse(CLASS_NAME.matcher(r.stderr()).find(), r::stderr);
     }
 
     @Test
