@@ -21,7 +21,8 @@ public final class Launcher {
      *   <li>{@code -XX:MaxMetaspaceSize=32m}: class metadata measured at under 4 MiB.
      *   <li>{@code -XX:MaxDirectMemorySize=32m}: NIO's own direct buffers. The pooled packet buffers
      *       are {@code MemorySegment}s from an arena, which this limit does not cover: the pool
-     *       bounds them itself ({@code socket.buffers} x {@code socket.buffer-size}).
+     *       pools bound them themselves (the socket target: {@code socket.buffers} plus
+     *       {@code socket.tcp-buffers}, times {@code socket.buffer-size}).
      * </ul>
      */
     public static final List<String> MEMORY_OPTIONS =
