@@ -76,7 +76,7 @@ class ResilienceIT {
         assertTrue(usageError("--listen=").contains("'listen'"));
         assertTrue(usageError("--zones=x.=embedded:../../etc/passwd").contains("'zones'"));
         Path dir = Files.createDirectory(tmp.resolve("a-directory"));
-        assertTrue(usageError("--config=" + dir).contains(dir + ": is a directory"));
+        assertTrue(usageError("--config=" + dir).contains(dir + " (--config): is a directory"));
         assertTrue(usageError("--config=/proc/sys/vm/compact_memory").contains(": permission denied"));
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
         String state = usageError("--state.dir=" + file);

@@ -40,12 +40,23 @@ public record ConfigFile(String source, Map<String, String> values, Map<String, 
      *     key set twice; the message names {@code file:line}
      */
     public static ConfigFile read(Path file) throws ConfigException {
+        return read(file, null);
+    }
+
+    /**
+     * Reads and parses {@code file}, which {@code namedBy} named ({@code --config}, say: said in the
+     * error when the file cannot be read, so the operator knows which setting to fix).
+     *
+     * @throws ConfigException as {@link #read(Path)}
+     */
+    public static ConfigFile read(Path file, String namedBy) throws ConfigException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             // One line naming the file, the cause and what is expected: no exception class names.
-            throw new ConfigException(null, "cannot read the config file " + file + ": "
+            throw new ConfigException(null, "cannot read the config file " + file
+                    + (namedBy == null ? "" : " (" + namedBy + ")") + ": "
                     + FileErrors.reason(e) + "; expected a readable file of 'key = value' lines");
         }
         String text;

@@ -405,14 +405,14 @@ public final class Launcher {
 
     private static ConfigFile configFile(CommandLine cl) throws ConfigException {
         if (cl.configFile().isPresent()) {
-            return ConfigFile.read(cl.configFile().get());
+            return ConfigFile.read(cl.configFile().get(), "--config");
         }
         String implicit = System.getProperty(CONFIG_PROPERTY);
         if (implicit != null && !implicit.isBlank()) {
             Path p = Path.of(implicit);
             // The image's own file is optional: an appliance runs on its defaults without one.
             if (Files.exists(p)) {
-                return ConfigFile.read(p);
+                return ConfigFile.read(p, "the image's configuration, -D" + CONFIG_PROPERTY);
             }
         }
         return ConfigFile.empty();

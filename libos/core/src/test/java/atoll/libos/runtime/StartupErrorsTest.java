@@ -73,7 +73,7 @@ class StartupErrorsTest {
     void aDirectoryAsTheConfigFile() throws Exception {
         Path d = Files.createDirectory(dir.resolve("conf.d"));
         String line = usageError("--config=" + d);
-        assertTrue(line.contains("config file " + d + ": is a directory"), line);
+        assertTrue(line.contains("config file " + d + " (--config): is a directory"), line);
         assertTrue(line.contains("expected a readable file of 'key = value' lines"), line);
     }
 
@@ -84,13 +84,13 @@ class StartupErrorsTest {
         Path writeOnly = Path.of("/proc/sys/vm/compact_memory");
         assertTrue(Files.exists(writeOnly), "this test needs " + writeOnly + " (Linux with CONFIG_COMPACTION)");
         String line = usageError("--config=" + writeOnly);
-        assertTrue(line.contains("config file " + writeOnly + ": permission denied"), line);
+        assertTrue(line.contains("config file " + writeOnly + " (--config): permission denied"), line);
     }
 
     @Test
     void aMissingConfigFile() throws Exception {
         String line = usageError("--config=" + dir.resolve("absent.conf"));
-        assertTrue(line.contains("absent.conf: does not exist"), line);
+        assertTrue(line.contains("absent.conf (--config): does not exist"), line);
     }
 
     @Test
