@@ -1,0 +1,64 @@
+package atoll.tls;
+
+import atoll.libos.buffer.BufferPool;
+import atoll.libos.entropy.Entropy;
+import atoll.libos.net.TcpFlow;
+import atoll.libos.time.Clock;
+import java.io.IOException;
+import java.time.Duration;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
+
+/**
+ * The server side of TLS 1.3 and 1.2 for an appliance: turns accepted {@link TcpFlow}s into
+ * {@link TlsFlow}s (or hands out bare {@link TlsServerEngine}s for a loop of one's own). One per
+ * listening configuration; thread-safe.
+ */
+public final class TlsServer {
+    private final TlsSettings settings;
+    private final JcaTlsCrypto crypto;
+    private final SessionCache sessions;
+    private final Clock clock;
+
+    public TlsServer(TlsSettings settings, Entropy entropy, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.crypto = TlsCryptoFactory.create(new EntropyRandom(entropy));
+        this.sessions = new SessionCache(settings.sessionCacheSize(), settings.sessionLifetime());
+    }
+
+    public TlsSettings settings() {
+        return settings;
+    }
+
+    /** A new server-side engine for one connection. */
+    public TlsServerEngine newEngine() throws IOException {
+        return new TlsServerEngine(new AtollTlsServer(crypto, settings, sessions, clock::nanoTime));
+    }
+
+    /**
+     * Runs the handshake on {@code raw} and returns the encrypted flow. On failure the buffers are
+     * released and the exception thrown (the caller closes {@code raw}, as the stack does when the
+     * handler returns).
+     *
+     * @param pool where the flow's two buffers come from
+     * @param handshakeTimeout longest silence from the client during the handshake
+     */
+    public TlsFlow accept(TcpFlow raw, BufferPool pool, Duration handshakeTimeout) throws IOException {
+        TlsFlow flow = new TlsFlow(raw, newEngine(), pool);
+        boolean ok = false;
+        try {
+            flow.handshake(handshakeTimeout);
+            ok = true;
+            return flow;
+        } finally {
+            if (!ok) {
+                flow.close();
+            }
+        }
+    }
+
+    /** TLS 1.2 sessions currently resumable. */
+    public int cachedSessions() {
+        return sessions.size();
+    }
+}
