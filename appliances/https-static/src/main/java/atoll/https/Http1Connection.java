@@ -1,0 +1,160 @@
+package atoll.https;
+
+import atoll.https.http1.ParseResult;
+import atoll.https.http1.RequestHead;
+import atoll.https.http1.RequestParser;
+import atoll.https.http1.Response;
+import atoll.libos.buffer.BufferPool;
+import atoll.libos.buffer.PooledBuffer;
+import atoll.libos.net.FlowTimeoutException;
+import atoll.libos.net.TcpFlow;
+import atoll.libos.time.Clock;
+import atoll.libos.time.Timer;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.function.BiFunction;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One HTTP/1.1 connection (RFC 9112 §9): requests parsed as their octets arrive, answered in
+ * order (pipelined requests queue in the read buffer), until the client or a response closes it.
+ *
+ * <p>Time limits, all from the injected clock: waiting for the first octet of the next request
+ * is bounded by {@code idle}; once a request has begun, its whole head must arrive within
+ * {@code requestTimeout} (a client that trickles one octet at a time — slowloris — is cut off
+ * when that runs out, however often it sends); each response must be taken by the client within
+ * {@code sendTimeout}, or the connection is closed under the writer.
+ */
+final class Http1Connection {
+    private final TcpFlow flow;
+    private final Runnable abort;
+    private final BufferPool pool;
+    private final RequestParser parser;
+    private final BiFunction<RequestHead, java.time.Instant, Response> handler;
+    private final Clock clock;
+    private final Timeouts timeouts;
+    private final AccessLog accessLog;
+    private final BooleanSupplier stopping;
+    private final Runnable idleNow;
+    private final Runnable busyNow;
+
+    record Timeouts(Duration idle, Duration request, Duration send) {}
+
+    /**
+     * @param abort closes the underlying connection from a timer (never the TLS layer's close, which writes)
+     * @param idleNow called when the connection starts waiting for a next request (it may then be closed by a stop)
+     * @param busyNow called when a request has begun
+     */
+    Http1Connection(TcpFlow flow, Runnable abort, BufferPool pool, RequestParser parser,
+            BiFunction<RequestHead, java.time.Instant, Response> handler, Clock clock, Timeouts timeouts,
+            AccessLog accessLog, BooleanSupplier stopping, Runnable idleNow, Runnable busyNow) {
+        this.flow = flow;
+        this.abort = abort;
+        this.pool = pool;
+        this.parser = parser;
+        this.handler = handler;
+        this.clock = clock;
+        this.timeouts = timeouts;
+        this.accessLog = accessLog;
+        this.stopping = stopping;
+        this.idleNow = idleNow;
+        this.busyNow = busyNow;
+    }
+
+    void serve() throws IOException {
+        PooledBuffer in = pool.acquire();
+        PooledBuffer out = pool.acquire();
+        try {
+            in.window(0, 0);
+            FlowWriter writer = new FlowWriter(flow, out);
+            long requestStart = -1;
+            while (true) {
+                ParseResult r = parser.parse(in.data());
+                switch (r) {
+                    case ParseResult.Parsed p -> {
+                        busyNow.run();
+                        java.time.Instant now = clock.now();
+                        Response resp = handler.apply(p.head(), now);
+                        send(writer, resp);
+                        accessLog.log(flow.remoteAddress(), now, p.head(), null, resp.status(), resp.bodyLength());
+                        if (resp.close() || stopping.getAsBoolean()) {
+                            flow.shutdownOutput();
+                            return;
+                        }
+                        consume(in, p.consumed());
+                        requestStart = in.length() > 0 ? clock.nanoTime() : -1;
+                        continue;
+                    }
+                    case ParseResult.Malformed m -> {
+                        java.time.Instant now = clock.now();
+                        Response resp = HttpErrors.of(m.status(), now);
+                        send(writer, resp);
+                        accessLog.log(flow.remoteAddress(), now, null, "-", m.status(), resp.bodyLength());
+                        flow.shutdownOutput();
+                        return;
+                    }
+                    case ParseResult.Incomplete i -> { }
+                }
+                if (in.tailroom() == 0) {
+                    // Only if the pool's buffers are smaller than the header limit: too large all the same.
+                    send(writer, HttpErrors.of(431, clock.now()));
+                    return;
+                }
+                Duration wait;
+                if (in.length() == 0) {
+                    if (stopping.getAsBoolean()) {
+                        return;
+                    }
+                    idleNow.run();
+                    wait = timeouts.idle();
+                } else {
+                    busyNow.run();
+                    if (requestStart < 0) {
+                        requestStart = clock.nanoTime();
+                    }
+                    long left = timeouts.request().toNanos() - (clock.nanoTime() - requestStart);
+                    if (left <= 0) {
+                        // RFC 9110 §15.5.9: 408 when the request did not come in time; then close.
+                        send(writer, HttpErrors.of(408, clock.now()));
+                        return;
+                    }
+                    wait = Duration.ofNanos(left);
+                }
+                flow.readTimeout(wait);
+                int n;
+                try {
+                    n = flow.read(in);
+                } catch (FlowTimeoutException e) {
+                    return; // the socket target closes a flow whose read timed out: nothing more to send
+                }
+                if (n < 0) {
+                    return;
+                }
+                if (requestStart < 0) {
+                    requestStart = clock.nanoTime();
+                }
+            }
+        } finally {
+            in.release();
+            out.release();
+        }
+    }
+
+    /** Sends under a timer that aborts the connection if the client does not take it in time. */
+    private void send(FlowWriter writer, Response resp) throws IOException {
+        Timer guard = clock.schedule(timeouts.send(), abort);
+        try {
+            writer.send(resp);
+        } finally {
+            guard.cancel();
+        }
+    }
+
+    private static void consume(PooledBuffer in, int n) {
+        in.consume(n);
+        int rest = in.length();
+        MemorySegment.copy(in.memory(), in.start(), in.memory(), 0, rest);
+        in.window(0, rest);
+    }
+}
