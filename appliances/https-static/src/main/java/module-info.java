@@ -5,6 +5,7 @@ module atoll.https {
 
     exports atoll.https;
     exports atoll.https.http1;
+    exports atoll.https.h2;
     exports atoll.https.serve;
     exports atoll.https.site;
 }

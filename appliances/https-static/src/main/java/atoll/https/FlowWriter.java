@@ -36,7 +36,8 @@ final class FlowWriter {
         flush();
     }
 
-    private void put(byte[] b, int off, int len) throws IOException {
+    /** Queues octets; they go out at the latest on {@link #flush()}. */
+    void put(byte[] b, int off, int len) throws IOException {
         while (len > 0) {
             if (staged == 0 && len >= COALESCE) {
                 emit(b, off, COALESCE);
@@ -55,7 +56,7 @@ final class FlowWriter {
         }
     }
 
-    private void flush() throws IOException {
+    void flush() throws IOException {
         if (staged > 0) {
             emit(staging, 0, staged);
             staged = 0;

@@ -118,7 +118,7 @@ public final class HttpsStatic implements Appliance {
         Config config = devices.config();
         Site site = loadSite(config.get(SITE_DIR), devices);
         List<ServerIdentity> identities = identities(config, devices);
-        TlsServer tls = new TlsServer(new TlsSettings(identities, List.of("http/1.1"), config.get(TLS_SESSION_CACHE),
+        TlsServer tls = new TlsServer(new TlsSettings(identities, List.of("h2", "http/1.1"), config.get(TLS_SESSION_CACHE),
                 Duration.ofHours(1)), devices.entropy(), devices.clock());
         StaticResponder responder = new StaticResponder(site, new ResponsePolicy(config.get(SITE_INDEX),
                 config.get(SITE_NOT_FOUND), config.get(HSTS), config.get(SECURITY_HEADERS), config.get(CSP)));
@@ -150,9 +150,16 @@ public final class HttpsStatic implements Appliance {
                         return;
                     }
                     try (flow) {
-                        serve(new Http1Connection(flow, raw::close, pool, parser,
-                                (req, now) -> responder.respond(req, now, true), clock, timeouts, accessLog,
-                                () -> stopping, () -> idleFlows.add(raw), () -> idleFlows.remove(raw)), raw);
+                        boolean h2 = flow.session().applicationProtocol().filter("h2"::equals).isPresent();
+                        if (h2) {
+                            serve(new H2Connection(flow, raw::close, pool, (req, now) -> responder.respond(req, now, true),
+                                    clock, timeouts, accessLog, () -> stopping, () -> idleFlows.add(raw),
+                                    () -> idleFlows.remove(raw))::serve, raw);
+                        } else {
+                            serve(new Http1Connection(flow, raw::close, pool, parser,
+                                    (req, now) -> responder.respond(req, now, true), clock, timeouts, accessLog,
+                                    () -> stopping, () -> idleFlows.add(raw), () -> idleFlows.remove(raw))::serve, raw);
+                        }
                     }
                 }));
             } catch (IOException e) {
@@ -168,7 +175,7 @@ public final class HttpsStatic implements Appliance {
                 try {
                     httpListeners.add(net.listenTcp(at, raw -> serve(new Http1Connection(raw, raw::close, pool, parser,
                             (req, now) -> responder.redirectToHttps(req, httpsPort, now), clock, timeouts, accessLog,
-                            () -> stopping, () -> idleFlows.add(raw), () -> idleFlows.remove(raw)), raw)));
+                            () -> stopping, () -> idleFlows.add(raw), () -> idleFlows.remove(raw))::serve, raw)));
                 } catch (IOException e) {
                     stop(Duration.ZERO);
                     throw new StartupException("cannot listen on " + Addresses.format(at) + " (configuration keys"
@@ -186,7 +193,13 @@ public final class HttpsStatic implements Appliance {
         }
     }
 
-    private void serve(Http1Connection connection, TcpFlow raw) throws IOException {
+    /** One connection's loop, whichever protocol. */
+    @FunctionalInterface
+    private interface ConnectionLoop {
+        void serve() throws IOException;
+    }
+
+    private void serve(ConnectionLoop connection, TcpFlow raw) throws IOException {
         try {
             connection.serve();
         } catch (IOException e) {
