@@ -26,11 +26,17 @@ final class AccessLog {
 
     void log(InetSocketAddress client, Instant when, RequestHead req, String rawLineIfUnparsed, int status,
             long bytes) {
+        log(client, when, req, rawLineIfUnparsed, status, bytes, req == null ? "" : "HTTP/1." + req.minorVersion());
+    }
+
+    /** @param protocol as the request line would name it ({@code HTTP/1.1}, {@code HTTP/2.0}) */
+    void log(InetSocketAddress client, Instant when, RequestHead req, String rawLineIfUnparsed, int status,
+            long bytes, String protocol) {
         if (!enabled) {
             return;
         }
         String line = req == null ? rawLineIfUnparsed
-                : req.method() + " " + req.target() + " HTTP/1." + req.minorVersion();
+                : req.method() + " " + req.target() + " " + protocol;
         String referer = req == null ? "-" : req.field("Referer").orElse("-");
         String agent = req == null ? "-" : req.field("User-Agent").orElse("-");
         LOG.log(System.Logger.Level.INFO, Addresses.format(client.getAddress()) + " - - [" + CLF.format(when) + "] \""

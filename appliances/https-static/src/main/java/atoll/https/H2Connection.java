@@ -82,7 +82,7 @@ final class H2Connection {
                 send(writer, session.drain());
                 for (H2Session.Event e : session.takeEvents()) {
                     accessLog.log(flow.remoteAddress(), clock.now(), e.request(), null, e.response().status(),
-                            e.response().bodyLength());
+                            e.response().bodyLength(), "HTTP/2.0");
                 }
                 if (session.finished() || (stopping.getAsBoolean() && !session.busy())) {
                     return;

@@ -30,6 +30,9 @@ class CurlIT {
 
     static String curl(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("-sS", "--max-time", "30", "--cacert", server.ca().toString()));
+        if (!List.of(args).contains("--http2")) {
+            all.add("--http1.1"); // ALPN offers h2 first; HTTP/1.1 unless a test asks for HTTP/2
+        }
         all.addAll(List.of(args));
         ImageServer.Result r = ImageServer.peer("curl", "curl", all);
         assertEquals(0, r.status(), () -> "curl " + all + ":\n" + r.out() + "\nserver log:\n" + server.log());
@@ -94,8 +97,28 @@ class CurlIT {
     }
 
     @Test
+    void http2ByAlpn() throws Exception {
+        String out = curl("--http2", "-w", "\n%{http_code} %{http_version}", url("/docs/notes.txt"));
+        assertTrue(out.endsWith("\n200 2"), out.substring(Math.max(0, out.length() - 200)));
+        assertTrue(out.startsWith("Line 0001"), out.substring(0, 40));
+        String head = curl("--http2", "-I", url("/"));
+        assertTrue(head.startsWith("HTTP/2 200"), head);
+        assertTrue(head.contains("strict-transport-security: max-age=31536000"), head);
+        assertEquals("404", curl("--http2", "-o", "/dev/null", "-w", "%{http_code}", url("/nowhere")));
+        assertEquals("Line 0001", curl("--http2", "-r", "0-8", url("/docs/notes.txt")));
+        String etag = head.lines().filter(l -> l.startsWith("etag:")).findFirst().orElseThrow().substring(5).strip();
+        assertEquals("304", curl("--http2", "-o", "/dev/null", "-w", "%{http_code}", "-H", "If-None-Match: " + etag,
+                url("/")));
+        // Several requests multiplexed on one connection.
+        String many = curl("--http2", "-v", "-o", "/dev/null", "-o", "/dev/null", "-o", "/dev/null", url("/"),
+                url("/style.css"), url("/docs/"));
+        assertTrue(many.contains("Re-using existing connection") || many.contains("Reusing existing connection")
+                || many.contains("Multiplexed connection found"), many);
+    }
+
+    @Test
     void keepAliveReusesOneConnection() throws Exception {
-        String out = curl("-v", "-o", "/dev/null", "-o", "/dev/null", url("/"), url("/style.css"));
+        String out = curl("--http1.1", "-v", "-o", "/dev/null", "-o", "/dev/null", url("/"), url("/style.css"));
         assertTrue(out.contains("Re-using existing connection") || out.contains("Reusing existing connection"),
                 out);
     }
