@@ -34,6 +34,10 @@ import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
+import org.bouncycastle.tls.crypto.TlsCrypto;
+import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
 
 /**
  * The per-connection policy Bouncy Castle's {@code TlsServerProtocol} asks: versions, groups,
@@ -65,16 +69,14 @@ final class AtollTlsServer extends AbstractTlsServer {
     };
 
     private final TlsSettings settings;
-    private final JcaTlsCrypto jca;
     private final SessionCache sessions;
     private final LongSupplier nanoTime;
     private List<ServerIdentity> candidates;
     private String serverName;
     private volatile TlsSessionInfo info;
 
-    AtollTlsServer(JcaTlsCrypto crypto, TlsSettings settings, SessionCache sessions, LongSupplier nanoTime) {
+    AtollTlsServer(TlsCrypto crypto, TlsSettings settings, SessionCache sessions, LongSupplier nanoTime) {
         super(crypto);
-        this.jca = crypto;
         this.settings = settings;
         this.sessions = sessions;
         this.nanoTime = nanoTime;
@@ -228,7 +230,7 @@ final class AtollTlsServer extends AbstractTlsServer {
         TlsCertificate[] certs = new TlsCertificate[id.chain().size()];
         try {
             for (int i = 0; i < certs.length; i++) {
-                certs[i] = jca.createCertificate(id.chain().get(i).getEncoded());
+                certs[i] = getCrypto().createCertificate(id.chain().get(i).getEncoded());
             }
         } catch (CertificateEncodingException e) {
             throw new TlsFatalAlert(AlertDescription.internal_error, e);
@@ -244,8 +246,13 @@ final class AtollTlsServer extends AbstractTlsServer {
         } else {
             certificate = new Certificate(certs);
         }
-        return new JcaDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), jca, id.key(), certificate,
-                SignatureScheme.getSignatureAndHashAlgorithm(scheme));
+        SignatureAndHashAlgorithm alg = SignatureScheme.getSignatureAndHashAlgorithm(scheme);
+        TlsCryptoParameters params = new TlsCryptoParameters(context);
+        if (getCrypto() instanceof JcaTlsCrypto jca) {
+            return new JcaDefaultTlsCredentialedSigner(params, jca, id.key(), certificate, alg);
+        }
+        return new BcDefaultTlsCredentialedSigner(params, (BcTlsCrypto) getCrypto(),
+                PrivateKeyFactory.createKey(id.key().getEncoded()), certificate, alg);
     }
 
     // TLS 1.2 resumption by session ID (Bouncy Castle's server resumes no TLS 1.3 PSK and no RFC 5077 ticket).

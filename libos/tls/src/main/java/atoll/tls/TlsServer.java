@@ -6,7 +6,8 @@ import atoll.libos.net.TcpFlow;
 import atoll.libos.time.Clock;
 import java.io.IOException;
 import java.time.Duration;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
+import org.bouncycastle.tls.crypto.TlsCrypto;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
  * The server side of TLS 1.3 and 1.2 for an appliance: turns accepted {@link TcpFlow}s into
@@ -15,14 +16,21 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
  */
 public final class TlsServer {
     private final TlsSettings settings;
-    private final JcaTlsCrypto crypto;
+    private final TlsCrypto crypto;
     private final SessionCache sessions;
     private final Clock clock;
 
     public TlsServer(TlsSettings settings, Entropy entropy, Clock clock) {
+        this(settings, entropy, clock, TlsCryptoChoice.JDK);
+    }
+
+    public TlsServer(TlsSettings settings, Entropy entropy, Clock clock, TlsCryptoChoice choice) {
         this.settings = settings;
         this.clock = clock;
-        this.crypto = TlsCryptoFactory.create(new EntropyRandom(entropy));
+        this.crypto = switch (choice) {
+            case JDK -> TlsCryptoFactory.create(new EntropyRandom(entropy));
+            case BOUNCY_CASTLE -> new BcTlsCrypto(new EntropyRandom(entropy));
+        };
         this.sessions = new SessionCache(settings.sessionCacheSize(), settings.sessionLifetime());
     }
 

@@ -302,6 +302,18 @@ class TlsServerEngineTest {
     }
 
     @Test
+    void bouncyCastleCryptoChoiceNegotiatesTheSame() throws IOException {
+        TlsServer bc = new TlsServer(new TlsSettings(List.of(ecdsa, rsa), List.of("h2", "http/1.1"), 16,
+                Duration.ofHours(1)), Entropies.seeded(4), CLOCK, TlsCryptoChoice.BOUNCY_CASTLE);
+        TlsServerEngine e = connect(bc, tls13(NamedGroup.X25519MLKEM768, NamedGroup.x25519), new TlsClientProtocol());
+        assertEquals("X25519MLKEM768", e.session().orElseThrow().group());
+        Client toB = new Client(new int[] {NamedGroup.x25519}, "b.example", List.of("http/1.1"),
+                ProtocolVersion.TLSv12.only());
+        connect(bc, toB, new TlsClientProtocol());
+        assertEquals(rsa.leaf(), toB.serverChain[0]);
+    }
+
+    @Test
     void garbageIsAFatalAlertNotAnException() throws IOException {
         TlsServerEngine engine = server(ecdsa).newEngine();
         byte[] junk = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
