@@ -52,6 +52,8 @@ final class AtollTlsServer extends AbstractTlsServer {
      * draft-ietf-tls-ecdhe-mlkem, codepoint 0x11EC), then X25519 (RFC 8446 §4.2.7) and secp256r1.
      */
     static final int[] GROUPS = {NamedGroup.X25519MLKEM768, NamedGroup.x25519, NamedGroup.secp256r1};
+    /** TLS 1.2 ECDHE groups (RFC 8422 §5.1.1), server order. */
+    static final int[] TLS12_GROUPS = {NamedGroup.x25519, NamedGroup.secp256r1};
 
     /** RFC 8446 §B.4, all three AEADs (TLS_AES_128_CCM_* left out as browsers do). */
     private static final int[] SUITES_13 = {
@@ -73,6 +75,8 @@ final class AtollTlsServer extends AbstractTlsServer {
     private final LongSupplier nanoTime;
     private List<ServerIdentity> candidates;
     private String serverName;
+    /** The TLS 1.2 ECDHE group (Bouncy Castle records the negotiated group for TLS 1.3 only). */
+    private int tls12Group = -1;
     private volatile TlsSessionInfo info;
 
     AtollTlsServer(TlsCrypto crypto, TlsSettings settings, SessionCache sessions, LongSupplier nanoTime) {
@@ -103,6 +107,36 @@ final class AtollTlsServer extends AbstractTlsServer {
     @Override
     public boolean preferLocalSupportedGroups() {
         return true;
+    }
+
+    /**
+     * TLS 1.2 ECDHE: only our classic groups, in our order (the hybrid is TLS 1.3 only). Bouncy
+     * Castle's default takes the client's first curve whatever it is, and a client listing, say,
+     * sect571r1 first then got internal_error, as the JDK has no such curve.
+     */
+    @Override
+    protected int selectECDH(int minimumCurveBits) {
+        int[] client = context.getSecurityParametersHandshake().getClientSupportedGroups();
+        if (client == null) {
+            // RFC 4492 §4: without the extension the server may choose any curve.
+            tls12Group = NamedGroup.secp256r1;
+            return tls12Group;
+        }
+        for (int g : TLS12_GROUPS) {
+            for (int c : client) {
+                if (c == g) {
+                    tls12Group = g;
+                    return g;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** So that ECDHE suites are only chosen when one of our TLS 1.2 groups is in common. */
+    @Override
+    protected int getMaximumNegotiableCurveBits() {
+        return selectECDH(0) < 0 ? 0 : NamedGroup.getCurveBits(NamedGroup.secp256r1);
     }
 
     @Override
@@ -281,7 +315,8 @@ final class AtollTlsServer extends AbstractTlsServer {
             sessions.put(session, nanoTime.getAsLong());
         }
         ProtocolName alpn = sp.getApplicationProtocol();
-        int group = sp.getNegotiatedGroup();
+        int group = sp.getNegotiatedGroup() >= 0 ? sp.getNegotiatedGroup()
+                : sp.isResumedSession() ? -1 : tls12Group;
         info = new TlsSessionInfo(TlsUtils.isTLSv13(sp.getNegotiatedVersion()) ? "TLSv1.3" : "TLSv1.2", sp.getCipherSuite(),
                 group >= 0 ? NamedGroup.getName(group) : "none",
                 Optional.ofNullable(alpn).map(ProtocolName::getUtf8Decoding),

@@ -314,6 +314,23 @@ class TlsServerEngineTest {
     }
 
     @Test
+    void tls12EcdheUsesOnlyOurGroupsWhateverTheClientListsFirst() throws IOException {
+        // testssl.sh lists curves the JDK lacks first; the server must pick x25519 or secp256r1.
+        Client c = new Client(new int[] {NamedGroup.secp384r1, NamedGroup.secp256r1, NamedGroup.x25519}, "localhost",
+                List.of("http/1.1"), ProtocolVersion.TLSv12.only());
+        assertEquals("x25519", connect(server(ecdsa), c, new TlsClientProtocol()).session().orElseThrow().group());
+        Client p256 = new Client(new int[] {NamedGroup.secp521r1, NamedGroup.secp256r1}, "localhost",
+                List.of("http/1.1"), ProtocolVersion.TLSv12.only());
+        assertEquals("secp256r1", connect(server(ecdsa), p256, new TlsClientProtocol()).session().orElseThrow().group());
+        Client none = new Client(new int[] {NamedGroup.secp384r1}, "localhost", List.of("http/1.1"),
+                ProtocolVersion.TLSv12.only());
+        TlsServerEngine e = server(ecdsa).newEngine();
+        TlsClientProtocol p = new TlsClientProtocol();
+        p.connect(none);
+        assertThrows(IOException.class, () -> shuttle(p, e), "no group in common: handshake_failure");
+    }
+
+    @Test
     void garbageIsAFatalAlertNotAnException() throws IOException {
         TlsServerEngine engine = server(ecdsa).newEngine();
         byte[] junk = "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
