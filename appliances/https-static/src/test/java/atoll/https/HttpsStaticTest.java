@@ -215,6 +215,31 @@ class HttpsStaticTest {
     }
 
     @Test
+    void clientThatStopsReadingIsCutOffBySendTimeout() throws Exception {
+        Path site = Files.createDirectories(tmp.resolve("site"));
+        byte[] big = new byte[32 << 20]; // far more than socket buffers hold
+        Files.write(site.resolve("big.bin"), big);
+        start("--site.dir=" + site, "--http.send-timeout=1s");
+        try (SSLSocket s = tls()) {
+            send(s.getOutputStream(), "GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n");
+            // Stop reading well past the send timeout; the server's write blocks, then its timer aborts.
+            Thread.sleep(4_000);
+            long total = 0;
+            byte[] buf = new byte[1 << 16];
+            try {
+                InputStream in = s.getInputStream();
+                for (int n; total <= big.length && (n = in.read(buf)) > 0; ) {
+                    total += n;
+                }
+            } catch (IOException reset) {
+                // a reset is as good as an end of stream here
+            }
+            assertTrue(total < big.length, "the whole " + big.length + "-octet body arrived after the client"
+                    + " stalled: the send timeout did not fire");
+        }
+    }
+
+    @Test
     void plainHttpRedirectsToHttps() throws Exception {
         start();
         InetSocketAddress http = server.httpAddresses().getFirst();
