@@ -12,7 +12,6 @@ import atoll.libos.time.Clock;
 import atoll.libos.time.Timer;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
