@@ -4,15 +4,12 @@ import atoll.https.h2.FrameReader;
 import atoll.https.h2.H2Session;
 import atoll.https.http1.RequestHead;
 import atoll.https.http1.Response;
-import atoll.libos.buffer.BufferPool;
 import atoll.libos.buffer.PooledBuffer;
 import atoll.libos.net.FlowTimeoutException;
 import atoll.libos.net.TcpFlow;
 import atoll.libos.time.Clock;
-import atoll.libos.time.Timer;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BiFunction;
@@ -20,14 +17,12 @@ import java.util.function.BooleanSupplier;
 
 /**
  * One HTTP/2 connection (negotiated by ALPN "h2"): reads the client preface, then feeds frames to
- * an {@link H2Session} and writes what it produces. Same time limits as HTTP/1.1: the preface
- * and each frame in progress within the request timeout, silence between requests bounded by the
- * idle timeout (longer if responses wait for window), each write within the send timeout.
+ * an {@link H2Session} and writes what it produces. Same deadlines as HTTP/1.1, one frame being one
+ * protocol unit: the preface and each frame within the request timeout once begun, silence
+ * between frames bounded by the idle timeout, each write within the send timeout.
  */
 final class H2Connection {
     private final TcpFlow flow;
-    private final Runnable abort;
-    private final BufferPool pool;
     private final BiFunction<RequestHead, Instant, Response> handler;
     private final Clock clock;
     private final Http1Connection.Timeouts timeouts;
@@ -36,12 +31,10 @@ final class H2Connection {
     private final Runnable idleNow;
     private final Runnable busyNow;
 
-    H2Connection(TcpFlow flow, Runnable abort, BufferPool pool, BiFunction<RequestHead, Instant, Response> handler,
+    H2Connection(TcpFlow flow, BiFunction<RequestHead, Instant, Response> handler,
             Clock clock, Http1Connection.Timeouts timeouts, AccessLog accessLog, BooleanSupplier stopping,
             Runnable idleNow, Runnable busyNow) {
         this.flow = flow;
-        this.abort = abort;
-        this.pool = pool;
         this.handler = handler;
         this.clock = clock;
         this.timeouts = timeouts;
@@ -52,13 +45,20 @@ final class H2Connection {
     }
 
     void serve() throws IOException {
-        PooledBuffer in = pool.acquire();
-        PooledBuffer out = pool.acquire();
+        flow.deadlines(timeouts.deadlines());
+        PooledBuffer in = flow.acquireBuffer();
+        PooledBuffer out;
+        try {
+            out = flow.acquireBuffer();
+        } catch (IOException | RuntimeException e) {
+            in.release();
+            throw e;
+        }
         try {
             in.window(0, 0);
             FlowWriter writer = new FlowWriter(flow, out);
             H2Session session = new H2Session(handler);
-            if (!fill(in, H2Session.PREFACE.length, timeouts.request())) {
+            if (!fill(in, H2Session.PREFACE.length)) {
                 return;
             }
             for (int i = 0; i < H2Session.PREFACE.length; i++) {
@@ -74,6 +74,7 @@ final class H2Connection {
                     busyNow.run();
                     session.receive(read.frame(), clock.now());
                     consume(in, read.consumed());
+                    flow.unitComplete(in.length() > 0);
                 }
                 if (r instanceof FrameReader.Oversized) {
                     session.oversizedFrame();
@@ -86,16 +87,9 @@ final class H2Connection {
                 if (session.finished() || (stopping.getAsBoolean() && !session.busy())) {
                     return;
                 }
-                Duration wait;
-                if (in.length() > 0) {
-                    wait = timeouts.request(); // a frame is arriving
-                } else if (session.busy()) {
-                    wait = timeouts.send(); // responses wait for the client to open its window
-                } else {
+                if (in.length() == 0 && !session.busy()) {
                     idleNow.run();
-                    wait = timeouts.idle();
                 }
-                flow.readTimeout(wait);
                 try {
                     if (flow.read(in) < 0) {
                         return;
@@ -110,14 +104,8 @@ final class H2Connection {
         }
     }
 
-    private boolean fill(PooledBuffer in, int n, Duration within) throws IOException {
-        long deadline = clock.nanoTime() + within.toNanos();
+    private boolean fill(PooledBuffer in, int n) throws IOException {
         while (in.length() < n) {
-            long left = deadline - clock.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            flow.readTimeout(Duration.ofNanos(left));
             try {
                 if (flow.read(in) < 0) {
                     return false;
@@ -129,19 +117,11 @@ final class H2Connection {
         return true;
     }
 
-    private void send(FlowWriter writer, List<byte[]> frames) throws IOException {
-        if (frames.isEmpty()) {
-            return;
+    private static void send(FlowWriter writer, List<byte[]> frames) throws IOException {
+        for (byte[] f : frames) {
+            writer.put(f, 0, f.length);
         }
-        Timer guard = clock.schedule(timeouts.send(), abort);
-        try {
-            for (byte[] f : frames) {
-                writer.put(f, 0, f.length);
-            }
-            writer.flush();
-        } finally {
-            guard.cancel();
-        }
+        writer.flush();
     }
 
     private static void consume(PooledBuffer in, int n) {

@@ -4,12 +4,11 @@ import atoll.https.http1.ParseResult;
 import atoll.https.http1.RequestHead;
 import atoll.https.http1.RequestParser;
 import atoll.https.http1.Response;
-import atoll.libos.buffer.BufferPool;
 import atoll.libos.buffer.PooledBuffer;
+import atoll.libos.net.FlowDeadlines;
 import atoll.libos.net.FlowTimeoutException;
 import atoll.libos.net.TcpFlow;
 import atoll.libos.time.Clock;
-import atoll.libos.time.Timer;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -20,16 +19,14 @@ import java.util.function.BooleanSupplier;
  * One HTTP/1.1 connection (RFC 9112 §9): requests parsed as their octets arrive, answered in
  * order (pipelined requests queue in the read buffer), until the client or a response closes it.
  *
- * <p>Time limits, all from the injected clock: waiting for the first octet of the next request
- * is bounded by {@code idle}; once a request has begun, its whole head must arrive within
- * {@code requestTimeout} (a client that trickles one octet at a time — slowloris — is cut off
- * when that runs out, however often it sends); each response must be taken by the client within
- * {@code sendTimeout}, or the connection is closed under the writer.
+ * <p>Time limits are the flow's deadlines ({@link FlowDeadlines}), one request head being one
+ * protocol unit: waiting for the first octet of the next request is bounded by {@code idle}; once
+ * a request has begun, its whole head must arrive within {@code request} (a client that trickles
+ * one octet at a time — slowloris — is cut off when that runs out, however often it sends); each
+ * write must be taken by the client within {@code send}. A missed deadline closes the flow.
  */
 final class Http1Connection {
     private final TcpFlow flow;
-    private final Runnable abort;
-    private final BufferPool pool;
     private final RequestParser parser;
     private final BiFunction<RequestHead, java.time.Instant, Response> handler;
     private final Clock clock;
@@ -39,19 +36,20 @@ final class Http1Connection {
     private final Runnable idleNow;
     private final Runnable busyNow;
 
-    record Timeouts(Duration idle, Duration request, Duration send) {}
+    record Timeouts(Duration idle, Duration request, Duration send) {
+        FlowDeadlines deadlines() {
+            return new FlowDeadlines(idle, request, send);
+        }
+    }
 
     /**
-     * @param abort closes the underlying connection from a timer (never the TLS layer's close, which writes)
      * @param idleNow called when the connection starts waiting for a next request (it may then be closed by a stop)
      * @param busyNow called when a request has begun
      */
-    Http1Connection(TcpFlow flow, Runnable abort, BufferPool pool, RequestParser parser,
+    Http1Connection(TcpFlow flow, RequestParser parser,
             BiFunction<RequestHead, java.time.Instant, Response> handler, Clock clock, Timeouts timeouts,
             AccessLog accessLog, BooleanSupplier stopping, Runnable idleNow, Runnable busyNow) {
         this.flow = flow;
-        this.abort = abort;
-        this.pool = pool;
         this.parser = parser;
         this.handler = handler;
         this.clock = clock;
@@ -63,12 +61,18 @@ final class Http1Connection {
     }
 
     void serve() throws IOException {
-        PooledBuffer in = pool.acquire();
-        PooledBuffer out = pool.acquire();
+        flow.deadlines(timeouts.deadlines());
+        PooledBuffer in = flow.acquireBuffer();
+        PooledBuffer out;
+        try {
+            out = flow.acquireBuffer();
+        } catch (IOException | RuntimeException e) {
+            in.release();
+            throw e;
+        }
         try {
             in.window(0, 0);
             FlowWriter writer = new FlowWriter(flow, out);
-            long requestStart = -1;
             while (true) {
                 ParseResult r = parser.parse(in.data());
                 switch (r) {
@@ -83,7 +87,7 @@ final class Http1Connection {
                             return;
                         }
                         consume(in, p.consumed());
-                        requestStart = in.length() > 0 ? clock.nanoTime() : -1;
+                        flow.unitComplete(in.length() > 0);
                         continue;
                     }
                     case ParseResult.Malformed m -> {
@@ -101,38 +105,22 @@ final class Http1Connection {
                     send(writer, HttpErrors.of(431, clock.now()));
                     return;
                 }
-                Duration wait;
                 if (in.length() == 0) {
                     if (stopping.getAsBoolean()) {
                         return;
                     }
                     idleNow.run();
-                    wait = timeouts.idle();
                 } else {
                     busyNow.run();
-                    if (requestStart < 0) {
-                        requestStart = clock.nanoTime();
-                    }
-                    long left = timeouts.request().toNanos() - (clock.nanoTime() - requestStart);
-                    if (left <= 0) {
-                        // RFC 9110 §15.5.9: 408 when the request did not come in time; then close.
-                        send(writer, HttpErrors.of(408, clock.now()));
-                        return;
-                    }
-                    wait = Duration.ofNanos(left);
                 }
-                flow.readTimeout(wait);
                 int n;
                 try {
                     n = flow.read(in);
                 } catch (FlowTimeoutException e) {
-                    return; // the socket target closes a flow whose read timed out: nothing more to send
+                    return; // a missed deadline has closed the flow: nothing more can be sent
                 }
                 if (n < 0) {
                     return;
-                }
-                if (requestStart < 0) {
-                    requestStart = clock.nanoTime();
                 }
             }
         } finally {
@@ -141,14 +129,9 @@ final class Http1Connection {
         }
     }
 
-    /** Sends under a timer that aborts the connection if the client does not take it in time. */
-    private void send(FlowWriter writer, Response resp) throws IOException {
-        Timer guard = clock.schedule(timeouts.send(), abort);
-        try {
-            writer.send(resp);
-        } finally {
-            guard.cancel();
-        }
+    /** Each write is bounded by the flow's write deadline. */
+    private static void send(FlowWriter writer, Response resp) throws IOException {
+        writer.send(resp);
     }
 
     private static void consume(PooledBuffer in, int n) {

@@ -5,7 +5,6 @@ import atoll.https.http1.RequestParser;
 import atoll.https.serve.ResponsePolicy;
 import atoll.https.serve.StaticResponder;
 import atoll.https.site.Site;
-import atoll.libos.buffer.BufferPool;
 import atoll.libos.config.Config;
 import atoll.libos.config.ConfigKey;
 import atoll.libos.config.ValueTypes;
@@ -133,7 +132,6 @@ public final class HttpsStatic implements Appliance {
                 config.get(REQUEST_TIMEOUT), config.get(SEND_TIMEOUT));
         AccessLog accessLog = new AccessLog(config.get(ACCESS_LOG));
         NetworkStack net = devices.network();
-        BufferPool pool = net.bufferPool();
         Clock clock = devices.clock();
         Duration handshakeTimeout = config.get(TLS_HANDSHAKE_TIMEOUT);
 
@@ -143,7 +141,7 @@ public final class HttpsStatic implements Appliance {
                 httpsListeners.add(net.listenTcp(at, raw -> {
                     TlsFlow flow;
                     try {
-                        flow = tls.accept(raw, pool, handshakeTimeout);
+                        flow = tls.accept(raw, handshakeTimeout);
                     } catch (IOException handshakeFailed) {
                         LOG.log(Level.DEBUG, () -> "tls handshake with " + Addresses.format(raw.remoteAddress())
                                 + " failed: " + handshakeFailed.getMessage());
@@ -152,11 +150,11 @@ public final class HttpsStatic implements Appliance {
                     try (flow) {
                         boolean h2 = flow.session().applicationProtocol().filter("h2"::equals).isPresent();
                         if (h2) {
-                            serve(new H2Connection(flow, raw::close, pool, (req, now) -> responder.respond(req, now, true),
+                            serve(new H2Connection(flow, (req, now) -> responder.respond(req, now, true),
                                     clock, timeouts, accessLog, () -> stopping, () -> idleFlows.add(raw),
                                     () -> idleFlows.remove(raw))::serve, raw);
                         } else {
-                            serve(new Http1Connection(flow, raw::close, pool, parser,
+                            serve(new Http1Connection(flow, parser,
                                     (req, now) -> responder.respond(req, now, true), clock, timeouts, accessLog,
                                     () -> stopping, () -> idleFlows.add(raw), () -> idleFlows.remove(raw))::serve, raw);
                         }
@@ -173,7 +171,7 @@ public final class HttpsStatic implements Appliance {
             for (InetAddress address : config.get(LISTEN)) {
                 InetSocketAddress at = new InetSocketAddress(address, config.get(HTTP_PORT));
                 try {
-                    httpListeners.add(net.listenTcp(at, raw -> serve(new Http1Connection(raw, raw::close, pool, parser,
+                    httpListeners.add(net.listenTcp(at, raw -> serve(new Http1Connection(raw, parser,
                             (req, now) -> responder.redirectToHttps(req, httpsPort, now), clock, timeouts, accessLog,
                             () -> stopping, () -> idleFlows.add(raw), () -> idleFlows.remove(raw))::serve, raw)));
                 } catch (IOException e) {

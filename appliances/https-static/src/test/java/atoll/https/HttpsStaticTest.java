@@ -64,8 +64,10 @@ class HttpsStaticTest {
     void stop() throws InterruptedException {
         if (running != null && running.devices() != null) {
             var pool = running.devices().network().bufferPool();
+            var streamPool = running.devices().network().streamBufferPool();
             assertEquals(0, running.stop(), () -> "clean stop: " + err);
             pool.assertNoLeaks();
+            streamPool.assertNoLeaks();
         }
     }
 

@@ -1,7 +1,7 @@
 package atoll.tls;
 
-import atoll.libos.buffer.BufferPool;
 import atoll.libos.buffer.PooledBuffer;
+import atoll.libos.net.FlowDeadlines;
 import atoll.libos.net.TcpFlow;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -15,8 +15,12 @@ import java.time.Duration;
  * It pumps a {@link TlsServerEngine} over the underlying flow, so an appliance written against
  * {@code TcpFlow} serves TLS unchanged, on every target.
  *
- * <p>Buffers: the flow holds two pooled buffers (one for ciphertext read from the network, one for
- * ciphertext to write) from the pool it was given, released by {@link #close()}. Bouncy Castle's
+ * <p>Buffers: the flow holds two buffers of the underlying flow's share ({@link TcpFlow#acquireBuffer}:
+ * one for ciphertext read from the network, one for ciphertext to write), released by
+ * {@link #close()}; {@link #acquireBuffer()} lends from the same share.
+ *
+ * <p>Deadlines are the underlying flow's, counted on ciphertext: {@link #deadlines} and
+ * {@link #unitComplete} pass straight through. Bouncy Castle's
  * protocol takes and gives {@code byte[]}, so received bytes are copied once into a byte array
  * before decryption, and application bytes once into a byte array before encryption.
  *
@@ -35,14 +39,14 @@ public final class TlsFlow implements TcpFlow {
     private final Object writeLock = new Object();
     private boolean released;
 
-    TlsFlow(TcpFlow raw, TlsServerEngine engine, BufferPool pool) {
+    TlsFlow(TcpFlow raw, TlsServerEngine engine) throws IOException {
         this.raw = raw;
         this.engine = engine;
-        this.rx = pool.acquire();
+        this.rx = raw.acquireBuffer();
         PooledBuffer t;
         try {
-            t = pool.acquire();
-        } catch (RuntimeException e) {
+            t = raw.acquireBuffer();
+        } catch (IOException | RuntimeException e) {
             rx.release();
             throw e;
         }
@@ -51,9 +55,9 @@ public final class TlsFlow implements TcpFlow {
         this.txBytes = new byte[Math.min(tx.tailroom(), engine.recordPayloadLimit())];
     }
 
-    /** Runs the handshake to completion, bounded by {@code timeout} of silence per read. */
+    /** Runs the handshake to completion within {@code timeout} (one protocol unit of the flow). */
     void handshake(Duration timeout) throws IOException {
-        raw.readTimeout(timeout);
+        raw.deadlines(new FlowDeadlines(timeout, timeout, timeout));
         while (true) {
             synchronized (engineLock) {
                 if (!engine.handshaking()) {
@@ -67,7 +71,7 @@ public final class TlsFlow implements TcpFlow {
         if (engine.closed()) {
             throw new IOException("tls connection closed during the handshake");
         }
-        raw.readTimeout(Duration.ZERO);
+        raw.unitComplete(false);
     }
 
     /** What the handshake agreed. */
@@ -159,8 +163,29 @@ public final class TlsFlow implements TcpFlow {
     }
 
     @Override
-    public void readTimeout(Duration timeout) {
-        raw.readTimeout(timeout);
+    public void deadlines(FlowDeadlines deadlines) {
+        raw.deadlines(deadlines);
+    }
+
+    /** Returns at once if decrypted data is waiting, else waits for ciphertext (or end of stream). */
+    @Override
+    public void awaitReadable() throws IOException {
+        synchronized (engineLock) {
+            if (engine.applicationAvailable() > 0 || engine.closed()) {
+                return;
+            }
+        }
+        raw.awaitReadable();
+    }
+
+    @Override
+    public void unitComplete(boolean nextBegun) {
+        raw.unitComplete(nextBegun);
+    }
+
+    @Override
+    public PooledBuffer acquireBuffer() throws IOException {
+        return raw.acquireBuffer();
     }
 
     /** Sends close_notify (RFC 8446 §6.1), then FIN. */

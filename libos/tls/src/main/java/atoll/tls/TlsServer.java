@@ -1,6 +1,5 @@
 package atoll.tls;
 
-import atoll.libos.buffer.BufferPool;
 import atoll.libos.entropy.Entropy;
 import atoll.libos.net.TcpFlow;
 import atoll.libos.time.Clock;
@@ -48,11 +47,12 @@ public final class TlsServer {
      * released and the exception thrown (the caller closes {@code raw}, as the stack does when the
      * handler returns).
      *
-     * @param pool where the flow's two buffers come from
-     * @param handshakeTimeout longest silence from the client during the handshake
+     * <p>The flow's two buffers come from {@code raw}'s share ({@link TcpFlow#acquireBuffer}).
+     *
+     * @param handshakeTimeout longest time for the whole handshake (the flow's deadlines until then)
      */
-    public TlsFlow accept(TcpFlow raw, BufferPool pool, Duration handshakeTimeout) throws IOException {
-        TlsFlow flow = new TlsFlow(raw, newEngine(), pool);
+    public TlsFlow accept(TcpFlow raw, Duration handshakeTimeout) throws IOException {
+        TlsFlow flow = new TlsFlow(raw, newEngine());
         boolean ok = false;
         try {
             flow.handshake(handshakeTimeout);
