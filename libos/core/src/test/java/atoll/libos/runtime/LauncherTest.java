@@ -295,4 +295,15 @@ class LauncherTest {
         assertTrue(line.contains("'data.dir'") && line.contains("nowhere"), line);
         assertNull(target.bootedWith);
     }
+
+    @Test
+    void helpSaysWhatEachSignalDoes() {
+        assertEquals(0, run("--help"));
+        String help = text(out);
+        assertTrue(help.contains("\nSignals:\n"), help);
+        for (String s : List.of("TERM, INT  stop in order", "HUP        reload", "USR1       log the metrics line",
+                "USR2       log one line")) {
+            assertTrue(help.contains(s), s + " not in:\n" + help);
+        }
+    }
 }
