@@ -288,9 +288,39 @@ public final class Launcher {
 
         log.log(Level.INFO, app + " " + version + " ready on target " + target.name() + ", pid "
                 + ProcessHandle.current().pid() + ", in " + sinceProcessStart(begun).toMillis() + " ms");
-        return new Running(devices, why -> stop(appliance, platform, state, metrics, grace, log, why),
+        Running running = new Running(devices, why -> stop(appliance, platform, state, metrics, grace, log, why),
                 () -> reload(appliance, log),
                 metrics::summary);
+        watchHealth(platform, running, log);
+        return running;
+    }
+
+    /** How often the runtime looks at the target's {@link Platform#health()}. */
+    static final Duration HEALTH_POLL = Duration.ofMillis(250);
+
+    /**
+     * Stops the appliance in order once its target reports {@link Health.Failed} (an event loop hit
+     * an {@link Error}, say): a process that says "ready" must not serve on half-dead. The stop
+     * then ends with {@link #EX_SOFTWARE}, so a supervisor (systemd, Kubernetes) restarts it. A
+     * poll on a virtual thread keeps this independent of the target's threads, which may be the
+     * ones that failed; it ends with the appliance and never holds the JVM's exit.
+     */
+    private static void watchHealth(Platform platform, Running running, Logger log) {
+        Thread.ofVirtual().name("atoll-health").start(() -> {
+            try {
+                while (running.isRunning()) {
+                    if (platform.health() instanceof Health.Failed failed) {
+                        log.log(Level.ERROR, "target failed (" + failed.reason()
+                                + "); stopping so that a supervisor restarts the process");
+                        running.requestStop("target failed");
+                        return;
+                    }
+                    Thread.sleep(HEALTH_POLL);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     private static ReloadOutcome reload(Appliance appliance, Logger log) {
@@ -332,6 +362,9 @@ public final class Launcher {
         } catch (IOException | RuntimeException e) {
             log.log(Level.ERROR, "state flush failed", e);
             status = EX_SOFTWARE;
+        }
+        if (platform.health() instanceof Health.Failed) {
+            status = EX_SOFTWARE; // an orderly stop of a failed target still exits non-zero
         }
         String summary = metrics.summary();
         log.log(Level.INFO, "metrics: " + (summary.isEmpty() ? "none" : summary));
