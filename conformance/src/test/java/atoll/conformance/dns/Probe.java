@@ -12,9 +12,9 @@ import org.xbill.DNS.Type;
 
 /**
  * One query of the corpus. Its {@link #label()} is what the allowlist's query patterns match, e.g.
- * {@code WwW.example.org. A edns+do rd nocd}.
+ * {@code WwW.example.org. A edns+do rd nocd udp}.
  */
-record Probe(String name, int type, Edns edns, boolean rd, boolean cd) {
+record Probe(String name, int type, Edns edns, boolean rd, boolean cd, boolean tcp) {
 
     /** Whether and how the query carries an OPT record (RFC 6891 §6.1.1; DO: RFC 3225 §3). */
     enum Edns {
@@ -28,8 +28,14 @@ record Probe(String name, int type, Edns edns, boolean rd, boolean cd) {
     /** The UDP payload size the corpus advertises: the DNS flag day 2020 value. */
     static final int PAYLOAD = 1232;
 
+    /** The same query over TCP (RFC 1035 §4.2.2). */
+    Probe overTcp() {
+        return new Probe(name, type, edns, rd, cd, true);
+    }
+
     String label() {
-        return name + " " + Type.string(type) + " " + edns.label + " " + (rd ? "rd" : "nord") + " " + (cd ? "cd" : "nocd");
+        return name + " " + Type.string(type) + " " + edns.label + " " + (rd ? "rd" : "nord") + " " + (cd ? "cd" : "nocd")
+                + " " + (tcp ? "tcp" : "udp");
     }
 
     Message toMessage(int id) throws TextParseException {

@@ -15,7 +15,7 @@ import org.xbill.DNS.Type;
 
 /**
  * The queries sent to every server: hand-picked cases plus a part generated with a fixed seed from
- * the zones themselves (every owner name, every empty non-terminal, missing names beside and below
+ * the zones themselves (the hand-picked ones over UDP and TCP, the rest over UDP) (every owner name, every empty non-terminal, missing names beside and below
  * them, every type present and a few absent ones), each with a seeded choice of EDNS, DO, RD, CD
  * and letter case.
  */
@@ -59,14 +59,16 @@ final class QueryCorpus {
         names.add(Name.fromConstantString("www.example.net."));
 
         List<Probe> corpus = new ArrayList<>(handPicked());
+        // The hand-picked cases once more over TCP: same answers, no 512-octet limit (RFC 1035 §4.2.2).
+        for (Probe p : handPicked()) corpus.add(p.overTcp());
         Probe.Edns[] edns = Probe.Edns.values();
         for (Name n : names) {
             for (int type : types) {
                 corpus.add(new Probe(randomCase(n.toString(), random), type, edns[random.nextInt(edns.length)],
-                        random.nextBoolean(), random.nextInt(4) == 0));
+                        random.nextBoolean(), random.nextInt(4) == 0, false));
             }
             // The A query with every EDNS choice, as asked (lower case) and RD set as stub resolvers do.
-            for (Probe.Edns e : edns) corpus.add(new Probe(n.toString(), Type.A, e, true, false));
+            for (Probe.Edns e : edns) corpus.add(new Probe(n.toString(), Type.A, e, true, false, false));
         }
         return corpus;
     }
@@ -75,26 +77,26 @@ final class QueryCorpus {
     static List<Probe> handPicked() {
         List<Probe> list = new ArrayList<>();
         for (Probe.Edns e : Probe.Edns.values()) {
-            list.add(new Probe("alias3.example.org.", Type.A, e, true, false));          // CNAME chain of three
-            list.add(new Probe("towild.example.org.", Type.A, e, true, false));          // CNAME into a wildcard
-            list.add(new Probe("tomissing.example.org.", Type.A, e, true, false));       // CNAME to NXDOMAIN
-            list.add(new Probe("outside.example.org.", Type.A, e, true, false));         // CNAME into another zone
-            list.add(new Probe("loop1.example.org.", Type.A, e, true, false));           // CNAME loop
-            list.add(new Probe("ftp.example.com.", Type.AAAA, e, true, false));          // embedded zone's CNAME
-            list.add(new Probe("x.y.cwild.example.org.", Type.A, e, true, false));       // wildcard CNAME, two labels
-            list.add(new Probe("host.ent.q.example.org.", Type.MX, e, true, false));     // wildcard below an ENT
-            list.add(new Probe("q.example.org.", Type.MX, e, true, false));              // the ENT itself
-            list.add(new Probe("explicit.wild.example.org.", Type.TXT, e, true, false)); // explicit name blocks the wildcard
-            list.add(new Probe("a.b.c.d.sub.example.org.", Type.A, e, true, false));     // deep below a cut
-            list.add(new Probe("sub.example.org.", Type.DS, e, true, false));            // DS at the cut: parent side
-            list.add(new Probe("sub.example.org.", Type.NS, e, false, true));
-            list.add(new Probe("ns.sub.example.org.", Type.A, e, true, false));          // glue is not authoritative data
-            list.add(new Probe("deleg.example.org.", Type.A, e, true, false));           // referral without glue
-            list.add(new Probe("EXAMPLE.ORG.", Type.MX, e, true, false));
-            list.add(new Probe("_sip._tcp.example.org.", Type.SRV, e, true, false));
-            list.add(new Probe("_sip._udp.example.com.", Type.SRV, e, true, false));
-            list.add(new Probe("example.org.", Type.ANY, e, true, false));
-            list.add(new Probe("www.example.org.", Type.ANY, e, true, false));
+            list.add(new Probe("alias3.example.org.", Type.A, e, true, false, false));          // CNAME chain of three
+            list.add(new Probe("towild.example.org.", Type.A, e, true, false, false));          // CNAME into a wildcard
+            list.add(new Probe("tomissing.example.org.", Type.A, e, true, false, false));       // CNAME to NXDOMAIN
+            list.add(new Probe("outside.example.org.", Type.A, e, true, false, false));         // CNAME into another zone
+            list.add(new Probe("loop1.example.org.", Type.A, e, true, false, false));           // CNAME loop
+            list.add(new Probe("ftp.example.com.", Type.AAAA, e, true, false, false));          // embedded zone's CNAME
+            list.add(new Probe("x.y.cwild.example.org.", Type.A, e, true, false, false));       // wildcard CNAME, two labels
+            list.add(new Probe("host.ent.q.example.org.", Type.MX, e, true, false, false));     // wildcard below an ENT
+            list.add(new Probe("q.example.org.", Type.MX, e, true, false, false));              // the ENT itself
+            list.add(new Probe("explicit.wild.example.org.", Type.TXT, e, true, false, false)); // explicit name blocks the wildcard
+            list.add(new Probe("a.b.c.d.sub.example.org.", Type.A, e, true, false, false));     // deep below a cut
+            list.add(new Probe("sub.example.org.", Type.DS, e, true, false, false));            // DS at the cut: parent side
+            list.add(new Probe("sub.example.org.", Type.NS, e, false, true, false));
+            list.add(new Probe("ns.sub.example.org.", Type.A, e, true, false, false));          // glue is not authoritative data
+            list.add(new Probe("deleg.example.org.", Type.A, e, true, false, false));           // referral without glue
+            list.add(new Probe("EXAMPLE.ORG.", Type.MX, e, true, false, false));
+            list.add(new Probe("_sip._tcp.example.org.", Type.SRV, e, true, false, false));
+            list.add(new Probe("_sip._udp.example.com.", Type.SRV, e, true, false, false));
+            list.add(new Probe("example.org.", Type.ANY, e, true, false, false));
+            list.add(new Probe("www.example.org.", Type.ANY, e, true, false, false));
         }
         return list;
     }

@@ -167,6 +167,28 @@ final class ServerProcess implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Sends one query over a new TCP connection, with the two-octet length prefix of RFC 1035
+     * §4.2.2, and returns the reply, or null if none came within the timeout.
+     */
+    Message queryTcp(Message query) throws IOException {
+        byte[] wire = query.toWire();
+        try (java.net.Socket tcp = new java.net.Socket()) {
+            tcp.connect(new java.net.InetSocketAddress(LOOPBACK, port), TIMEOUT_MILLIS);
+            tcp.setSoTimeout(TIMEOUT_MILLIS);
+            java.io.DataOutputStream out = new java.io.DataOutputStream(tcp.getOutputStream());
+            out.writeShort(wire.length);
+            out.write(wire);
+            out.flush();
+            java.io.DataInputStream in = new java.io.DataInputStream(tcp.getInputStream());
+            byte[] reply = new byte[in.readUnsignedShort()];
+            in.readFully(reply);
+            return new Message(reply);
+        } catch (SocketTimeoutException | java.io.EOFException none) {
+            return null;
+        }
+    }
+
     private Message exchange(Message query, int timeoutMillis) throws IOException {
         byte[] wire = query.toWire();
         socket.setSoTimeout(timeoutMillis);
