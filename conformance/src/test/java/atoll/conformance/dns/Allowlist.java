@@ -33,23 +33,28 @@ record Allowlist(List<Entry> entries) {
     static Allowlist load(String resource) throws IOException {
         try (InputStream in = Allowlist.class.getResourceAsStream(resource)) {
             if (in == null) throw new IOException("no resource " + resource);
-            List<Entry> entries = new ArrayList<>();
-            String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n", -1);
-            for (int i = 0; i < lines.length; i++) {
-                String line = lines[i].strip();
-                if (line.isEmpty() || line.startsWith("#")) continue;
-                String[] f = line.split(" \\| ", 4);
-                if (f.length != 4 || f[3].isBlank()) {
-                    throw new IOException(resource + ":" + (i + 1) + ": want 'peer | aspect | query pattern | reason'");
-                }
-                try {
-                    entries.add(new Entry(i + 1, f[0].strip(), f[1].strip(), Pattern.compile(f[2].strip()), f[3].strip()));
-                } catch (PatternSyntaxException e) {
-                    throw new IOException(resource + ":" + (i + 1) + ": bad query pattern: " + e.getMessage(), e);
-                }
-            }
-            return new Allowlist(entries);
+            return parse(resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
+    }
+
+    /** Parses allowlist text; an error names {@code source} and the line. */
+    static Allowlist parse(String source, String text) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        String[] lines = text.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.isEmpty() || line.startsWith("#")) continue;
+            String[] f = line.split(" \\| ", 4);
+            if (f.length != 4 || f[3].isBlank()) {
+                throw new IOException(source + ":" + (i + 1) + ": want 'peer | aspect | query pattern | reason'");
+            }
+            try {
+                entries.add(new Entry(i + 1, f[0].strip(), f[1].strip(), Pattern.compile(f[2].strip()), f[3].strip()));
+            } catch (PatternSyntaxException e) {
+                throw new IOException(source + ":" + (i + 1) + ": bad query pattern: " + e.getMessage(), e);
+            }
+        }
+        return new Allowlist(entries);
     }
 
     /** The first entry that makes this difference deliberate, or null. */
