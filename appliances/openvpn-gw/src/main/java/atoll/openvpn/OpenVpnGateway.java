@@ -1,0 +1,218 @@
+package atoll.openvpn;
+
+import atoll.libos.buffer.BufferPool;
+import atoll.libos.buffer.PooledBuffer;
+import atoll.libos.config.Config;
+import atoll.libos.config.ConfigKey;
+import atoll.libos.config.ValueTypes;
+import atoll.libos.metrics.Metrics;
+import atoll.libos.net.Addresses;
+import atoll.libos.net.DatagramAddresses;
+import atoll.libos.net.UdpEndpoint;
+import atoll.libos.runtime.Appliance;
+import atoll.libos.runtime.Devices;
+import atoll.libos.runtime.StartupException;
+import atoll.libos.time.Clock;
+import atoll.libos.time.Timer;
+import atoll.openvpn.crypto.SessionCookie;
+import atoll.openvpn.crypto.StaticKey;
+import atoll.openvpn.crypto.TlsCrypt;
+import atoll.openvpn.server.Action;
+import atoll.openvpn.server.ControlServer;
+import atoll.openvpn.server.Drop;
+import atoll.openvpn.server.Peer;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+
+/**
+ * The OpenVPN-compatible gateway appliance. So far: OpenVPN's control channel over UDP, with
+ * tls-crypt, the stateless cookie handshake and the reliability layer, up to the client's TLS
+ * ClientHello (see CONFORMANCE.md for what is not done). The engine ({@link ControlServer}) is
+ * sans-I/O; this class feeds it datagrams on the event loop and polls it from a timer.
+ */
+public final class OpenVpnGateway implements Appliance {
+    private static final System.Logger LOG = System.getLogger("openvpn-gw");
+    /** The state-store key of the tls-crypt key generated on first start. */
+    static final String GENERATED_KEY = "tls-crypt.key";
+    /** How often the driver polls the engine for retransmissions (retransmission timers are seconds). */
+    private static final Duration TICK = Duration.ofMillis(200);
+
+    static final ConfigKey<InetAddress> LISTEN = ConfigKey.of("listen", ValueTypes.inetAddress(),
+            InetAddress.getLoopbackAddress(), "address to take OpenVPN clients on, over UDP (0.0.0.0: every IPv4 address)");
+    static final ConfigKey<Integer> PORT = ConfigKey.of("port", ValueTypes.portOrZero(), 1194,
+            "UDP port (1194 is OpenVPN's registered port; 0 picks a free one, logged)");
+    static final ConfigKey<String> TLS_CRYPT_KEY = ConfigKey.of("tls-crypt.key", ValueTypes.string(), "",
+            "OpenVPN static key file for tls-crypt (openvpn --genkey tls-crypt); empty: one generated on first start"
+                    + " and kept in the state store as " + GENERATED_KEY);
+    static final ConfigKey<Integer> MAX_CLIENTS = ConfigKey.of("max-clients", ValueTypes.integer(1, 65536), 1024,
+            "sessions held at most; a new client past it is dropped (OpenVPN --max-clients)");
+
+    private final Object lock = new Object();
+    private volatile UdpEndpoint endpoint;
+    private volatile ControlServer engine;
+    private volatile Timer timer;
+    private volatile boolean stopping;
+    private Clock clock;
+    private BufferPool pool;
+    private final EnumMap<Drop, Long> dropsSeen = new EnumMap<>(Drop.class);
+    private Metrics metrics;
+
+    @Override
+    public String name() {
+        return "openvpn-gw";
+    }
+
+    @Override
+    public List<ConfigKey<?>> configKeys() {
+        return List.of(LISTEN, PORT, TLS_CRYPT_KEY, MAX_CLIENTS);
+    }
+
+    @Override
+    public void start(Devices devices) throws Exception {
+        Config config = devices.config();
+        StaticKey key = loadKey(config.get(TLS_CRYPT_KEY), devices);
+        byte[] secret = new byte[32];
+        devices.entropy().nextBytes(secret);
+        clock = devices.clock();
+        metrics = devices.metrics();
+        pool = devices.network().bufferPool();
+        engine = new ControlServer(new TlsCrypt(key, TlsCrypt.Role.SERVER),
+                new SessionCookie(secret, Duration.ofNanos(ControlServer.HAND_WINDOW_NANOS / 2)), config.get(MAX_CLIENTS));
+        metrics.gauge("openvpn.sessions", () -> engine.sessionCount());
+        InetSocketAddress at = new InetSocketAddress(config.get(LISTEN), config.get(PORT));
+        try {
+            endpoint = devices.network().bindUdp(at, this::onDatagram);
+        } catch (IOException e) {
+            throw new StartupException("cannot listen on " + Addresses.format(at)
+                    + " (configuration keys 'listen' and 'port'): " + e.getMessage(), e);
+        }
+        LOG.log(Level.INFO, "taking OpenVPN clients on udp " + Addresses.format(endpoint.localAddress()));
+        timer = clock.schedule(TICK, this::tick);
+    }
+
+    private static StaticKey loadKey(String path, Devices devices) throws StartupException, IOException {
+        if (!path.isEmpty()) {
+            try {
+                return StaticKey.parse(Files.readString(Path.of(path), StandardCharsets.US_ASCII));
+            } catch (IOException | IllegalArgumentException e) {
+                throw new StartupException("tls-crypt.key=" + path + ": " + e.getMessage()
+                        + " (accepted: an OpenVPN static key file, as openvpn --genkey tls-crypt writes)", e);
+            }
+        }
+        if (devices.state().exists(GENERATED_KEY)) {
+            return StaticKey.parse(new String(devices.state().read(GENERATED_KEY), StandardCharsets.US_ASCII));
+        }
+        byte[] k = new byte[StaticKey.LENGTH];
+        devices.entropy().nextBytes(k);
+        StaticKey key = StaticKey.of(k);
+        devices.state().write(GENERATED_KEY, key.format().getBytes(StandardCharsets.US_ASCII));
+        LOG.log(Level.INFO, "generated a tls-crypt key: " + devices.state().describe(GENERATED_KEY));
+        return key;
+    }
+
+    /** The UDP address bound (port 0 picks one). */
+    InetSocketAddress udpAddress() {
+        return endpoint.localAddress();
+    }
+
+    ControlServer engine() {
+        return engine;
+    }
+
+    private void onDatagram(UdpEndpoint from, PooledBuffer payload, DatagramAddresses addresses) {
+        try {
+            // Control packets are few and small: copying one off the receive buffer costs nothing
+            // that matters. (The data channel, when it exists, must decrypt in place instead.)
+            byte[] d = payload.toByteArray();
+            Peer peer = new Peer(addresses.source().toInetSocketAddress().getAddress(), addresses.source().port());
+            synchronized (lock) {
+                if (stopping) {
+                    return;
+                }
+                perform(engine.receive(peer, d, 0, d.length, clock.nanoTime(), clock.now().getEpochSecond()));
+            }
+        } catch (RuntimeException e) {
+            // Never out of the event loop: a bug here costs this datagram only.
+            LOG.log(Level.WARNING, "dropped a datagram: " + e);
+        } finally {
+            payload.release();
+        }
+    }
+
+    private void tick() {
+        try {
+            synchronized (lock) {
+                if (stopping) {
+                    return;
+                }
+                perform(engine.poll(clock.nanoTime(), clock.now().getEpochSecond()));
+                timer = clock.schedule(TICK, this::tick);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "control-channel timer: " + e);
+            timer = clock.schedule(TICK, this::tick);
+        }
+    }
+
+    private void perform(List<Action> actions) {
+        for (Action a : actions) {
+            switch (a) {
+                case Action.Send s -> send(s);
+                case Action.SessionOpened o -> {
+                    metrics.counter("openvpn.sessions.opened").increment();
+                    LOG.log(Level.INFO, "session from " + o.peer() + " (client session "
+                            + Long.toHexString(o.clientSessionId()) + ")");
+                }
+                case Action.TlsClientHello h -> {
+                    metrics.counter("openvpn.tls.client-hellos").increment();
+                    LOG.log(Level.INFO, "TLS ClientHello from " + h.peer() + " over the control channel ("
+                            + h.tlsOctets() + " octets so far); TLS termination is not implemented yet");
+                }
+                case Action.SessionClosed c -> LOG.log(Level.INFO, "session from " + c.peer() + " closed: " + c.why());
+            }
+        }
+        for (Drop d : Drop.values()) {
+            long n = engine.drops(d);
+            long before = dropsSeen.getOrDefault(d, 0L);
+            if (n > before) {
+                metrics.counter(d.metricName()).add(n - before);
+                dropsSeen.put(d, n);
+            }
+        }
+    }
+
+    private void send(Action.Send s) {
+        PooledBuffer out = pool.tryAcquire();
+        if (out == null) {
+            return; // out of buffers: the reliability layer retransmits
+        }
+        if (out.tailroom() < s.datagram().length) {
+            out.release();
+            return;
+        }
+        out.put(s.datagram(), 0, s.datagram().length);
+        endpoint.send(out, new InetSocketAddress(s.peer().address(), s.peer().port()));
+    }
+
+    @Override
+    public void stop(Duration grace) {
+        stopping = true;
+        Timer t = timer;
+        if (t != null) {
+            t.cancel();
+        }
+        UdpEndpoint e = endpoint;
+        if (e != null) {
+            e.close();
+        }
+    }
+}

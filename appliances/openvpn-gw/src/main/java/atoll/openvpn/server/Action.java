@@ -1,0 +1,16 @@
+package atoll.openvpn.server;
+
+/** What the {@link ControlServer} asks its driver to do, or tells it happened. */
+public sealed interface Action {
+    /** Send {@code datagram} to {@code peer}. */
+    record Send(Peer peer, byte[] datagram) implements Action {}
+
+    /** A client proved its address with the cookie and got session state. */
+    record SessionOpened(Peer peer, long clientSessionId) implements Action {}
+
+    /** The first TLS record from a client arrived over the control channel and is a ClientHello. */
+    record TlsClientHello(Peer peer, int tlsOctets) implements Action {}
+
+    /** A session was dropped: its handshake window passed, or the client said it is leaving. */
+    record SessionClosed(Peer peer, String why) implements Action {}
+}

@@ -1,0 +1,258 @@
+package atoll.openvpn.server;
+
+import atoll.openvpn.control.ReliableChannel;
+import atoll.openvpn.crypto.PacketIdWindow;
+import atoll.openvpn.crypto.SessionCookie;
+import atoll.openvpn.crypto.TlsCrypt;
+import atoll.openvpn.wire.ControlPacket;
+import atoll.openvpn.wire.Opcode;
+import atoll.openvpn.wire.PacketFormatException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * OpenVPN's control channel, server side, over a datagram transport, as a sans-I/O engine: feed it
+ * datagrams with {@link #receive}, call {@link #poll} at {@link #nextDeadline}, send what they
+ * return. Time comes in as arguments (monotonic nanoseconds for timers, epoch seconds for
+ * tls-crypt's net time). Not thread-safe: one event loop drives it.
+ *
+ * <p>Order of work on a datagram, cheapest first, so that garbage and floods cost no state:
+ * opcode check; tls-crypt tag (nothing is parsed from an unauthenticated body); then, for an
+ * address with no session, the stateless cookie: a HARD_RESET_CLIENT_V2 is answered with a
+ * HARD_RESET_SERVER_V2 whose session id is {@link SessionCookie}'s HMAC and nothing is kept; only a
+ * P_CONTROL_V1 acknowledging that id creates a session. Replayed tls-crypt packet ids are dropped
+ * before the reliability layer sees them.
+ *
+ * <p>What runs over the control channel is TLS; this engine reassembles it in order and reports
+ * the client's first record ({@link Action.TlsClientHello}). Terminating TLS, key method 2 and the
+ * data channel are not implemented yet (see CONFORMANCE.md).
+ */
+public final class ControlServer {
+    /** OpenVPN's {@code --hand-window} default: a handshake must finish within 60 s. */
+    public static final long HAND_WINDOW_NANOS = 60_000_000_000L;
+    /** TLS record content type handshake (RFC 8446 §5.1) and handshake type client_hello (§4). */
+    private static final int TLS_HANDSHAKE = 22;
+    private static final int TLS_CLIENT_HELLO = 1;
+
+    private final TlsCrypt tlsCrypt; // null: no control-channel protection
+    private final SessionCookie cookie;
+    private final int maxClients;
+    private final Map<Peer, Session> sessions = new HashMap<>();
+    private final EnumMap<Drop, Long> drops = new EnumMap<>(Drop.class);
+    private long statelessResets;
+
+    private static final class Session {
+        final Peer peer;
+        final long localSession;
+        final long remoteSession;
+        final ReliableChannel channel;
+        final PacketIdWindow replay = new PacketIdWindow();
+        final long openedAt;
+        long nextWrapId;
+        int tlsOctets;
+        byte[] tlsHead = new byte[0];
+        boolean helloReported;
+
+        Session(Peer peer, long local, long remote, long now, long nextWrapId) {
+            this.peer = peer;
+            this.localSession = local;
+            this.remoteSession = remote;
+            this.channel = new ReliableChannel(0, local, remote, 1, 1);
+            this.openedAt = now;
+            this.nextWrapId = nextWrapId;
+        }
+    }
+
+    /**
+     * @param tlsCrypt the server's tls-crypt, or null for unprotected control packets
+     * @param maxClients sessions held at most (OpenVPN's {@code --max-clients})
+     */
+    public ControlServer(TlsCrypt tlsCrypt, SessionCookie cookie, int maxClients) {
+        this.tlsCrypt = tlsCrypt;
+        this.cookie = cookie;
+        this.maxClients = maxClients;
+    }
+
+    /** Handles one datagram from {@code peer}; never throws for any content. */
+    public List<Action> receive(Peer peer, byte[] datagram, int offset, int length, long now, long epochSeconds) {
+        List<Action> out = new ArrayList<>();
+        if (length < 1) {
+            return drop(Drop.MALFORMED, out);
+        }
+        Opcode op = Opcode.ofFirstOctet(datagram[offset]);
+        if (op == null) {
+            return drop(Drop.MALFORMED, out);
+        }
+        if (op.isData()) {
+            return drop(Drop.DATA_CHANNEL, out);
+        }
+        if (op == Opcode.CONTROL_HARD_RESET_CLIENT_V3 || op == Opcode.CONTROL_WKC_V1) {
+            return drop(Drop.TLS_CRYPT_V2, out);
+        }
+        ControlPacket p;
+        long wrapId = -1;
+        if (tlsCrypt != null) {
+            switch (tlsCrypt.unwrap(datagram, offset, length)) {
+                case TlsCrypt.Rejected r -> {
+                    return drop(Drop.BAD_TAG, out);
+                }
+                case TlsCrypt.Authentic a -> {
+                    p = a.packet();
+                    wrapId = a.packetId();
+                }
+            }
+        } else {
+            try {
+                p = ControlPacket.parse(java.util.Arrays.copyOfRange(datagram, offset, offset + length));
+            } catch (PacketFormatException e) {
+                return drop(Drop.MALFORMED, out);
+            }
+        }
+        Session s = sessions.get(peer);
+        if (s != null && s.remoteSession == p.sessionId() && p.opcode() != Opcode.CONTROL_HARD_RESET_CLIENT_V2) {
+            if (tlsCrypt != null && !s.replay.accept(wrapId)) {
+                return drop(Drop.REPLAY, out);
+            }
+            onSessionPacket(s, p, now, epochSeconds, out);
+            return out;
+        }
+        return stateless(peer, p, wrapId, now, epochSeconds, out);
+    }
+
+    private List<Action> stateless(Peer peer, ControlPacket p, long wrapId, long now, long epochSeconds, List<Action> out) {
+        switch (p.opcode()) {
+            case CONTROL_HARD_RESET_CLIENT_V2 -> {
+                if (p.messageId() != 0 || p.keyId() != 0) {
+                    return drop(Drop.UNEXPECTED, out);
+                }
+                // Stateless: the reply's session id is the cookie; a retransmitted reset gets the
+                // same answer (within a slot), and a flood of resets costs no memory.
+                statelessResets++;
+                long sid = cookie.sessionId(peer.cookieInput(), p.sessionId(), now);
+                ControlPacket reply = new ControlPacket(Opcode.CONTROL_HARD_RESET_SERVER_V2, 0, sid,
+                        new long[] {0}, p.sessionId(), 0, new byte[0]);
+                // The reply is tls-crypt packet id 1 of the session the client will open; the
+                // session's own packets continue from 2 so that the client's replay window accepts them.
+                out.add(new Action.Send(peer, wrap(reply, 1, epochSeconds)));
+                return out;
+            }
+            case CONTROL_V1, ACK_V1 -> {
+                if (p.ackCount() == 0 || !cookie.verify(peer.cookieInput(), p.sessionId(), p.remoteSessionId(), now)) {
+                    return drop(Drop.NO_COOKIE, out);
+                }
+                if (p.opcode() == Opcode.ACK_V1) {
+                    return out; // the ack of our reset: nothing to keep until the client sends TLS
+                }
+                Session old = sessions.get(peer);
+                if (old == null && sessions.size() >= maxClients) {
+                    return drop(Drop.MAX_CLIENTS, out);
+                }
+                Session s = new Session(peer, p.remoteSessionId(), p.sessionId(), now, 2);
+                if (old != null) {
+                    out.add(new Action.SessionClosed(peer, "replaced by a new session from the same address"));
+                }
+                sessions.put(peer, s);
+                if (tlsCrypt != null) {
+                    s.replay.accept(wrapId);
+                }
+                out.add(new Action.SessionOpened(peer, p.sessionId()));
+                onSessionPacket(s, p, now, epochSeconds, out);
+                return out;
+            }
+            default -> {
+                return drop(Drop.UNEXPECTED, out);
+            }
+        }
+    }
+
+    private void onSessionPacket(Session s, ControlPacket p, long now, long epochSeconds, List<Action> out) {
+        if (p.opcode() != Opcode.CONTROL_V1 && p.opcode() != Opcode.ACK_V1) {
+            drop(Drop.UNEXPECTED, out);
+            return;
+        }
+        if (p.keyId() != 0) {
+            drop(Drop.UNEXPECTED, out); // renegotiation (key ids 1..7) is not implemented
+            return;
+        }
+        s.channel.receive(p);
+        for (byte[] tls = s.channel.takeDelivered(); tls != null; tls = s.channel.takeDelivered()) {
+            onTls(s, tls, out);
+        }
+        flush(s, now, epochSeconds, out);
+    }
+
+    private void onTls(Session s, byte[] tls, List<Action> out) {
+        s.tlsOctets += tls.length;
+        if (s.tlsHead.length < 6) {
+            byte[] head = java.util.Arrays.copyOf(s.tlsHead, Math.min(6, s.tlsHead.length + tls.length));
+            System.arraycopy(tls, 0, head, s.tlsHead.length, head.length - s.tlsHead.length);
+            s.tlsHead = head;
+        }
+        if (!s.helloReported && s.tlsHead.length == 6
+                && (s.tlsHead[0] & 0xff) == TLS_HANDSHAKE && (s.tlsHead[5] & 0xff) == TLS_CLIENT_HELLO) {
+            s.helloReported = true;
+            out.add(new Action.TlsClientHello(s.peer, s.tlsOctets));
+        }
+    }
+
+    private void flush(Session s, long now, long epochSeconds, List<Action> out) {
+        for (ControlPacket c : s.channel.poll(now)) {
+            out.add(new Action.Send(s.peer, wrap(c, s.nextWrapId++, epochSeconds)));
+        }
+    }
+
+    private byte[] wrap(ControlPacket p, long wrapId, long epochSeconds) {
+        return tlsCrypt == null ? p.toBytes() : tlsCrypt.wrap(p, wrapId, epochSeconds);
+    }
+
+    /** Retransmissions due at {@code now}, and sessions whose handshake window passed. */
+    public List<Action> poll(long now, long epochSeconds) {
+        List<Action> out = new ArrayList<>();
+        for (Iterator<Session> it = sessions.values().iterator(); it.hasNext(); ) {
+            Session s = it.next();
+            // OpenVPN --hand-window: TLS is not terminated yet, so no handshake completes in it.
+            if (now - s.openedAt >= HAND_WINDOW_NANOS) {
+                it.remove();
+                out.add(new Action.SessionClosed(s.peer, "handshake window passed"));
+                continue;
+            }
+            flush(s, now, epochSeconds, out);
+        }
+        return out;
+    }
+
+    /** When {@link #poll} should run next (Long.MAX_VALUE: only on the next datagram). */
+    public long nextDeadline(long now) {
+        long d = Long.MAX_VALUE;
+        for (Session s : sessions.values()) {
+            d = earlier(d, s.openedAt + HAND_WINDOW_NANOS);
+            d = earlier(d, s.channel.nextDeadline(now));
+        }
+        return d;
+    }
+
+    private static long earlier(long a, long b) {
+        return a == Long.MAX_VALUE ? b : b == Long.MAX_VALUE ? a : (b - a < 0 ? b : a);
+    }
+
+    private List<Action> drop(Drop why, List<Action> out) {
+        drops.merge(why, 1L, Long::sum);
+        return out;
+    }
+
+    public long drops(Drop why) {
+        return drops.getOrDefault(why, 0L);
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    public long statelessResets() {
+        return statelessResets;
+    }
+}

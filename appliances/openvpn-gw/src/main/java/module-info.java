@@ -1,0 +1,10 @@
+/** Atoll's OpenVPN-compatible gateway appliance. */
+module atoll.openvpn {
+    requires atoll.libos;
+
+    exports atoll.openvpn;
+    exports atoll.openvpn.wire;
+    exports atoll.openvpn.control;
+    exports atoll.openvpn.crypto;
+    exports atoll.openvpn.server;
+}
