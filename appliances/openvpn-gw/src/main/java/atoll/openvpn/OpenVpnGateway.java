@@ -120,7 +120,7 @@ public final class OpenVpnGateway implements Appliance {
     }
 
     /** The UDP address bound (port 0 picks one). */
-    InetSocketAddress udpAddress() {
+    public InetSocketAddress udpAddress() {
         return endpoint.localAddress();
     }
 

@@ -1,0 +1,121 @@
+package atoll.openvpn.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import atoll.libos.runtime.Launcher;
+import atoll.libos.runtime.Running;
+import atoll.openvpn.OpenVpnGateway;
+import atoll.testkit.Targets;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real OpenVPN 2.6 client (Debian {@code openvpn}) against the gateway on loopback, control
+ * path only and without a tun device ({@code --dev null --ifconfig-noexec}, as OpenVPN's own
+ * t_server_null does): the client must accept the gateway's tls-crypt-wrapped HARD_RESET_SERVER_V2
+ * (it logs "TLS: Initial packet from") and the gateway must receive the client's TLS ClientHello
+ * through tls-crypt, the cookie check and the reliability layer. A client holding another
+ * tls-crypt key gets nothing: every packet of its is dropped on the tag.
+ */
+class OpenVpnClientTest {
+    @TempDir Path tmp;
+    Running running;
+    Process client;
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @AfterEach
+    void stop() throws Exception {
+        if (client != null) {
+            client.destroy();
+            if (!client.waitFor(10, TimeUnit.SECONDS)) {
+                client.destroyForcibly();
+            }
+        }
+        if (running != null && running.devices() != null) {
+            var pool = running.devices().network().bufferPool();
+            assertEquals(0, running.stop(), () -> "clean stop: " + err);
+            pool.assertNoLeaks();
+        }
+    }
+
+    int startGateway() throws Exception {
+        OpenVpnGateway gateway = new OpenVpnGateway();
+        running = Launcher.start(gateway, "test", new String[] {"--port=0", "--state.dir=" + tmp.resolve("state"),
+            "--log.level=info"}, Targets.named("socket"), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));
+        assertTrue(running.isRunning(), () -> "did not start: " + err);
+        return gateway.udpAddress().getPort();
+    }
+
+    /** Starts the client; its output lines are collected into {@code lines}. */
+    void startClient(int port, Path key, ConcurrentLinkedQueue<String> lines) throws Exception {
+        String openvpn = Peers.require("openvpn", "openvpn");
+        Peers.clientCertificate(tmp);
+        List<String> cmd = new ArrayList<>(List.of(openvpn, "--client", "--dev", "null", "--ifconfig-noexec",
+                "--proto", "udp", "--remote", "127.0.0.1", Integer.toString(port), "--nobind",
+                "--tls-crypt", key.toString(), "--ca", "ca.pem", "--cert", "client.pem", "--key", "client.key",
+                "--data-ciphers", "AES-256-GCM", "--hand-window", "20", "--connect-retry-max", "1",
+                "--resolv-retry", "0", "--verb", "4"));
+        client = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true).start();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (var in = new BufferedReader(new InputStreamReader(client.getInputStream()))) {
+                for (String l = in.readLine(); l != null; l = in.readLine()) {
+                    lines.add(l);
+                }
+            } catch (java.io.IOException ignored) {
+                // the process ended
+            }
+        });
+        assertTrue(reader.isAlive() || !client.isAlive());
+    }
+
+    long metric(String name) {
+        return running.devices().metrics().snapshot().getOrDefault(name, 0L);
+    }
+
+    @Test
+    void stockClientGetsThroughTlsCryptAndTheCookieToItsClientHello() throws Exception {
+        int port = startGateway();
+        Path key = tmp.resolve("state").resolve("tls-crypt.key");
+        assertTrue(Files.exists(key), "the gateway generated its tls-crypt key in the state store");
+        var lines = new ConcurrentLinkedQueue<String>();
+        startClient(port, key, lines);
+        // Bounded wait (30 s): the client sends its reset at once and TLS right after our answer.
+        for (int i = 0; i < 300 && metric("openvpn.tls.client-hellos") == 0 && client.isAlive(); i++) {
+            Thread.sleep(100);
+        }
+        String clientLog = String.join("\n", lines);
+        assertEquals(1, metric("openvpn.tls.client-hellos"), () -> "gateway:\n" + err + "\nclient:\n" + clientLog);
+        assertEquals(1, metric("openvpn.sessions.opened"));
+        assertEquals(0, metric("openvpn.drops.bad-tag"), () -> "gateway:\n" + err);
+        assertEquals(0, metric("openvpn.drops.no-cookie"), () -> "gateway:\n" + err);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("TLS: Initial packet from")),
+                () -> "the client accepted the gateway's reset:\n" + clientLog);
+    }
+
+    @Test
+    void aClientWithAnotherTlsCryptKeyIsDroppedOnTheTag() throws Exception {
+        int port = startGateway();
+        Path other = tmp.resolve("other.key");
+        Peers.run(tmp, Peers.require("openvpn", "openvpn"), "--genkey", "tls-crypt", other.toString());
+        var lines = new ConcurrentLinkedQueue<String>();
+        startClient(port, other, lines);
+        for (int i = 0; i < 300 && metric("openvpn.drops.bad-tag") == 0 && client.isAlive(); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(metric("openvpn.drops.bad-tag") >= 1, () -> "gateway:\n" + err + "\nclient:\n" + String.join("\n", lines));
+        assertEquals(0, metric("openvpn.sessions.opened"));
+        assertEquals(0, running.devices().metrics().snapshot().getOrDefault("openvpn.sessions", -1L));
+    }
+}
