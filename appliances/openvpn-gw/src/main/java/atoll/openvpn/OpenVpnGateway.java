@@ -14,8 +14,10 @@ import atoll.libos.runtime.Devices;
 import atoll.libos.runtime.StartupException;
 import atoll.libos.time.Clock;
 import atoll.libos.time.Timer;
+import atoll.openvpn.crypto.ControlProtection;
 import atoll.openvpn.crypto.SessionCookie;
 import atoll.openvpn.crypto.StaticKey;
+import atoll.openvpn.crypto.TlsAuth;
 import atoll.openvpn.crypto.TlsCrypt;
 import atoll.openvpn.server.Action;
 import atoll.openvpn.server.ControlServer;
@@ -43,6 +45,8 @@ public final class OpenVpnGateway implements Appliance {
     private static final System.Logger LOG = System.getLogger("openvpn-gw");
     /** The state-store key of the tls-crypt key generated on first start. */
     static final String GENERATED_KEY = "tls-crypt.key";
+    /** The state-store key of the tls-auth key generated on first start. */
+    static final String GENERATED_AUTH_KEY = "tls-auth.key";
     /** How often the driver polls the engine for retransmissions (retransmission timers are seconds). */
     private static final Duration TICK = Duration.ofMillis(200);
 
@@ -53,6 +57,14 @@ public final class OpenVpnGateway implements Appliance {
     static final ConfigKey<String> TLS_CRYPT_KEY = ConfigKey.of("tls-crypt.key", ValueTypes.string(), "",
             "OpenVPN static key file for tls-crypt (openvpn --genkey tls-crypt); empty: one generated on first start"
                     + " and kept in the state store as " + GENERATED_KEY);
+    static final ConfigKey<String> PROTECTION = ConfigKey.of("control.protection", ValueTypes.enumOf("tls-crypt", "tls-auth"),
+            "tls-crypt", "control-channel protection: tls-crypt (clients: --tls-crypt) or tls-auth (clients: --tls-auth KEY 1,"
+                    + " or key-direction 1)");
+    static final ConfigKey<String> TLS_AUTH_KEY = ConfigKey.of("tls-auth.key", ValueTypes.string(), "",
+            "OpenVPN static key file for tls-auth (openvpn --genkey secret); the server uses key direction 0; empty: one"
+                    + " generated on first start and kept in the state store as " + GENERATED_AUTH_KEY);
+    static final ConfigKey<String> TLS_AUTH_DIGEST = ConfigKey.of("tls-auth.digest", ValueTypes.enumOf("SHA1", "SHA256", "SHA512"),
+            "SHA1", "tls-auth HMAC digest, as the clients' --auth (OpenVPN's default is SHA1)");
     static final ConfigKey<Integer> MAX_CLIENTS = ConfigKey.of("max-clients", ValueTypes.integer(1, 65536), 1024,
             "sessions held at most; a new client past it is dropped (OpenVPN --max-clients)");
 
@@ -73,19 +85,24 @@ public final class OpenVpnGateway implements Appliance {
 
     @Override
     public List<ConfigKey<?>> configKeys() {
-        return List.of(LISTEN, PORT, TLS_CRYPT_KEY, MAX_CLIENTS);
+        return List.of(LISTEN, PORT, PROTECTION, TLS_CRYPT_KEY, TLS_AUTH_KEY, TLS_AUTH_DIGEST, MAX_CLIENTS);
     }
 
     @Override
     public void start(Devices devices) throws Exception {
         Config config = devices.config();
-        StaticKey key = loadKey(config.get(TLS_CRYPT_KEY), devices);
+        ControlProtection protection = switch (config.get(PROTECTION)) {
+            case "tls-auth" -> new TlsAuth(loadKey(TLS_AUTH_KEY, config.get(TLS_AUTH_KEY), GENERATED_AUTH_KEY, devices),
+                    TlsAuth.Direction.NORMAL, TlsAuth.Digest.parse(config.get(TLS_AUTH_DIGEST)));
+            default -> new TlsCrypt(loadKey(TLS_CRYPT_KEY, config.get(TLS_CRYPT_KEY), GENERATED_KEY, devices),
+                    TlsCrypt.Role.SERVER);
+        };
         byte[] secret = new byte[32];
         devices.entropy().nextBytes(secret);
         clock = devices.clock();
         metrics = devices.metrics();
         pool = devices.network().bufferPool();
-        engine = new ControlServer(new TlsCrypt(key, TlsCrypt.Role.SERVER),
+        engine = new ControlServer(protection,
                 new SessionCookie(secret, Duration.ofNanos(ControlServer.HAND_WINDOW_NANOS / 2)), config.get(MAX_CLIENTS));
         metrics.gauge("openvpn.sessions", () -> engine.sessionCount());
         InetSocketAddress at = new InetSocketAddress(config.get(LISTEN), config.get(PORT));
@@ -99,23 +116,24 @@ public final class OpenVpnGateway implements Appliance {
         timer = clock.schedule(TICK, this::tick);
     }
 
-    private static StaticKey loadKey(String path, Devices devices) throws StartupException, IOException {
+    private static StaticKey loadKey(ConfigKey<String> configKey, String path, String generated, Devices devices)
+            throws StartupException, IOException {
         if (!path.isEmpty()) {
             try {
                 return StaticKey.parse(Files.readString(Path.of(path), StandardCharsets.US_ASCII));
             } catch (IOException | IllegalArgumentException e) {
-                throw new StartupException("tls-crypt.key=" + path + ": " + e.getMessage()
-                        + " (accepted: an OpenVPN static key file, as openvpn --genkey tls-crypt writes)", e);
+                throw new StartupException(configKey.name() + "=" + path + ": " + e.getMessage()
+                        + " (accepted: an OpenVPN static key file, as openvpn --genkey writes)", e);
             }
         }
-        if (devices.state().exists(GENERATED_KEY)) {
-            return StaticKey.parse(new String(devices.state().read(GENERATED_KEY), StandardCharsets.US_ASCII));
+        if (devices.state().exists(generated)) {
+            return StaticKey.parse(new String(devices.state().read(generated), StandardCharsets.US_ASCII));
         }
         byte[] k = new byte[StaticKey.LENGTH];
         devices.entropy().nextBytes(k);
         StaticKey key = StaticKey.of(k);
-        devices.state().write(GENERATED_KEY, key.format().getBytes(StandardCharsets.US_ASCII));
-        LOG.log(Level.INFO, "generated a tls-crypt key: " + devices.state().describe(GENERATED_KEY));
+        devices.state().write(generated, key.format().getBytes(StandardCharsets.US_ASCII));
+        LOG.log(Level.INFO, "generated " + configKey.name() + ": " + devices.state().describe(generated));
         return key;
     }
 

@@ -26,7 +26,7 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code KEY_DIRECTION_NORMAL} for the server, {@code KEY_DIRECTION_INVERSE} for the client).
  * Instances are not thread-safe (one per event loop).
  */
-public final class TlsCrypt {
+public final class TlsCrypt implements ControlProtection {
     /** HMAC-SHA256's tag length. */
     private static final int TAG = 32;
     /** Octets added to a control packet: packet id, net time and tag. */
@@ -50,15 +50,6 @@ public final class TlsCrypt {
         }
     }
 
-    /** The outcome of unwrapping a received packet. */
-    public sealed interface Unwrapped {}
-
-    /** Authenticated: the packet, and its tls-crypt packet id for the caller's replay window. */
-    public record Authentic(ControlPacket packet, long packetId, long netTime) implements Unwrapped {}
-
-    /** Dropped: too short, bad tag, or a body that does not parse after decryption. */
-    public record Rejected(String reason) implements Unwrapped {}
-
     private final SecretKeySpec sendCipher;
     private final SecretKeySpec sendHmac;
     private final SecretKeySpec receiveCipher;
@@ -80,6 +71,7 @@ public final class TlsCrypt {
     }
 
     /** Wraps {@code packet} for sending with tls-crypt packet id {@code packetId} and {@code netTime}. */
+    @Override
     public byte[] wrap(ControlPacket packet, long packetId, long netTime) {
         byte[] body = packet.bodyBytes();
         ByteBuffer out = ByteBuffer.allocate(ControlPacket.HEADER_LENGTH + OVERHEAD + body.length);
@@ -100,8 +92,10 @@ public final class TlsCrypt {
 
     /**
      * Authenticates and decrypts a received packet. Nothing is kept: replay checking is the
-     * caller's, with {@link Authentic#packetId()}.
+     * caller's, with {@link Authentic#packetId()}. The body is decrypted before its tag can be
+     * checked (tls-crypt authenticates the plaintext); nothing is parsed from it before.
      */
+    @Override
     public Unwrapped unwrap(byte[] datagram, int offset, int length) {
         int header = ControlPacket.HEADER_LENGTH + 8;
         if (length < header + TAG + 1) {

@@ -3,10 +3,9 @@ package atoll.openvpn.server;
 import atoll.openvpn.control.ReliableChannel;
 import atoll.openvpn.crypto.PacketIdWindow;
 import atoll.openvpn.crypto.SessionCookie;
-import atoll.openvpn.crypto.TlsCrypt;
+import atoll.openvpn.crypto.ControlProtection;
 import atoll.openvpn.wire.ControlPacket;
 import atoll.openvpn.wire.Opcode;
-import atoll.openvpn.wire.PacketFormatException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -38,7 +37,7 @@ public final class ControlServer {
     private static final int TLS_HANDSHAKE = 22;
     private static final int TLS_CLIENT_HELLO = 1;
 
-    private final TlsCrypt tlsCrypt; // null: no control-channel protection
+    private final ControlProtection protection;
     private final SessionCookie cookie;
     private final int maxClients;
     private final Map<Peer, Session> sessions = new HashMap<>();
@@ -68,11 +67,11 @@ public final class ControlServer {
     }
 
     /**
-     * @param tlsCrypt the server's tls-crypt, or null for unprotected control packets
+     * @param protection tls-crypt, tls-auth or none
      * @param maxClients sessions held at most (OpenVPN's {@code --max-clients})
      */
-    public ControlServer(TlsCrypt tlsCrypt, SessionCookie cookie, int maxClients) {
-        this.tlsCrypt = tlsCrypt;
+    public ControlServer(ControlProtection protection, SessionCookie cookie, int maxClients) {
+        this.protection = protection;
         this.cookie = cookie;
         this.maxClients = maxClients;
     }
@@ -94,27 +93,19 @@ public final class ControlServer {
             return drop(Drop.TLS_CRYPT_V2, out);
         }
         ControlPacket p;
-        long wrapId = -1;
-        if (tlsCrypt != null) {
-            switch (tlsCrypt.unwrap(datagram, offset, length)) {
-                case TlsCrypt.Rejected r -> {
-                    return drop(Drop.BAD_TAG, out);
-                }
-                case TlsCrypt.Authentic a -> {
-                    p = a.packet();
-                    wrapId = a.packetId();
-                }
+        long wrapId;
+        switch (protection.unwrap(datagram, offset, length)) {
+            case ControlProtection.Rejected r -> {
+                return drop(protection.hasPacketId() ? Drop.BAD_TAG : Drop.MALFORMED, out);
             }
-        } else {
-            try {
-                p = ControlPacket.parse(java.util.Arrays.copyOfRange(datagram, offset, offset + length));
-            } catch (PacketFormatException e) {
-                return drop(Drop.MALFORMED, out);
+            case ControlProtection.Authentic a -> {
+                p = a.packet();
+                wrapId = a.packetId();
             }
         }
         Session s = sessions.get(peer);
         if (s != null && s.remoteSession == p.sessionId() && p.opcode() != Opcode.CONTROL_HARD_RESET_CLIENT_V2) {
-            if (tlsCrypt != null && !s.replay.accept(wrapId)) {
+            if (protection.hasPacketId() && !s.replay.accept(wrapId)) {
                 return drop(Drop.REPLAY, out);
             }
             onSessionPacket(s, p, now, epochSeconds, out);
@@ -156,7 +147,7 @@ public final class ControlServer {
                     out.add(new Action.SessionClosed(peer, "replaced by a new session from the same address"));
                 }
                 sessions.put(peer, s);
-                if (tlsCrypt != null) {
+                if (protection.hasPacketId()) {
                     s.replay.accept(wrapId);
                 }
                 out.add(new Action.SessionOpened(peer, p.sessionId()));
@@ -206,7 +197,7 @@ public final class ControlServer {
     }
 
     private byte[] wrap(ControlPacket p, long wrapId, long epochSeconds) {
-        return tlsCrypt == null ? p.toBytes() : tlsCrypt.wrap(p, wrapId, epochSeconds);
+        return protection.wrap(p, wrapId, epochSeconds);
     }
 
     /** Retransmissions due at {@code now}, and sessions whose handshake window passed. */

@@ -4,9 +4,9 @@ package atoll.openvpn.server;
 public enum Drop {
     /** Empty, or an opcode OpenVPN does not define. */
     MALFORMED,
-    /** tls-crypt tag did not verify (wrong key, tampering): nothing else was looked at. */
+    /** tls-crypt tag or tls-auth HMAC did not verify (wrong key, tampering): nothing else was looked at. */
     BAD_TAG,
-    /** tls-crypt packet id seen before or too old. */
+    /** tls-crypt / tls-auth packet id seen before or too old. */
     REPLAY,
     /** A control packet from an address with no session whose ack does not echo a valid cookie. */
     NO_COOKIE,

@@ -25,12 +25,12 @@ class TlsCryptTest {
         TlsCrypt server = new TlsCrypt(k, TlsCrypt.Role.SERVER);
         byte[] w = client.wrap(PACKET, 7, 1_700_000_000L);
         assertEquals(ControlPacket.HEADER_LENGTH + TlsCrypt.OVERHEAD + PACKET.bodyLength(), w.length);
-        var a = assertInstanceOf(TlsCrypt.Authentic.class, server.unwrap(w, 0, w.length));
+        var a = assertInstanceOf(ControlProtection.Authentic.class, server.unwrap(w, 0, w.length));
         assertEquals(PACKET, a.packet());
         assertEquals(7, a.packetId());
         assertEquals(1_700_000_000L, a.netTime());
         byte[] back = server.wrap(PACKET, 8, 1);
-        assertEquals(PACKET, ((TlsCrypt.Authentic) client.unwrap(back, 0, back.length)).packet());
+        assertEquals(PACKET, ((ControlProtection.Authentic) client.unwrap(back, 0, back.length)).packet());
     }
 
     @Test
@@ -48,18 +48,18 @@ class TlsCryptTest {
         for (int bit = 0; bit < 8 * w.length; bit++) {
             byte[] bad = w.clone();
             bad[bit / 8] ^= (byte) (1 << (bit % 8));
-            assertInstanceOf(TlsCrypt.Rejected.class, server.unwrap(bad, 0, bad.length), "bit " + bit);
+            assertInstanceOf(ControlProtection.Rejected.class, server.unwrap(bad, 0, bad.length), "bit " + bit);
         }
     }
 
     @Test
     void wrongKeyOrOwnDirectionIsRejected() {
         byte[] w = new TlsCrypt(key(3), TlsCrypt.Role.CLIENT).wrap(PACKET, 7, 0);
-        assertInstanceOf(TlsCrypt.Rejected.class, new TlsCrypt(key(4), TlsCrypt.Role.SERVER).unwrap(w, 0, w.length));
+        assertInstanceOf(ControlProtection.Rejected.class, new TlsCrypt(key(4), TlsCrypt.Role.SERVER).unwrap(w, 0, w.length));
         // A server's own packet reflected back at it does not authenticate (keys differ by direction).
         byte[] s = new TlsCrypt(key(3), TlsCrypt.Role.SERVER).wrap(PACKET, 7, 0);
-        assertInstanceOf(TlsCrypt.Rejected.class, new TlsCrypt(key(3), TlsCrypt.Role.SERVER).unwrap(s, 0, s.length));
-        assertInstanceOf(TlsCrypt.Rejected.class, new TlsCrypt(key(3), TlsCrypt.Role.SERVER).unwrap(new byte[10], 0, 10));
+        assertInstanceOf(ControlProtection.Rejected.class, new TlsCrypt(key(3), TlsCrypt.Role.SERVER).unwrap(s, 0, s.length));
+        assertInstanceOf(ControlProtection.Rejected.class, new TlsCrypt(key(3), TlsCrypt.Role.SERVER).unwrap(new byte[10], 0, 10));
     }
 
     @Test
@@ -67,7 +67,7 @@ class TlsCryptTest {
         StaticKey k = key(5);
         String text = k.format();
         byte[] w = new TlsCrypt(StaticKey.parse(text), TlsCrypt.Role.CLIENT).wrap(PACKET, 1, 0);
-        assertInstanceOf(TlsCrypt.Authentic.class, new TlsCrypt(k, TlsCrypt.Role.SERVER).unwrap(w, 0, w.length));
+        assertInstanceOf(ControlProtection.Authentic.class, new TlsCrypt(k, TlsCrypt.Role.SERVER).unwrap(w, 0, w.length));
         var e = assertThrows(IllegalArgumentException.class, () -> StaticKey.parse("nothing here"));
         assertEquals("no '-----BEGIN OpenVPN Static key V1-----' ... '-----END OpenVPN Static key V1-----' block", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> StaticKey.parse(text.replace("\n-----END", "00\n-----END")));

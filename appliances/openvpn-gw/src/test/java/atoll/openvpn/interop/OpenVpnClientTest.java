@@ -50,23 +50,29 @@ class OpenVpnClientTest {
         }
     }
 
-    int startGateway() throws Exception {
+    int startGateway(String... extra) throws Exception {
         OpenVpnGateway gateway = new OpenVpnGateway();
-        running = Launcher.start(gateway, "test", new String[] {"--port=0", "--state.dir=" + tmp.resolve("state"),
-            "--log.level=info"}, Targets.named("socket"), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));
+        List<String> args = new ArrayList<>(List.of("--port=0", "--state.dir=" + tmp.resolve("state"), "--log.level=info"));
+        args.addAll(List.of(extra));
+        running = Launcher.start(gateway, "test", args.toArray(String[]::new), Targets.named("socket"), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));
         assertTrue(running.isRunning(), () -> "did not start: " + err);
         return gateway.udpAddress().getPort();
     }
 
     /** Starts the client; its output lines are collected into {@code lines}. */
     void startClient(int port, Path key, ConcurrentLinkedQueue<String> lines) throws Exception {
+        startClient(port, lines, "--tls-crypt", key.toString());
+    }
+
+    void startClient(int port, ConcurrentLinkedQueue<String> lines, String... protection) throws Exception {
         String openvpn = Peers.require("openvpn", "openvpn");
         Peers.clientCertificate(tmp);
         List<String> cmd = new ArrayList<>(List.of(openvpn, "--client", "--dev", "null", "--ifconfig-noexec",
                 "--proto", "udp", "--remote", "127.0.0.1", Integer.toString(port), "--nobind",
-                "--tls-crypt", key.toString(), "--ca", "ca.pem", "--cert", "client.pem", "--key", "client.key",
+                "--ca", "ca.pem", "--cert", "client.pem", "--key", "client.key",
                 "--data-ciphers", "AES-256-GCM", "--hand-window", "20", "--connect-retry-max", "1",
                 "--resolv-retry", "0", "--verb", "4"));
+        cmd.addAll(List.of(protection));
         client = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true).start();
         Thread reader = Thread.ofVirtual().start(() -> {
             try (var in = new BufferedReader(new InputStreamReader(client.getInputStream()))) {
@@ -102,6 +108,35 @@ class OpenVpnClientTest {
         assertEquals(0, metric("openvpn.drops.no-cookie"), () -> "gateway:\n" + err);
         assertTrue(lines.stream().anyMatch(l -> l.contains("TLS: Initial packet from")),
                 () -> "the client accepted the gateway's reset:\n" + clientLog);
+    }
+
+    @Test
+    void stockClientWithTlsAuthGetsToItsClientHello() throws Exception {
+        int port = startGateway("--control.protection=tls-auth");
+        Path key = tmp.resolve("state").resolve("tls-auth.key");
+        var lines = new ConcurrentLinkedQueue<String>();
+        // OpenVPN's default --auth is SHA1, as is the gateway's tls-auth.digest; direction 1 for the client.
+        startClient(port, lines, "--tls-auth", key.toString(), "1");
+        for (int i = 0; i < 300 && metric("openvpn.tls.client-hellos") == 0 && client.isAlive(); i++) {
+            Thread.sleep(100);
+        }
+        String clientLog = String.join("\n", lines);
+        assertEquals(1, metric("openvpn.tls.client-hellos"), () -> "gateway:\n" + err + "\nclient:\n" + clientLog);
+        assertEquals(0, metric("openvpn.drops.bad-tag"));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("TLS: Initial packet from")), clientLog);
+    }
+
+    @Test
+    void aTlsAuthClientWithTheWrongDirectionIsDroppedOnTheTag() throws Exception {
+        int port = startGateway("--control.protection=tls-auth", "--tls-auth.digest=SHA256");
+        var lines = new ConcurrentLinkedQueue<String>();
+        startClient(port, lines, "--tls-auth", tmp.resolve("state").resolve("tls-auth.key").toString(), "0",
+                "--auth", "SHA256");
+        for (int i = 0; i < 300 && metric("openvpn.drops.bad-tag") == 0 && client.isAlive(); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(metric("openvpn.drops.bad-tag") >= 1, () -> "gateway:\n" + err + "\nclient:\n" + String.join("\n", lines));
+        assertEquals(0, metric("openvpn.sessions.opened"));
     }
 
     @Test

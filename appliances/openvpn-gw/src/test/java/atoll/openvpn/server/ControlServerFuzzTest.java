@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import atoll.openvpn.crypto.SessionCookie;
 import atoll.openvpn.crypto.StaticKey;
+import atoll.openvpn.crypto.ControlProtection;
 import atoll.openvpn.crypto.TlsCrypt;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.net.InetAddress;
@@ -20,7 +21,7 @@ class ControlServerFuzzTest {
 
     @FuzzTest
     void anyDatagramSequence(byte[] data) throws Exception {
-        ControlServer plain = new ControlServer(null, new SessionCookie(SECRET, Duration.ofSeconds(30)), 2);
+        ControlServer plain = new ControlServer(new ControlProtection.None(), new SessionCookie(SECRET, Duration.ofSeconds(30)), 2);
         ControlServer crypt = new ControlServer(new TlsCrypt(StaticKey.of(new byte[StaticKey.LENGTH]), TlsCrypt.Role.SERVER),
                 new SessionCookie(SECRET, Duration.ofSeconds(30)), 2);
         int start = 0;

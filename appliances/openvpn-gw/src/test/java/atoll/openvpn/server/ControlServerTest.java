@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import atoll.openvpn.crypto.SessionCookie;
 import atoll.openvpn.crypto.StaticKey;
+import atoll.openvpn.crypto.ControlProtection;
 import atoll.openvpn.crypto.TlsCrypt;
 import atoll.openvpn.wire.ControlPacket;
 import atoll.openvpn.wire.Opcode;
@@ -49,7 +50,7 @@ class ControlServerTest {
     ControlPacket reply(List<Action> actions, int i) {
         var send = assertInstanceOf(Action.Send.class, actions.get(i));
         byte[] d = send.datagram();
-        return assertInstanceOf(TlsCrypt.Authentic.class, client.unwrap(d, 0, d.length)).packet();
+        return assertInstanceOf(ControlProtection.Authentic.class, client.unwrap(d, 0, d.length)).packet();
     }
 
     static ControlPacket reset(long clientSession) {
