@@ -8,6 +8,7 @@ import atoll.libos.config.ValueTypes;
 import atoll.libos.metrics.Metrics;
 import atoll.libos.net.Addresses;
 import atoll.libos.net.DatagramAddresses;
+import atoll.libos.net.TcpListener;
 import atoll.libos.net.UdpEndpoint;
 import atoll.libos.runtime.Appliance;
 import atoll.libos.runtime.Devices;
@@ -53,7 +54,9 @@ public final class OpenVpnGateway implements Appliance {
     static final ConfigKey<InetAddress> LISTEN = ConfigKey.of("listen", ValueTypes.inetAddress(),
             InetAddress.getLoopbackAddress(), "address to take OpenVPN clients on, over UDP (0.0.0.0: every IPv4 address)");
     static final ConfigKey<Integer> PORT = ConfigKey.of("port", ValueTypes.portOrZero(), 1194,
-            "UDP port (1194 is OpenVPN's registered port; 0 picks a free one, logged)");
+            "UDP and TCP port (1194 is OpenVPN's registered port; 0 picks a free one for each, logged)");
+    static final ConfigKey<List<String>> PROTO = ConfigKey.of("proto", ValueTypes.listOf(ValueTypes.enumOf("udp", "tcp")),
+            List.of("udp", "tcp"), "transports to take clients on: udp, tcp or both (clients: --proto udp / tcp-client)");
     static final ConfigKey<String> TLS_CRYPT_KEY = ConfigKey.of("tls-crypt.key", ValueTypes.string(), "",
             "OpenVPN static key file for tls-crypt (openvpn --genkey tls-crypt); empty: one generated on first start"
                     + " and kept in the state store as " + GENERATED_KEY);
@@ -70,7 +73,10 @@ public final class OpenVpnGateway implements Appliance {
 
     private final Object lock = new Object();
     private volatile UdpEndpoint endpoint;
+    private volatile TcpListener listener;
     private volatile ControlServer engine;
+    private volatile ControlServer tcpEngine;
+    private volatile TcpService tcp;
     private volatile Timer timer;
     private volatile boolean stopping;
     private Clock clock;
@@ -85,7 +91,7 @@ public final class OpenVpnGateway implements Appliance {
 
     @Override
     public List<ConfigKey<?>> configKeys() {
-        return List.of(LISTEN, PORT, PROTECTION, TLS_CRYPT_KEY, TLS_AUTH_KEY, TLS_AUTH_DIGEST, MAX_CLIENTS);
+        return List.of(LISTEN, PORT, PROTO, PROTECTION, TLS_CRYPT_KEY, TLS_AUTH_KEY, TLS_AUTH_DIGEST, MAX_CLIENTS);
     }
 
     @Override
@@ -102,17 +108,27 @@ public final class OpenVpnGateway implements Appliance {
         clock = devices.clock();
         metrics = devices.metrics();
         pool = devices.network().bufferPool();
-        engine = new ControlServer(protection,
-                new SessionCookie(secret, Duration.ofNanos(ControlServer.HAND_WINDOW_NANOS / 2)), config.get(MAX_CLIENTS));
-        metrics.gauge("openvpn.sessions", () -> engine.sessionCount());
+        SessionCookie cookie = new SessionCookie(secret, Duration.ofNanos(ControlServer.HAND_WINDOW_NANOS / 2));
+        // One engine per transport: a UDP and a TCP client may share an address and port.
+        engine = new ControlServer(protection, cookie, config.get(MAX_CLIENTS));
+        tcpEngine = new ControlServer(protection, cookie, config.get(MAX_CLIENTS));
+        metrics.gauge("openvpn.sessions", () -> engine.sessionCount() + tcpEngine.sessionCount());
         InetSocketAddress at = new InetSocketAddress(config.get(LISTEN), config.get(PORT));
         try {
-            endpoint = devices.network().bindUdp(at, this::onDatagram);
+            if (config.get(PROTO).contains("udp")) {
+                endpoint = devices.network().bindUdp(at, this::onDatagram);
+                LOG.log(Level.INFO, "taking OpenVPN clients on udp " + Addresses.format(endpoint.localAddress()));
+            }
+            if (config.get(PROTO).contains("tcp")) {
+                tcp = new TcpService(this::onTcpPacket, this::onTcpClosed, Duration.ofNanos(ControlServer.HAND_WINDOW_NANOS));
+                listener = devices.network().listenTcp(at, tcp::serve);
+                LOG.log(Level.INFO, "taking OpenVPN clients on tcp " + Addresses.format(listener.localAddress()));
+            }
         } catch (IOException e) {
+            stop(Duration.ZERO);
             throw new StartupException("cannot listen on " + Addresses.format(at)
                     + " (configuration keys 'listen' and 'port'): " + e.getMessage(), e);
         }
-        LOG.log(Level.INFO, "taking OpenVPN clients on udp " + Addresses.format(endpoint.localAddress()));
         timer = clock.schedule(TICK, this::tick);
     }
 
@@ -142,6 +158,26 @@ public final class OpenVpnGateway implements Appliance {
         return endpoint.localAddress();
     }
 
+    /** The TCP address bound (port 0 picks one). */
+    public InetSocketAddress tcpAddress() {
+        return listener.localAddress();
+    }
+
+    private void onTcpPacket(Peer peer, byte[] packet) {
+        synchronized (lock) {
+            if (!stopping) {
+                perform(tcpEngine, tcpEngine.receive(peer, packet, 0, packet.length, clock.nanoTime(),
+                        clock.now().getEpochSecond()));
+            }
+        }
+    }
+
+    private void onTcpClosed(Peer peer) {
+        synchronized (lock) {
+            perform(tcpEngine, tcpEngine.forget(peer, "tcp connection closed"));
+        }
+    }
+
     ControlServer engine() {
         return engine;
     }
@@ -156,7 +192,7 @@ public final class OpenVpnGateway implements Appliance {
                 if (stopping) {
                     return;
                 }
-                perform(engine.receive(peer, d, 0, d.length, clock.nanoTime(), clock.now().getEpochSecond()));
+                perform(engine, engine.receive(peer, d, 0, d.length, clock.nanoTime(), clock.now().getEpochSecond()));
             }
         } catch (RuntimeException e) {
             // Never out of the event loop: a bug here costs this datagram only.
@@ -172,7 +208,8 @@ public final class OpenVpnGateway implements Appliance {
                 if (stopping) {
                     return;
                 }
-                perform(engine.poll(clock.nanoTime(), clock.now().getEpochSecond()));
+                perform(engine, engine.poll(clock.nanoTime(), clock.now().getEpochSecond()));
+                perform(tcpEngine, tcpEngine.poll(clock.nanoTime(), clock.now().getEpochSecond()));
                 timer = clock.schedule(TICK, this::tick);
             }
         } catch (RuntimeException e) {
@@ -181,10 +218,16 @@ public final class OpenVpnGateway implements Appliance {
         }
     }
 
-    private void perform(List<Action> actions) {
+    private void perform(ControlServer from, List<Action> actions) {
         for (Action a : actions) {
             switch (a) {
-                case Action.Send s -> send(s);
+                case Action.Send s -> {
+                    if (from == engine) {
+                        send(s);
+                    } else {
+                        tcp.send(s.peer(), s.datagram());
+                    }
+                }
                 case Action.SessionOpened o -> {
                     metrics.counter("openvpn.sessions.opened").increment();
                     LOG.log(Level.INFO, "session from " + o.peer() + " (client session "
@@ -199,7 +242,7 @@ public final class OpenVpnGateway implements Appliance {
             }
         }
         for (Drop d : Drop.values()) {
-            long n = engine.drops(d);
+            long n = engine.drops(d) + tcpEngine.drops(d);
             long before = dropsSeen.getOrDefault(d, 0L);
             if (n > before) {
                 metrics.counter(d.metricName()).add(n - before);
@@ -231,6 +274,10 @@ public final class OpenVpnGateway implements Appliance {
         UdpEndpoint e = endpoint;
         if (e != null) {
             e.close();
+        }
+        TcpListener l = listener;
+        if (l != null) {
+            l.close();
         }
     }
 }

@@ -216,6 +216,12 @@ public final class ControlServer {
         return out;
     }
 
+    /** Forgets {@code peer}'s session (its TCP connection closed); the actions say whether one existed. */
+    public List<Action> forget(Peer peer, String why) {
+        Session s = sessions.remove(peer);
+        return s == null ? List.of() : List.of(new Action.SessionClosed(peer, why));
+    }
+
     /** When {@link #poll} should run next (Long.MAX_VALUE: only on the next datagram). */
     public long nextDeadline(long now) {
         long d = Long.MAX_VALUE;

@@ -26,13 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
  * path only and without a tun device ({@code --dev null --ifconfig-noexec}, as OpenVPN's own
  * t_server_null does): the client must accept the gateway's tls-crypt-wrapped HARD_RESET_SERVER_V2
  * (it logs "TLS: Initial packet from") and the gateway must receive the client's TLS ClientHello
- * through tls-crypt, the cookie check and the reliability layer. A client holding another
- * tls-crypt key gets nothing: every packet of its is dropped on the tag.
+ * through tls-crypt (or tls-auth), the cookie check and the reliability layer, over UDP and over
+ * TCP. A client holding another key, or the wrong tls-auth direction, gets nothing: every packet of
+ * its is dropped on the tag.
  */
 class OpenVpnClientTest {
     @TempDir Path tmp;
     Running running;
     Process client;
+    OpenVpnGateway gateway;
+    /** The client's --proto: udp, or tcp-client. */
+    String proto = "udp";
     final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @AfterEach
@@ -45,13 +49,15 @@ class OpenVpnClientTest {
         }
         if (running != null && running.devices() != null) {
             var pool = running.devices().network().bufferPool();
+            var streamPool = running.devices().network().streamBufferPool();
             assertEquals(0, running.stop(), () -> "clean stop: " + err);
             pool.assertNoLeaks();
+            streamPool.assertNoLeaks();
         }
     }
 
     int startGateway(String... extra) throws Exception {
-        OpenVpnGateway gateway = new OpenVpnGateway();
+        gateway = new OpenVpnGateway();
         List<String> args = new ArrayList<>(List.of("--port=0", "--state.dir=" + tmp.resolve("state"), "--log.level=info"));
         args.addAll(List.of(extra));
         running = Launcher.start(gateway, "test", args.toArray(String[]::new), Targets.named("socket"), new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));
@@ -68,7 +74,7 @@ class OpenVpnClientTest {
         String openvpn = Peers.require("openvpn", "openvpn");
         Peers.clientCertificate(tmp);
         List<String> cmd = new ArrayList<>(List.of(openvpn, "--client", "--dev", "null", "--ifconfig-noexec",
-                "--proto", "udp", "--remote", "127.0.0.1", Integer.toString(port), "--nobind",
+                "--proto", proto, "--remote", "127.0.0.1", Integer.toString(port), "--nobind",
                 "--ca", "ca.pem", "--cert", "client.pem", "--key", "client.key",
                 "--data-ciphers", "AES-256-GCM", "--hand-window", "20", "--connect-retry-max", "1",
                 "--resolv-retry", "0", "--verb", "4"));
@@ -108,6 +114,28 @@ class OpenVpnClientTest {
         assertEquals(0, metric("openvpn.drops.no-cookie"), () -> "gateway:\n" + err);
         assertTrue(lines.stream().anyMatch(l -> l.contains("TLS: Initial packet from")),
                 () -> "the client accepted the gateway's reset:\n" + clientLog);
+    }
+
+    @Test
+    void stockClientOverTcpGetsToItsClientHello() throws Exception {
+        startGateway();
+        proto = "tcp-client";
+        var lines = new ConcurrentLinkedQueue<String>();
+        startClient(gateway.tcpAddress().getPort(), tmp.resolve("state").resolve("tls-crypt.key"), lines);
+        for (int i = 0; i < 300 && metric("openvpn.tls.client-hellos") == 0 && client.isAlive(); i++) {
+            Thread.sleep(100);
+        }
+        String clientLog = String.join("\n", lines);
+        assertEquals(1, metric("openvpn.tls.client-hellos"), () -> "gateway:\n" + err + "\nclient:\n" + clientLog);
+        assertEquals(0, metric("openvpn.drops.bad-tag"));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("TLS: Initial packet from")), clientLog);
+        client.destroy();
+        client.waitFor(10, TimeUnit.SECONDS);
+        // The connection's end forgets the session (bounded wait).
+        for (int i = 0; i < 100 && metric("openvpn.sessions") != 0; i++) {
+            Thread.sleep(100);
+        }
+        assertEquals(0, metric("openvpn.sessions"), () -> "gateway:\n" + err);
     }
 
     @Test
