@@ -6,5 +6,6 @@ module atoll.openvpn {
     exports atoll.openvpn.wire;
     exports atoll.openvpn.control;
     exports atoll.openvpn.crypto;
+    exports atoll.openvpn.data;
     exports atoll.openvpn.server;
 }
