@@ -1,6 +1,8 @@
 /** Atoll's OpenVPN-compatible gateway appliance. */
 module atoll.openvpn {
     requires atoll.libos;
+    requires org.bouncycastle.provider;
+    requires org.bouncycastle.pkix;
 
     exports atoll.openvpn;
     exports atoll.openvpn.wire;
@@ -8,4 +10,5 @@ module atoll.openvpn {
     exports atoll.openvpn.crypto;
     exports atoll.openvpn.data;
     exports atoll.openvpn.server;
+    exports atoll.openvpn.tool;
 }

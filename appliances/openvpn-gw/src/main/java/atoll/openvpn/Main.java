@@ -16,6 +16,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("profile")) {
+            System.exit(atoll.openvpn.tool.Profiles.main(java.util.Arrays.copyOfRange(args, 1, args.length), System.out,
+                    System.err));
+        }
         System.exit(Launcher.run(new OpenVpnGateway(), version(), args));
     }
 }

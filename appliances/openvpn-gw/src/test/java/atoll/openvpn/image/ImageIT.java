@@ -84,6 +84,16 @@ class ImageIT {
         assertTrue(out.contains("taking OpenVPN clients on udp 127.0.0.1:") && out.contains("on tcp 127.0.0.1:"), out);
     }
 
+    @Test
+    void theProfileCommandRunsFromTheImage() throws Exception {
+        Run r = run("profile", "alice", "--state.dir=" + tmp.resolve("state"), "--remote=192.0.2.1:1194", "--proto=tcp");
+        assertEquals(0, r.status(), r.out());
+        String profile = Files.readString(tmp.resolve("state").resolve("alice.ovpn"));
+        assertTrue(profile.contains("remote 192.0.2.1 1194\n") && profile.contains("proto tcp-client\n")
+                && profile.contains("<tls-crypt>\n#") && profile.contains("-----BEGIN PRIVATE KEY-----"), profile);
+        assertEquals(EX_USAGE, run("profile").status());
+    }
+
     String readOut() {
         try {
             return Files.readString(tmp.resolve("out"));

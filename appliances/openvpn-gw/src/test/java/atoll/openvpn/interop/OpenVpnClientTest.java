@@ -116,6 +116,54 @@ class OpenVpnClientTest {
                 () -> "the client accepted the gateway's reset:\n" + clientLog);
     }
 
+    /**
+     * The profile tool's {@code .ovpn}, unchanged, run by the stock client ({@code --dev null} and
+     * {@code --ifconfig-noexec} given after it only so that no tun device is needed): the client
+     * parses the inline CA, certificate, key and tls-crypt key and reaches the gateway's TLS.
+     */
+    @Test
+    void aProfileFromTheToolIsAcceptedByTheStockClient() throws Exception {
+        startGateway();
+        Path state = tmp.resolve("state");
+        var out = new ByteArrayOutputStream();
+        var errOut = new ByteArrayOutputStream();
+        int status = atoll.openvpn.tool.Profiles.main(new String[] {"client1", "--state.dir=" + state,
+            "--remote=127.0.0.1:" + gateway.udpAddress().getPort()}, new PrintStream(out, true), new PrintStream(errOut, true));
+        assertEquals(0, status, errOut::toString);
+        Path profile = state.resolve("client1.ovpn");
+        assertEquals(profile.toString(), out.toString().strip());
+        for (String f : List.of("ca.pem", "ca.key", "server.pem", "server.key", "tls-crypt.key")) {
+            assertTrue(Files.exists(state.resolve(f)), f);
+        }
+        String openvpn = Peers.require("openvpn", "openvpn");
+        var lines = new ConcurrentLinkedQueue<String>();
+        client = new ProcessBuilder(openvpn, "--config", profile.toString(), "--dev", "null", "--ifconfig-noexec",
+                "--verb", "4", "--connect-retry-max", "1").directory(tmp.toFile()).redirectErrorStream(true).start();
+        Thread.ofVirtual().start(() -> {
+            try (var in = new BufferedReader(new InputStreamReader(client.getInputStream()))) {
+                for (String l = in.readLine(); l != null; l = in.readLine()) {
+                    lines.add(l);
+                }
+            } catch (java.io.IOException ignored) {
+                // the process ended
+            }
+        });
+        for (int i = 0; i < 300 && metric("openvpn.tls.client-hellos") == 0 && client.isAlive(); i++) {
+            Thread.sleep(100);
+        }
+        String clientLog = String.join("\n", lines);
+        assertEquals(1, metric("openvpn.tls.client-hellos"), () -> "gateway:\n" + err + "\nclient:\n" + clientLog);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("TLS: Initial packet from")), clientLog);
+        // A second client reuses the CA, server certificate and tls-crypt key.
+        String ca = Files.readString(state.resolve("ca.pem"));
+        assertEquals(0, atoll.openvpn.tool.Profiles.main(new String[] {"client2", "--state.dir=" + state},
+                new PrintStream(out, true), new PrintStream(errOut, true)));
+        assertEquals(ca, Files.readString(state.resolve("ca.pem")));
+        assertTrue(Files.readString(state.resolve("client2.ovpn")).contains(ca.strip()));
+        assertEquals(64, atoll.openvpn.tool.Profiles.main(new String[] {"../evil", "--state.dir=" + state},
+                new PrintStream(out, true), new PrintStream(errOut, true)));
+    }
+
     @Test
     void stockClientOverTcpGetsToItsClientHello() throws Exception {
         startGateway();
