@@ -113,6 +113,7 @@ public final class OpenVpnGateway implements Appliance {
         engine = new ControlServer(protection, cookie, config.get(MAX_CLIENTS));
         tcpEngine = new ControlServer(protection, cookie, config.get(MAX_CLIENTS));
         metrics.gauge("openvpn.sessions", () -> engine.sessionCount() + tcpEngine.sessionCount());
+        metrics.gauge("openvpn.resets.stateless", () -> engine.statelessResets() + tcpEngine.statelessResets());
         InetSocketAddress at = new InetSocketAddress(config.get(LISTEN), config.get(PORT));
         try {
             if (config.get(PROTO).contains("udp")) {
