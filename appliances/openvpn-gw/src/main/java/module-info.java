@@ -1,6 +1,7 @@
 /** Atoll's OpenVPN-compatible gateway appliance. */
 module atoll.openvpn {
     requires atoll.libos;
+    requires atoll.tls;
     requires org.bouncycastle.provider;
     requires org.bouncycastle.pkix;
 

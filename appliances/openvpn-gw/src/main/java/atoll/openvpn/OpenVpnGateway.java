@@ -68,6 +68,11 @@ public final class OpenVpnGateway implements Appliance {
                     + " generated on first start and kept in the state store as " + GENERATED_AUTH_KEY);
     static final ConfigKey<String> TLS_AUTH_DIGEST = ConfigKey.of("tls-auth.digest", ValueTypes.enumOf("SHA1", "SHA256", "SHA512"),
             "SHA1", "tls-auth HMAC digest, as the clients' --auth (OpenVPN's default is SHA1)");
+    static final ConfigKey<String> TLS_CERTIFICATE = ConfigKey.of("tls.certificate", ValueTypes.string(), "",
+            "the server's certificate chain (PEM); empty: server.pem in the state store, as 'openvpn-gw profile' makes it;"
+                    + " with neither, TLS is not served and sessions stop at the ClientHello");
+    static final ConfigKey<String> TLS_KEY = ConfigKey.of("tls.key", ValueTypes.string(), "",
+            "the server's private key (PEM, PKCS#8 or SEC1); empty: server.key in the state store");
     static final ConfigKey<Integer> MAX_CLIENTS = ConfigKey.of("max-clients", ValueTypes.integer(1, 65536), 1024,
             "sessions held at most; a new client past it is dropped (OpenVPN --max-clients)");
 
@@ -91,7 +96,8 @@ public final class OpenVpnGateway implements Appliance {
 
     @Override
     public List<ConfigKey<?>> configKeys() {
-        return List.of(LISTEN, PORT, PROTO, PROTECTION, TLS_CRYPT_KEY, TLS_AUTH_KEY, TLS_AUTH_DIGEST, MAX_CLIENTS);
+        return List.of(LISTEN, PORT, PROTO, PROTECTION, TLS_CRYPT_KEY, TLS_AUTH_KEY, TLS_AUTH_DIGEST, TLS_CERTIFICATE, TLS_KEY,
+                MAX_CLIENTS);
     }
 
     @Override
@@ -109,9 +115,11 @@ public final class OpenVpnGateway implements Appliance {
         metrics = devices.metrics();
         pool = devices.network().bufferPool();
         SessionCookie cookie = new SessionCookie(secret, Duration.ofNanos(ControlServer.HAND_WINDOW_NANOS / 2));
+        ControlServer.TlsEngines tls = tlsServer(config, devices);
+        java.util.function.Consumer<byte[]> random = devices.entropy()::nextBytes;
         // One engine per transport: a UDP and a TCP client may share an address and port.
-        engine = new ControlServer(protection, cookie, config.get(MAX_CLIENTS));
-        tcpEngine = new ControlServer(protection, cookie, config.get(MAX_CLIENTS));
+        engine = new ControlServer(protection, cookie, config.get(MAX_CLIENTS), tls, random);
+        tcpEngine = new ControlServer(protection, cookie, config.get(MAX_CLIENTS), tls, random);
         metrics.gauge("openvpn.sessions", () -> engine.sessionCount() + tcpEngine.sessionCount());
         metrics.gauge("openvpn.resets.stateless", () -> engine.statelessResets() + tcpEngine.statelessResets());
         InetSocketAddress at = new InetSocketAddress(config.get(LISTEN), config.get(PORT));
@@ -131,6 +139,50 @@ public final class OpenVpnGateway implements Appliance {
                     + " (configuration keys 'listen' and 'port'): " + e.getMessage(), e);
         }
         timer = clock.schedule(TICK, this::tick);
+    }
+
+    /** libos/tls over the configured or stored certificate, or null when there is none. */
+    private static ControlServer.TlsEngines tlsServer(Config config, Devices devices) throws StartupException, IOException {
+        String certPath = config.get(TLS_CERTIFICATE);
+        String keyPath = config.get(TLS_KEY);
+        byte[] cert;
+        byte[] key;
+        String certSource;
+        String keySource;
+        if (!certPath.isEmpty() || !keyPath.isEmpty()) {
+            if (certPath.isEmpty() || keyPath.isEmpty()) {
+                throw new StartupException("tls.certificate and tls.key go together (one of them is empty)");
+            }
+            try {
+                cert = Files.readAllBytes(Path.of(certPath));
+                key = Files.readAllBytes(Path.of(keyPath));
+            } catch (IOException e) {
+                throw new StartupException("tls.certificate/tls.key: " + e.getMessage(), e);
+            }
+            certSource = certPath;
+            keySource = keyPath;
+        } else if (devices.state().exists("server.pem") && devices.state().exists("server.key")) {
+            cert = devices.state().read("server.pem");
+            key = devices.state().read("server.key");
+            certSource = devices.state().describe("server.pem");
+            keySource = devices.state().describe("server.key");
+        } else {
+            LOG.log(Level.INFO, "no server certificate (run 'openvpn-gw profile NAME' to make one, or set tls.certificate"
+                    + " and tls.key): sessions stop at the client's ClientHello");
+            return null;
+        }
+        atoll.tls.ServerIdentity identity;
+        try {
+            identity = atoll.tls.Pem.identity(cert, certSource, key, keySource);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StartupException("tls.certificate/tls.key: " + e.getMessage(), e);
+        }
+        // No ALPN (OpenVPN offers none), no TLS 1.2 resumption (OpenVPN renegotiates with full handshakes).
+        atoll.tls.TlsServer server = new atoll.tls.TlsServer(
+                new atoll.tls.TlsSettings(List.of(identity), List.of(), 0, Duration.ofMinutes(1)),
+                devices.entropy(), devices.clock());
+        LOG.log(Level.INFO, "serving TLS on the control channel with " + certSource);
+        return server::newEngine;
     }
 
     private static StaticKey loadKey(ConfigKey<String> configKey, String path, String generated, Devices devices)
@@ -237,7 +289,12 @@ public final class OpenVpnGateway implements Appliance {
                 case Action.TlsClientHello h -> {
                     metrics.counter("openvpn.tls.client-hellos").increment();
                     LOG.log(Level.INFO, "TLS ClientHello from " + h.peer() + " over the control channel ("
-                            + h.tlsOctets() + " octets so far); TLS termination is not implemented yet");
+                            + h.tlsOctets() + " octets so far)");
+                }
+                case Action.KeyExchanged k -> {
+                    metrics.counter("openvpn.key-exchanges").increment();
+                    LOG.log(Level.INFO, "TLS and key method 2 done with " + k.peer() + " (" + k.client().peerInfoMap()
+                            .getOrDefault("IV_VER", "unknown version") + "); the data channel is not implemented yet");
                 }
                 case Action.SessionClosed c -> LOG.log(Level.INFO, "session from " + c.peer() + " closed: " + c.why());
             }

@@ -11,6 +11,9 @@ public sealed interface Action {
     /** The first TLS record from a client arrived over the control channel and is a ClientHello. */
     record TlsClientHello(Peer peer, int tlsOctets) implements Action {}
 
+    /** TLS completed and the client's key method 2 message arrived; ours was sent in reply. */
+    record KeyExchanged(Peer peer, atoll.openvpn.wire.KeyMethod2 client) implements Action {}
+
     /** A session was dropped: its handshake window passed, or the client said it is leaving. */
     record SessionClosed(Peer peer, String why) implements Action {}
 }

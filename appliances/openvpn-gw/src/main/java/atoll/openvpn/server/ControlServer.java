@@ -6,6 +6,7 @@ import atoll.openvpn.crypto.SessionCookie;
 import atoll.openvpn.crypto.ControlProtection;
 import atoll.openvpn.wire.ControlPacket;
 import atoll.openvpn.wire.Opcode;
+import atoll.openvpn.wire.PacketFormatException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -40,6 +41,9 @@ public final class ControlServer {
     private final ControlProtection protection;
     private final SessionCookie cookie;
     private final int maxClients;
+    /** Makes a TLS engine per session; null: no TLS (the ClientHello is only reported). */
+    private final TlsEngines tlsEngines;
+    private final java.util.function.Consumer<byte[]> randomness;
     private final Map<Peer, Session> sessions = new HashMap<>();
     private final EnumMap<Drop, Long> drops = new EnumMap<>(Drop.class);
     private long statelessResets;
@@ -55,6 +59,9 @@ public final class ControlServer {
         int tlsOctets;
         byte[] tlsHead = new byte[0];
         boolean helloReported;
+        atoll.tls.TlsServerEngine tls;
+        java.io.ByteArrayOutputStream plaintext = new java.io.ByteArrayOutputStream();
+        boolean keyExchanged;
 
         Session(Peer peer, long local, long remote, long now, long nextWrapId) {
             this.peer = peer;
@@ -71,10 +78,38 @@ public final class ControlServer {
      * @param maxClients sessions held at most (OpenVPN's {@code --max-clients})
      */
     public ControlServer(ControlProtection protection, SessionCookie cookie, int maxClients) {
+        this(protection, cookie, maxClients, null, b -> { });
+    }
+
+    /** Makes the TLS engine of a new session. */
+    @FunctionalInterface
+    public interface TlsEngines {
+        atoll.tls.TlsServerEngine newEngine() throws java.io.IOException;
+    }
+
+    /**
+     * @param tlsEngines TLS per session (libos/tls), or null to stop at the ClientHello
+     * @param randomness fills key method 2's random fields (the injected entropy)
+     */
+    public ControlServer(ControlProtection protection, SessionCookie cookie, int maxClients, TlsEngines tlsEngines,
+            java.util.function.Consumer<byte[]> randomness) {
         this.protection = protection;
         this.cookie = cookie;
         this.maxClients = maxClients;
+        this.tlsEngines = tlsEngines;
+        this.randomness = randomness;
     }
+
+    /** OpenVPN's default {@code --tls-mtu}: TLS octets carried per control packet at most. */
+    static final int TLS_PAYLOAD_PER_PACKET = 1250;
+    /** The largest key method 2 message buffered (ours; the strings are bounded by KeyMethod2.MAX_STRING). */
+    static final int MAX_KEY_METHOD_MESSAGE = 4 * atoll.openvpn.wire.KeyMethod2.MAX_STRING;
+    /**
+     * The options string we send (OpenVPN compares the two sides' strings only to warn); the data
+     * channel values are what a data channel would use once implemented.
+     */
+    static final String SERVER_OPTIONS = "V4,dev-type tun,link-mtu 1559,tun-mtu 1500,proto UDPv4,cipher AES-256-GCM,"
+            + "auth [null-digest],keysize 256,key-method 2,tls-server";
 
     /** Handles one datagram from {@code peer}; never throws for any content. */
     public List<Action> receive(Peer peer, byte[] datagram, int offset, int length, long now, long epochSeconds) {
@@ -170,7 +205,8 @@ public final class ControlServer {
             return;
         }
         s.channel.receive(p);
-        for (byte[] tls = s.channel.takeDelivered(); tls != null; tls = s.channel.takeDelivered()) {
+        for (byte[] tls = s.channel.takeDelivered(); tls != null && sessions.get(s.peer) == s;
+                tls = s.channel.takeDelivered()) {
             onTls(s, tls, out);
         }
         flush(s, now, epochSeconds, out);
@@ -187,6 +223,75 @@ public final class ControlServer {
                 && (s.tlsHead[0] & 0xff) == TLS_HANDSHAKE && (s.tlsHead[5] & 0xff) == TLS_CLIENT_HELLO) {
             s.helloReported = true;
             out.add(new Action.TlsClientHello(s.peer, s.tlsOctets));
+        }
+        if (tlsEngines != null) {
+            runTls(s, tls, out);
+        }
+    }
+
+    private void runTls(Session s, byte[] tls, List<Action> out) {
+        try {
+            if (s.tls == null) {
+                s.tls = tlsEngines.newEngine();
+            }
+            s.tls.receive(tls, 0, tls.length);
+            if (!s.tls.handshaking() && s.tls.applicationAvailable() > 0) {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(s.tls.applicationAvailable());
+                s.tls.readApplication(b, b.remaining());
+                s.plaintext.write(b.array(), 0, b.position());
+                if (s.plaintext.size() > MAX_KEY_METHOD_MESSAGE) {
+                    close(s, "key method 2 message over " + MAX_KEY_METHOD_MESSAGE + " octets", out);
+                    return;
+                }
+                if (!s.keyExchanged) {
+                    keyMethod2(s, out);
+                }
+            }
+            drainTls(s);
+        } catch (atoll.tls.TlsFailure e) {
+            drainTls(s); // the alert, if any
+            close(s, "tls: " + e.getMessage(), out);
+        } catch (java.io.IOException e) {
+            close(s, "tls: " + e.getMessage(), out);
+        }
+    }
+
+    private void keyMethod2(Session s, List<Action> out) throws java.io.IOException {
+        atoll.openvpn.wire.KeyMethod2 client;
+        try {
+            client = atoll.openvpn.wire.KeyMethod2.parseClient(s.plaintext.toByteArray());
+        } catch (PacketFormatException e) {
+            if (e.getMessage().contains("truncated")) {
+                return; // the rest is in a later record
+            }
+            close(s, "key method 2: " + e.getMessage(), out);
+            return;
+        }
+        s.keyExchanged = true;
+        s.plaintext.reset();
+        byte[] r1 = new byte[atoll.openvpn.wire.KeyMethod2.RANDOM_LENGTH];
+        byte[] r2 = new byte[atoll.openvpn.wire.KeyMethod2.RANDOM_LENGTH];
+        randomness.accept(r1);
+        randomness.accept(r2);
+        byte[] reply = new atoll.openvpn.wire.KeyMethod2(new byte[0], r1, r2, SERVER_OPTIONS, "", "", "").toBytes();
+        s.tls.send(reply, 0, reply.length);
+        out.add(new Action.KeyExchanged(s.peer, client));
+    }
+
+    private void drainTls(Session s) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(TLS_PAYLOAD_PER_PACKET);
+        while (s.tls.pendingOutput() > 0) {
+            b.clear();
+            int n = s.tls.takeOutput(b, TLS_PAYLOAD_PER_PACKET);
+            if (n <= 0 || !s.channel.offer(Opcode.CONTROL_V1, java.util.Arrays.copyOf(b.array(), n))) {
+                return; // queue full: the session is stuck and its handshake window will end it
+            }
+        }
+    }
+
+    private void close(Session s, String why, List<Action> out) {
+        if (sessions.remove(s.peer, s)) {
+            out.add(new Action.SessionClosed(s.peer, why));
         }
     }
 

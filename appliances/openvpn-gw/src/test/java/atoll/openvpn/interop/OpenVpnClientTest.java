@@ -164,6 +164,46 @@ class OpenVpnClientTest {
                 new PrintStream(out, true), new PrintStream(errOut, true)));
     }
 
+    /**
+     * With the certificates the profile tool made, TLS is terminated through libos/tls and key
+     * method 2 is exchanged: the stock client logs "Peer Connection Initiated" (it then asks for
+     * its configuration, which the gateway does not push yet).
+     */
+    @Test
+    void tlsAndKeyMethod2CompleteWithTheStockClient() throws Exception {
+        Path state = tmp.resolve("state");
+        var out = new ByteArrayOutputStream();
+        // The tool first, so that the gateway finds server.pem/server.key and the tls-crypt key; the
+        // profile names a port free a moment ago, which the gateway then binds.
+        int free;
+        try (var probe = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            free = probe.getLocalPort();
+        }
+        assertEquals(0, atoll.openvpn.tool.Profiles.main(new String[] {"client1", "--state.dir=" + state,
+            "--remote=127.0.0.1:" + free}, new PrintStream(out, true), new PrintStream(out, true)), out::toString);
+        startGateway("--port=" + free, "--proto=udp");
+        var lines = new ConcurrentLinkedQueue<String>();
+        client = new ProcessBuilder(Peers.require("openvpn", "openvpn"), "--config", state.resolve("client1.ovpn").toString(),
+                "--dev", "null", "--ifconfig-noexec", "--verb", "4",
+                "--connect-retry-max", "1").directory(tmp.toFile()).redirectErrorStream(true).start();
+        Thread.ofVirtual().start(() -> {
+            try (var in = new BufferedReader(new InputStreamReader(client.getInputStream()))) {
+                for (String l = in.readLine(); l != null; l = in.readLine()) {
+                    lines.add(l);
+                }
+            } catch (java.io.IOException ignored) {
+                // the process ended
+            }
+        });
+        for (int i = 0; i < 300 && lines.stream().noneMatch(l -> l.contains("Peer Connection Initiated")) && client.isAlive(); i++) {
+            Thread.sleep(100);
+        }
+        String clientLog = String.join("\n", lines);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("Peer Connection Initiated")),
+                () -> "gateway:\n" + err + "\nclient:\n" + clientLog);
+        assertEquals(1, metric("openvpn.key-exchanges"), () -> "gateway:\n" + err);
+    }
+
     @Test
     void stockClientOverTcpGetsToItsClientHello() throws Exception {
         startGateway();
