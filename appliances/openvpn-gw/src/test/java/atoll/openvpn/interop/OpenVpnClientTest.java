@@ -92,6 +92,17 @@ class OpenVpnClientTest {
         assertTrue(reader.isAlive() || !client.isAlive());
     }
 
+    /** Waits (at most 10 s) for the client's output, read on another thread, to show {@code text}. */
+    boolean awaitLine(ConcurrentLinkedQueue<String> lines, String text) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            if (lines.stream().anyMatch(l -> l.contains(text))) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
     long metric(String name) {
         return running.devices().metrics().snapshot().getOrDefault(name, 0L);
     }
@@ -112,7 +123,7 @@ class OpenVpnClientTest {
         assertEquals(1, metric("openvpn.sessions.opened"));
         assertEquals(0, metric("openvpn.drops.bad-tag"), () -> "gateway:\n" + err);
         assertEquals(0, metric("openvpn.drops.no-cookie"), () -> "gateway:\n" + err);
-        assertTrue(lines.stream().anyMatch(l -> l.contains("TLS: Initial packet from")),
+        assertTrue(awaitLine(lines, "TLS: Initial packet from"),
                 () -> "the client accepted the gateway's reset:\n" + clientLog);
     }
 
@@ -153,7 +164,7 @@ class OpenVpnClientTest {
         }
         String clientLog = String.join("\n", lines);
         assertEquals(1, metric("openvpn.tls.client-hellos"), () -> "gateway:\n" + err + "\nclient:\n" + clientLog);
-        assertTrue(lines.stream().anyMatch(l -> l.contains("TLS: Initial packet from")), clientLog);
+        assertTrue(awaitLine(lines, "TLS: Initial packet from"), clientLog);
         // A second client reuses the CA, server certificate and tls-crypt key.
         String ca = Files.readString(state.resolve("ca.pem"));
         assertEquals(0, atoll.openvpn.tool.Profiles.main(new String[] {"client2", "--state.dir=" + state},
@@ -216,7 +227,7 @@ class OpenVpnClientTest {
         String clientLog = String.join("\n", lines);
         assertEquals(1, metric("openvpn.tls.client-hellos"), () -> "gateway:\n" + err + "\nclient:\n" + clientLog);
         assertEquals(0, metric("openvpn.drops.bad-tag"));
-        assertTrue(lines.stream().anyMatch(l -> l.contains("TLS: Initial packet from")), clientLog);
+        assertTrue(awaitLine(lines, "TLS: Initial packet from"), clientLog);
         client.destroy();
         client.waitFor(10, TimeUnit.SECONDS);
         // The connection's end forgets the session (bounded wait).
@@ -239,7 +250,7 @@ class OpenVpnClientTest {
         String clientLog = String.join("\n", lines);
         assertEquals(1, metric("openvpn.tls.client-hellos"), () -> "gateway:\n" + err + "\nclient:\n" + clientLog);
         assertEquals(0, metric("openvpn.drops.bad-tag"));
-        assertTrue(lines.stream().anyMatch(l -> l.contains("TLS: Initial packet from")), clientLog);
+        assertTrue(awaitLine(lines, "TLS: Initial packet from"), clientLog);
     }
 
     @Test
