@@ -21,6 +21,7 @@ import atoll.openvpn.crypto.StaticKey;
 import atoll.openvpn.crypto.TlsAuth;
 import atoll.openvpn.crypto.TlsCrypt;
 import atoll.openvpn.server.Action;
+import atoll.openvpn.server.AddressPool;
 import atoll.openvpn.server.ControlServer;
 import atoll.openvpn.server.Drop;
 import atoll.openvpn.server.Peer;
@@ -46,6 +47,8 @@ public final class OpenVpnGateway implements Appliance {
     private static final System.Logger LOG = System.getLogger("openvpn-gw");
     /** The state-store key of the tls-crypt key generated on first start. */
     static final String GENERATED_KEY = "tls-crypt.key";
+    /** The state-store key of the address pool's leases. */
+    static final String POOL_KEY = "ifconfig-pool";
     /** The state-store key of the tls-auth key generated on first start. */
     static final String GENERATED_AUTH_KEY = "tls-auth.key";
     /** How often the driver polls the engine for retransmissions (retransmission timers are seconds). */
@@ -73,6 +76,9 @@ public final class OpenVpnGateway implements Appliance {
                     + " with neither, TLS is not served and sessions stop at the ClientHello");
     static final ConfigKey<String> TLS_KEY = ConfigKey.of("tls.key", ValueTypes.string(), "",
             "the server's private key (PEM, PKCS#8 or SEC1); empty: server.key in the state store");
+    static final ConfigKey<String> SERVER = ConfigKey.of("server", ValueTypes.string(), "10.8.0.0/24",
+            "the tunnel subnet (topology subnet): the gateway takes its first host address, clients the next ones,"
+                    + " kept across restarts in the state store as " + POOL_KEY);
     static final ConfigKey<Integer> MAX_CLIENTS = ConfigKey.of("max-clients", ValueTypes.integer(1, 65536), 1024,
             "sessions held at most; a new client past it is dropped (OpenVPN --max-clients)");
 
@@ -97,7 +103,7 @@ public final class OpenVpnGateway implements Appliance {
     @Override
     public List<ConfigKey<?>> configKeys() {
         return List.of(LISTEN, PORT, PROTO, PROTECTION, TLS_CRYPT_KEY, TLS_AUTH_KEY, TLS_AUTH_DIGEST, TLS_CERTIFICATE, TLS_KEY,
-                MAX_CLIENTS);
+                SERVER, MAX_CLIENTS);
     }
 
     @Override
@@ -120,6 +126,17 @@ public final class OpenVpnGateway implements Appliance {
         // One engine per transport: a UDP and a TCP client may share an address and port.
         engine = new ControlServer(protection, cookie, config.get(MAX_CLIENTS), tls, random);
         tcpEngine = new ControlServer(protection, cookie, config.get(MAX_CLIENTS), tls, random);
+        AddressPool pool;
+        try {
+            pool = AddressPool.of(config.get(SERVER), devices.state().exists(POOL_KEY) ? devices.state().read(POOL_KEY) : new byte[0]);
+        } catch (IllegalArgumentException e) {
+            throw new StartupException("bad value '" + config.get(SERVER) + "' for configuration key 'server': " + e.getMessage()
+                    + " (accepted: an IPv4 subnet such as 10.8.0.0/24, /8 to /29)", e);
+        }
+        var state = devices.state();
+        java.util.function.Function<Peer, String> push = peer -> pushOptions(pool, state, peer);
+        engine.pushOptions(push);
+        tcpEngine.pushOptions(push);
         metrics.gauge("openvpn.sessions", () -> engine.sessionCount() + tcpEngine.sessionCount());
         metrics.gauge("openvpn.resets.stateless", () -> engine.statelessResets() + tcpEngine.statelessResets());
         InetSocketAddress at = new InetSocketAddress(config.get(LISTEN), config.get(PORT));
@@ -139,6 +156,29 @@ public final class OpenVpnGateway implements Appliance {
                     + " (configuration keys 'listen' and 'port'): " + e.getMessage(), e);
         }
         timer = clock.schedule(TICK, this::tick);
+    }
+
+    /**
+     * The options pushed to {@code peer}: its pool address (keyed by its transport address until
+     * client certificates give a common name), the subnet, keepalive and the data cipher.
+     */
+    private static String pushOptions(AddressPool pool, atoll.libos.store.ReadWriteStore state, Peer peer) {
+        String key = "peer:" + peer;
+        return switch (pool.lease(key)) {
+            case AddressPool.Exhausted x -> null;
+            case AddressPool.Leased l -> {
+                if (l.fresh()) {
+                    try {
+                        state.write(POOL_KEY, pool.persisted());
+                    } catch (IOException e) {
+                        LOG.log(Level.WARNING, "cannot store the address pool: " + e.getMessage());
+                    }
+                }
+                yield "route-gateway " + pool.serverAddress().getHostAddress() + ",topology subnet,ping 10,ping-restart 60,"
+                        + "ifconfig " + l.address().getHostAddress() + " " + pool.netmask().getHostAddress()
+                        + ",peer-id 0,cipher AES-256-GCM";
+            }
+        };
     }
 
     /** libos/tls over the configured or stored certificate, or null when there is none. */
@@ -295,6 +335,10 @@ public final class OpenVpnGateway implements Appliance {
                     metrics.counter("openvpn.key-exchanges").increment();
                     LOG.log(Level.INFO, "TLS and key method 2 done with " + k.peer() + " (" + k.client().peerInfoMap()
                             .getOrDefault("IV_VER", "unknown version") + "); the data channel is not implemented yet");
+                }
+                case Action.Pushed p -> {
+                    metrics.counter("openvpn.pushes").increment();
+                    LOG.log(Level.INFO, "pushed to " + p.peer() + ": " + p.options());
                 }
                 case Action.SessionClosed c -> LOG.log(Level.INFO, "session from " + c.peer() + " closed: " + c.why());
             }

@@ -14,6 +14,9 @@ public sealed interface Action {
     /** TLS completed and the client's key method 2 message arrived; ours was sent in reply. */
     record KeyExchanged(Peer peer, atoll.openvpn.wire.KeyMethod2 client) implements Action {}
 
+    /** The client asked for its configuration and was sent {@code options}. */
+    record Pushed(Peer peer, String options) implements Action {}
+
     /** A session was dropped: its handshake window passed, or the client said it is leaving. */
     record SessionClosed(Peer peer, String why) implements Action {}
 }

@@ -44,6 +44,8 @@ public final class ControlServer {
     /** Makes a TLS engine per session; null: no TLS (the ClientHello is only reported). */
     private final TlsEngines tlsEngines;
     private final java.util.function.Consumer<byte[]> randomness;
+    /** The PUSH_REPLY options for a peer (without "PUSH_REPLY,"), or null to refuse it; null: no push. */
+    private java.util.function.Function<Peer, String> pushOptions;
     private final Map<Peer, Session> sessions = new HashMap<>();
     private final EnumMap<Drop, Long> drops = new EnumMap<>(Drop.class);
     private long statelessResets;
@@ -98,6 +100,11 @@ public final class ControlServer {
         this.maxClients = maxClients;
         this.tlsEngines = tlsEngines;
         this.randomness = randomness;
+    }
+
+    /** Sets how a PUSH_REQUEST is answered (see {@link #pushOptions}). */
+    public void pushOptions(java.util.function.Function<Peer, String> options) {
+        this.pushOptions = options;
     }
 
     /** OpenVPN's default {@code --tls-mtu}: TLS octets carried per control packet at most. */
@@ -245,6 +252,8 @@ public final class ControlServer {
                 }
                 if (!s.keyExchanged) {
                     keyMethod2(s, out);
+                } else {
+                    controlMessages(s, out);
                 }
             }
             drainTls(s);
@@ -276,6 +285,34 @@ public final class ControlServer {
         byte[] reply = new atoll.openvpn.wire.KeyMethod2(new byte[0], r1, r2, SERVER_OPTIONS, "", "", "").toBytes();
         s.tls.send(reply, 0, reply.length);
         out.add(new Action.KeyExchanged(s.peer, client));
+    }
+
+    /**
+     * Control messages after key method 2: NUL-terminated strings over TLS (OpenVPN's
+     * {@code send_control_channel_string}). PUSH_REQUEST is answered with PUSH_REPLY; others are
+     * ignored.
+     */
+    private void controlMessages(Session s, List<Action> out) throws java.io.IOException {
+        byte[] all = s.plaintext.toByteArray();
+        int start = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == 0) {
+                String message = new String(all, start, i - start, java.nio.charset.StandardCharsets.UTF_8);
+                start = i + 1;
+                if (message.equals("PUSH_REQUEST") && pushOptions != null) {
+                    String options = pushOptions.apply(s.peer);
+                    if (options == null) {
+                        close(s, "no address left in the pool", out);
+                        return;
+                    }
+                    byte[] reply = ("PUSH_REPLY," + options + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    s.tls.send(reply, 0, reply.length);
+                    out.add(new Action.Pushed(s.peer, options));
+                }
+            }
+        }
+        s.plaintext.reset();
+        s.plaintext.write(all, start, all.length - start);
     }
 
     private void drainTls(Session s) {

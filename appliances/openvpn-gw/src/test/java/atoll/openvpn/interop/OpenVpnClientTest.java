@@ -213,6 +213,13 @@ class OpenVpnClientTest {
         assertTrue(lines.stream().anyMatch(l -> l.contains("Peer Connection Initiated")),
                 () -> "gateway:\n" + err + "\nclient:\n" + clientLog);
         assertEquals(1, metric("openvpn.key-exchanges"), () -> "gateway:\n" + err);
+        // It asks for its configuration and gets the pool's first client address.
+        assertTrue(awaitLine(lines, "Initialization Sequence Completed"),
+                () -> "gateway:\n" + err + "\nclient:\n" + String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("PUSH: Received control message")
+                && l.contains("ifconfig 10.8.0.2 255.255.255.0")), () -> String.join("\n", lines));
+        assertEquals(1, metric("openvpn.pushes"));
+        assertTrue(Files.readString(state.resolve("ifconfig-pool")).contains("10.8.0.2"), "the lease is stored");
     }
 
     @Test
