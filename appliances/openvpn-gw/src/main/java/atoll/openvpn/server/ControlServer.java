@@ -34,6 +34,8 @@ import java.util.Map;
 public final class ControlServer {
     /** OpenVPN's {@code --hand-window} default: a handshake must finish within 60 s. */
     public static final long HAND_WINDOW_NANOS = 60_000_000_000L;
+    /** The {@code ping-restart 60} the gateway pushes: a session silent this long is dropped. */
+    public static final long PING_RESTART_NANOS = 60_000_000_000L;
     /** TLS record content type handshake (RFC 8446 §5.1) and handshake type client_hello (§4). */
     private static final int TLS_HANDSHAKE = 22;
     private static final int TLS_CLIENT_HELLO = 1;
@@ -57,6 +59,7 @@ public final class ControlServer {
         final ReliableChannel channel;
         final PacketIdWindow replay = new PacketIdWindow();
         final long openedAt;
+        long lastHeard;
         long nextWrapId;
         int tlsOctets;
         byte[] tlsHead = new byte[0];
@@ -71,6 +74,7 @@ public final class ControlServer {
             this.remoteSession = remote;
             this.channel = new ReliableChannel(0, local, remote, 1, 1);
             this.openedAt = now;
+            this.lastHeard = now;
             this.nextWrapId = nextWrapId;
         }
     }
@@ -129,6 +133,11 @@ public final class ControlServer {
             return drop(Drop.MALFORMED, out);
         }
         if (op.isData()) {
+            // Not decrypted (no data channel yet), but a client's data and pings show it is alive.
+            Session alive = sessions.get(peer);
+            if (alive != null && alive.keyExchanged) {
+                alive.lastHeard = now;
+            }
             return drop(Drop.DATA_CHANNEL, out);
         }
         if (op == Opcode.CONTROL_HARD_RESET_CLIENT_V3 || op == Opcode.CONTROL_WKC_V1) {
@@ -150,6 +159,7 @@ public final class ControlServer {
             if (protection.hasPacketId() && !s.replay.accept(wrapId)) {
                 return drop(Drop.REPLAY, out);
             }
+            s.lastHeard = now;
             onSessionPacket(s, p, now, epochSeconds, out);
             return out;
         }
@@ -347,10 +357,15 @@ public final class ControlServer {
         List<Action> out = new ArrayList<>();
         for (Iterator<Session> it = sessions.values().iterator(); it.hasNext(); ) {
             Session s = it.next();
-            // OpenVPN --hand-window: TLS is not terminated yet, so no handshake completes in it.
-            if (now - s.openedAt >= HAND_WINDOW_NANOS) {
+            // OpenVPN --hand-window until the key exchange is done; then the ping-restart we push.
+            if (!s.keyExchanged && now - s.openedAt >= HAND_WINDOW_NANOS) {
                 it.remove();
                 out.add(new Action.SessionClosed(s.peer, "handshake window passed"));
+                continue;
+            }
+            if (s.keyExchanged && now - s.lastHeard >= PING_RESTART_NANOS) {
+                it.remove();
+                out.add(new Action.SessionClosed(s.peer, "nothing heard for the pushed ping-restart"));
                 continue;
             }
             flush(s, now, epochSeconds, out);
@@ -368,7 +383,7 @@ public final class ControlServer {
     public long nextDeadline(long now) {
         long d = Long.MAX_VALUE;
         for (Session s : sessions.values()) {
-            d = earlier(d, s.openedAt + HAND_WINDOW_NANOS);
+            d = earlier(d, s.keyExchanged ? s.lastHeard + PING_RESTART_NANOS : s.openedAt + HAND_WINDOW_NANOS);
             d = earlier(d, s.channel.nextDeadline(now));
         }
         return d;
