@@ -2,6 +2,7 @@
 module atoll.openvpn {
     requires atoll.libos;
     requires atoll.tls;
+    requires java.naming;
     requires org.bouncycastle.provider;
     requires org.bouncycastle.pkix;
 

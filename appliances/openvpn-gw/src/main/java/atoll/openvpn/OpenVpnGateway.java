@@ -76,6 +76,9 @@ public final class OpenVpnGateway implements Appliance {
                     + " with neither, TLS is not served and sessions stop at the ClientHello");
     static final ConfigKey<String> TLS_KEY = ConfigKey.of("tls.key", ValueTypes.string(), "",
             "the server's private key (PEM, PKCS#8 or SEC1); empty: server.key in the state store");
+    static final ConfigKey<String> TLS_CA = ConfigKey.of("tls.ca", ValueTypes.string(), "",
+            "CA certificates (PEM) that client certificates must validate against; empty: ca.pem in the state store"
+                    + " (the profile command makes it); with neither, no client certificate is asked for");
     static final ConfigKey<String> SERVER = ConfigKey.of("server", ValueTypes.string(), "10.8.0.0/24",
             "the tunnel subnet (topology subnet): the gateway takes its first host address, clients the next ones,"
                     + " kept across restarts in the state store as " + POOL_KEY);
@@ -103,7 +106,7 @@ public final class OpenVpnGateway implements Appliance {
     @Override
     public List<ConfigKey<?>> configKeys() {
         return List.of(LISTEN, PORT, PROTO, PROTECTION, TLS_CRYPT_KEY, TLS_AUTH_KEY, TLS_AUTH_DIGEST, TLS_CERTIFICATE, TLS_KEY,
-                SERVER, MAX_CLIENTS);
+                TLS_CA, SERVER, MAX_CLIENTS);
     }
 
     @Override
@@ -134,7 +137,7 @@ public final class OpenVpnGateway implements Appliance {
                     + " (accepted: an IPv4 subnet such as 10.8.0.0/24, /8 to /29)", e);
         }
         var state = devices.state();
-        java.util.function.Function<Peer, String> push = peer -> pushOptions(pool, state, peer);
+        java.util.function.BiFunction<Peer, String, String> push = (peer, cn) -> pushOptions(pool, state, peer, cn);
         engine.pushOptions(push);
         tcpEngine.pushOptions(push);
         metrics.gauge("openvpn.sessions", () -> engine.sessionCount() + tcpEngine.sessionCount());
@@ -159,11 +162,12 @@ public final class OpenVpnGateway implements Appliance {
     }
 
     /**
-     * The options pushed to {@code peer}: its pool address (keyed by its transport address until
-     * client certificates give a common name), the subnet, keepalive and the data cipher.
+     * The options pushed to {@code peer}: its pool address (by its certificate's common name, or by
+     * its transport address when client certificates are not verified), the subnet, keepalive and
+     * the data cipher.
      */
-    private static String pushOptions(AddressPool pool, atoll.libos.store.ReadWriteStore state, Peer peer) {
-        String key = "peer:" + peer;
+    private static String pushOptions(AddressPool pool, atoll.libos.store.ReadWriteStore state, Peer peer, String commonName) {
+        String key = commonName != null ? commonName : "peer:" + peer;
         return switch (pool.lease(key)) {
             case AddressPool.Exhausted x -> null;
             case AddressPool.Leased l -> {
@@ -222,7 +226,32 @@ public final class OpenVpnGateway implements Appliance {
                 new atoll.tls.TlsSettings(List.of(identity), List.of(), 0, Duration.ofMinutes(1)),
                 devices.entropy(), devices.clock());
         LOG.log(Level.INFO, "serving TLS on the control channel with " + certSource);
-        return server::newEngine;
+        String caPath = config.get(TLS_CA);
+        byte[] ca = null;
+        String caSource = null;
+        if (!caPath.isEmpty()) {
+            try {
+                ca = Files.readAllBytes(Path.of(caPath));
+            } catch (IOException e) {
+                throw new StartupException("tls.ca=" + caPath + ": " + e.getMessage(), e);
+            }
+            caSource = caPath;
+        } else if (devices.state().exists("ca.pem")) {
+            ca = devices.state().read("ca.pem");
+            caSource = devices.state().describe("ca.pem");
+        }
+        if (ca == null) {
+            LOG.log(Level.WARNING, "no CA to verify clients against (tls.ca): any client with the control-channel key connects");
+            return server::newEngine;
+        }
+        atoll.tls.ClientCertificates clients;
+        try {
+            clients = new atoll.tls.ClientCertificates(atoll.tls.Pem.certificates(ca, caSource), devices.clock()::now);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new StartupException("tls.ca: " + e.getMessage(), e);
+        }
+        LOG.log(Level.INFO, "client certificates must validate against " + caSource);
+        return () -> server.newEngine(clients);
     }
 
     private static StaticKey loadKey(ConfigKey<String> configKey, String path, String generated, Devices devices)
@@ -340,7 +369,12 @@ public final class OpenVpnGateway implements Appliance {
                     metrics.counter("openvpn.pushes").increment();
                     LOG.log(Level.INFO, "pushed to " + p.peer() + ": " + p.options());
                 }
-                case Action.SessionClosed c -> LOG.log(Level.INFO, "session from " + c.peer() + " closed: " + c.why());
+                case Action.SessionClosed c -> {
+                    if (c.why().startsWith("tls: ")) {
+                        metrics.counter("openvpn.tls.failures").increment();
+                    }
+                    LOG.log(Level.INFO, "session from " + c.peer() + " closed: " + c.why());
+                }
             }
         }
         for (Drop d : Drop.values()) {

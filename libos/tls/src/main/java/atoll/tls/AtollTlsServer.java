@@ -78,6 +78,9 @@ final class AtollTlsServer extends AbstractTlsServer {
     /** The TLS 1.2 ECDHE group (Bouncy Castle records the negotiated group for TLS 1.3 only). */
     private int tls12Group = -1;
     private volatile TlsSessionInfo info;
+    /** Client authentication, or null: no certificate is asked for. */
+    private ClientCertificates clientCertificates;
+    private volatile java.security.cert.X509Certificate clientCertificate;
 
     AtollTlsServer(TlsCrypto crypto, TlsSettings settings, SessionCache sessions, LongSupplier nanoTime) {
         super(crypto);
@@ -90,6 +93,36 @@ final class AtollTlsServer extends AbstractTlsServer {
     /** Set once the handshake completes. */
     TlsSessionInfo info() {
         return info;
+    }
+
+    /** Asks every client for a certificate that validates against {@code c}. */
+    AtollTlsServer requireClientCertificates(ClientCertificates c) {
+        this.clientCertificates = c;
+        return this;
+    }
+
+    /** The client's verified end-entity certificate, or null. */
+    java.security.cert.X509Certificate clientCertificate() {
+        return clientCertificate;
+    }
+
+    @Override
+    public org.bouncycastle.tls.CertificateRequest getCertificateRequest() throws IOException {
+        return clientCertificates == null ? null : clientCertificates.request(context);
+    }
+
+    @Override
+    public void notifyClientCertificate(org.bouncycastle.tls.Certificate chain) throws IOException {
+        if (clientCertificates == null) {
+            super.notifyClientCertificate(chain);
+            return;
+        }
+        clientCertificate = clientCertificates.verify(chain);
+    }
+
+    /** RFC 5705 / RFC 8446 §7.5 keying material exporter, once the handshake completed. */
+    byte[] exportKeyingMaterial(String label, byte[] context, int length) {
+        return this.context.exportKeyingMaterial(label, context, length);
     }
 
     @Override

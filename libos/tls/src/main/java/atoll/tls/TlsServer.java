@@ -37,6 +37,12 @@ public final class TlsServer {
         return settings;
     }
 
+    /** A new server-side engine for one connection that requires a client certificate validating against {@code clients}. */
+    public TlsServerEngine newEngine(ClientCertificates clients) throws IOException {
+        return new TlsServerEngine(new AtollTlsServer(crypto, settings, sessions, clock::nanoTime)
+                .requireClientCertificates(clients));
+    }
+
     /** A new server-side engine for one connection. */
     public TlsServerEngine newEngine() throws IOException {
         return new TlsServerEngine(new AtollTlsServer(crypto, settings, sessions, clock::nanoTime));

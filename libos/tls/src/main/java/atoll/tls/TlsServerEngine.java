@@ -106,4 +106,22 @@ public final class TlsServerEngine {
     public Optional<TlsSessionInfo> session() {
         return Optional.ofNullable(server.info());
     }
+
+    /** The client's verified certificate (engines made with {@link ClientCertificates}), once received. */
+    public Optional<java.security.cert.X509Certificate> clientCertificate() {
+        return Optional.ofNullable(server.clientCertificate());
+    }
+
+    /**
+     * Keying material from the TLS exporter (RFC 5705; RFC 8446 §7.5 for TLS 1.3), once the
+     * handshake is complete.
+     *
+     * @throws IllegalStateException while handshaking
+     */
+    public byte[] exportKeyingMaterial(String label, byte[] context, int length) {
+        if (handshaking() || closed()) {
+            throw new IllegalStateException("no keying material before the handshake completes");
+        }
+        return server.exportKeyingMaterial(label, context, length);
+    }
 }

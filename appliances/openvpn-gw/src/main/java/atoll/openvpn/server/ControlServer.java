@@ -46,8 +46,11 @@ public final class ControlServer {
     /** Makes a TLS engine per session; null: no TLS (the ClientHello is only reported). */
     private final TlsEngines tlsEngines;
     private final java.util.function.Consumer<byte[]> randomness;
-    /** The PUSH_REPLY options for a peer (without "PUSH_REPLY,"), or null to refuse it; null: no push. */
-    private java.util.function.Function<Peer, String> pushOptions;
+    /**
+     * The PUSH_REPLY options (without "PUSH_REPLY,") for a peer and its certificate's common name
+     * (null without client certificates), or null to refuse it; null: no push.
+     */
+    private java.util.function.BiFunction<Peer, String, String> pushOptions;
     private final Map<Peer, Session> sessions = new HashMap<>();
     private final EnumMap<Drop, Long> drops = new EnumMap<>(Drop.class);
     private long statelessResets;
@@ -107,7 +110,7 @@ public final class ControlServer {
     }
 
     /** Sets how a PUSH_REQUEST is answered (see {@link #pushOptions}). */
-    public void pushOptions(java.util.function.Function<Peer, String> options) {
+    public void pushOptions(java.util.function.BiFunction<Peer, String, String> options) {
         this.pushOptions = options;
     }
 
@@ -310,7 +313,7 @@ public final class ControlServer {
                 String message = new String(all, start, i - start, java.nio.charset.StandardCharsets.UTF_8);
                 start = i + 1;
                 if (message.equals("PUSH_REQUEST") && pushOptions != null) {
-                    String options = pushOptions.apply(s.peer);
+                    String options = pushOptions.apply(s.peer, commonName(s));
                     if (options == null) {
                         close(s, "no address left in the pool", out);
                         return;
@@ -323,6 +326,24 @@ public final class ControlServer {
         }
         s.plaintext.reset();
         s.plaintext.write(all, start, all.length - start);
+    }
+
+    /** The CN of the client's verified certificate, or null. */
+    private static String commonName(Session s) {
+        var cert = s.tls.clientCertificate();
+        if (cert.isEmpty()) {
+            return null;
+        }
+        try {
+            for (var rdn : new javax.naming.ldap.LdapName(cert.get().getSubjectX500Principal().getName()).getRdns()) {
+                if (rdn.getType().equalsIgnoreCase("CN")) {
+                    return rdn.getValue().toString();
+                }
+            }
+        } catch (javax.naming.InvalidNameException e) {
+            return null;
+        }
+        return null;
     }
 
     private void drainTls(Session s) {

@@ -219,7 +219,41 @@ class OpenVpnClientTest {
         assertTrue(lines.stream().anyMatch(l -> l.contains("PUSH: Received control message")
                 && l.contains("ifconfig 10.8.0.2 255.255.255.0")), () -> String.join("\n", lines));
         assertEquals(1, metric("openvpn.pushes"));
-        assertTrue(Files.readString(state.resolve("ifconfig-pool")).contains("10.8.0.2"), "the lease is stored");
+        assertEquals("client1 10.8.0.2\n", Files.readString(state.resolve("ifconfig-pool")),
+                "the lease is stored under the verified certificate's common name");
+    }
+
+    /** A client whose certificate another CA signed fails TLS at the gateway and never gets keys. */
+    @Test
+    void aClientCertificateFromAnotherCaIsRejected() throws Exception {
+        Path state = tmp.resolve("state");
+        var out = new ByteArrayOutputStream();
+        assertEquals(0, atoll.openvpn.tool.Profiles.main(new String[] {"client1", "--state.dir=" + state},
+                new PrintStream(out, true), new PrintStream(out, true)), out::toString);
+        int port = startGateway("--proto=udp");
+        Peers.clientCertificate(tmp); // tmp/client.pem from a CA the gateway does not trust
+        var lines = new ConcurrentLinkedQueue<String>();
+        client = new ProcessBuilder(Peers.require("openvpn", "openvpn"), "--client", "--dev", "null", "--ifconfig-noexec",
+                "--proto", "udp", "--remote", "127.0.0.1", Integer.toString(port), "--nobind",
+                "--tls-crypt", state.resolve("tls-crypt.key").toString(), "--ca", state.resolve("ca.pem").toString(),
+                "--cert", "client.pem", "--key", "client.key", "--verb", "4", "--connect-retry-max", "1")
+                .directory(tmp.toFile()).redirectErrorStream(true).start();
+        Thread.ofVirtual().start(() -> {
+            try (var in = new BufferedReader(new InputStreamReader(client.getInputStream()))) {
+                for (String l = in.readLine(); l != null; l = in.readLine()) {
+                    lines.add(l);
+                }
+            } catch (java.io.IOException ignored) {
+                // the process ended
+            }
+        });
+        for (int i = 0; i < 300 && metric("openvpn.tls.failures") == 0 && client.isAlive(); i++) {
+            Thread.sleep(100);
+        }
+        assertEquals(1, metric("openvpn.tls.failures"), () -> "gateway:\n" + err + "\nclient:\n" + String.join("\n", lines));
+        assertEquals(0, metric("openvpn.key-exchanges"));
+        assertEquals(0, metric("openvpn.sessions"));
+        assertTrue(lines.stream().noneMatch(l -> l.contains("Peer Connection Initiated")));
     }
 
     @Test
