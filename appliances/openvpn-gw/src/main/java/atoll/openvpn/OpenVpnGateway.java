@@ -242,7 +242,7 @@ public final class OpenVpnGateway implements Appliance {
         }
         if (ca == null) {
             LOG.log(Level.WARNING, "no CA to verify clients against (tls.ca): any client with the control-channel key connects");
-            return server::newEngine;
+            return () -> server.newEngine(null, ControlServer.EKM_LABEL, ControlServer.EKM_LENGTH);
         }
         atoll.tls.ClientCertificates clients;
         try {
@@ -251,7 +251,7 @@ public final class OpenVpnGateway implements Appliance {
             throw new StartupException("tls.ca: " + e.getMessage(), e);
         }
         LOG.log(Level.INFO, "client certificates must validate against " + caSource);
-        return () -> server.newEngine(clients);
+        return () -> server.newEngine(clients, ControlServer.EKM_LABEL, ControlServer.EKM_LENGTH);
     }
 
     private static StaticKey loadKey(ConfigKey<String> configKey, String path, String generated, Devices devices)
@@ -363,12 +363,13 @@ public final class OpenVpnGateway implements Appliance {
                 case Action.KeyExchanged k -> {
                     metrics.counter("openvpn.key-exchanges").increment();
                     LOG.log(Level.INFO, "TLS and key method 2 done with " + k.peer() + " (" + k.client().peerInfoMap()
-                            .getOrDefault("IV_VER", "unknown version") + "); the data channel is not implemented yet");
+                            .getOrDefault("IV_VER", "unknown version") + ")");
                 }
                 case Action.Pushed p -> {
                     metrics.counter("openvpn.pushes").increment();
                     LOG.log(Level.INFO, "pushed to " + p.peer() + ": " + p.options());
                 }
+                case Action.DataPing d -> metrics.counter("openvpn.data.pings").increment();
                 case Action.SessionClosed c -> {
                     if (c.why().startsWith("tls: ")) {
                         metrics.counter("openvpn.tls.failures").increment();

@@ -120,9 +120,30 @@ final class AtollTlsServer extends AbstractTlsServer {
         clientCertificate = clientCertificates.verify(chain);
     }
 
-    /** RFC 5705 / RFC 8446 §7.5 keying material exporter, once the handshake completed. */
-    byte[] exportKeyingMaterial(String label, byte[] context, int length) {
-        return this.context.exportKeyingMaterial(label, context, length);
+    /** Exports asked for before the handshake: label and length (no context), and their results. */
+    private String exportLabel;
+    private int exportLength;
+    private volatile byte[] exported;
+
+    /**
+     * Asks for RFC 5705 / RFC 8446 §7.5 keying material (no context) when the handshake completes:
+     * Bouncy Castle allows the export only from inside notifyHandshakeComplete.
+     */
+    AtollTlsServer exportAtHandshake(String label, int length) {
+        this.exportLabel = label;
+        this.exportLength = length;
+        return this;
+    }
+
+    private void exportRequested() {
+        if (exportLabel != null) {
+            exported = context.exportKeyingMaterial(exportLabel, null, exportLength);
+        }
+    }
+
+    /** What {@link #exportAtHandshake} asked for, once the handshake completed; null before or if not asked. */
+    byte[] exported() {
+        return exported == null ? null : exported.clone();
     }
 
     @Override
@@ -341,6 +362,7 @@ final class AtollTlsServer extends AbstractTlsServer {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
+        exportRequested();
         SecurityParameters sp = context.getSecurityParametersConnection();
         TlsSession session = context.getSession();
         if (!TlsUtils.isTLSv13(sp.getNegotiatedVersion()) && session != null && session.isResumable()

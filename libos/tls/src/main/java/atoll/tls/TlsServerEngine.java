@@ -113,15 +113,16 @@ public final class TlsServerEngine {
     }
 
     /**
-     * Keying material from the TLS exporter (RFC 5705; RFC 8446 §7.5 for TLS 1.3), once the
-     * handshake is complete.
+     * The keying material asked for with {@link TlsServer#newEngine(ClientCertificates, String, int)}
+     * (RFC 5705; RFC 8446 §7.5 for TLS 1.3; no context), once the handshake completed.
      *
-     * @throws IllegalStateException while handshaking
+     * @throws IllegalStateException while handshaking, or if none was asked for
      */
-    public byte[] exportKeyingMaterial(String label, byte[] context, int length) {
-        if (handshaking() || closed()) {
-            throw new IllegalStateException("no keying material before the handshake completes");
+    public byte[] exportedKeyingMaterial() {
+        byte[] m = server.exported();
+        if (m == null) {
+            throw new IllegalStateException("no keying material: handshaking, or none asked for");
         }
-        return server.exportKeyingMaterial(label, context, length);
+        return m;
     }
 }

@@ -17,6 +17,9 @@ public sealed interface Action {
     /** The client asked for its configuration and was sent {@code options}. */
     record Pushed(Peer peer, String options) implements Action {}
 
+    /** A keepalive ping arrived on the data channel (decrypted) and was answered. */
+    record DataPing(Peer peer) implements Action {}
+
     /** A session was dropped: its handshake window passed, or the client said it is leaving. */
     record SessionClosed(Peer peer, String why) implements Action {}
 }

@@ -70,6 +70,8 @@ public final class ControlServer {
         atoll.tls.TlsServerEngine tls;
         java.io.ByteArrayOutputStream plaintext = new java.io.ByteArrayOutputStream();
         boolean keyExchanged;
+        atoll.openvpn.data.DataChannel data;
+        atoll.openvpn.wire.KeyMethod2 client;
 
         Session(Peer peer, long local, long remote, long now, long nextWrapId) {
             this.peer = peer;
@@ -136,12 +138,26 @@ public final class ControlServer {
             return drop(Drop.MALFORMED, out);
         }
         if (op.isData()) {
-            // Not decrypted (no data channel yet), but a client's data and pings show it is alive.
             Session alive = sessions.get(peer);
-            if (alive != null && alive.keyExchanged) {
-                alive.lastHeard = now;
+            if (alive == null || alive.data == null || op != Opcode.DATA_V2) {
+                return drop(Drop.DATA_CHANNEL, out);
             }
-            return drop(Drop.DATA_CHANNEL, out);
+            switch (alive.data.open(datagram, offset, length)) {
+                case atoll.openvpn.data.DataChannel.Dropped d -> {
+                    return drop(Drop.DATA_CHANNEL, out);
+                }
+                case atoll.openvpn.data.DataChannel.Plaintext p -> {
+                    alive.lastHeard = now;
+                    if (java.util.Arrays.equals(p.octets(), PING)) {
+                        // Keepalive: answer a ping with one (OpenVPN's --ping from our side too).
+                        out.add(new Action.Send(peer, alive.data.seal(PING, 0, PING.length)));
+                        out.add(new Action.DataPing(peer));
+                    } else {
+                        drop(Drop.DATA_CHANNEL, out); // IPv4 packets: the gateway part is not implemented
+                    }
+                    return out;
+                }
+            }
         }
         if (op == Opcode.CONTROL_HARD_RESET_CLIENT_V3 || op == Opcode.CONTROL_WKC_V1) {
             return drop(Drop.TLS_CRYPT_V2, out);
@@ -290,6 +306,7 @@ public final class ControlServer {
             return;
         }
         s.keyExchanged = true;
+        s.client = client;
         s.plaintext.reset();
         byte[] r1 = new byte[atoll.openvpn.wire.KeyMethod2.RANDOM_LENGTH];
         byte[] r2 = new byte[atoll.openvpn.wire.KeyMethod2.RANDOM_LENGTH];
@@ -318,8 +335,20 @@ public final class ControlServer {
                         close(s, "no address left in the pool", out);
                         return;
                     }
+                    boolean ekm = (peerProto(s) & atoll.openvpn.data.CipherNegotiation.IV_PROTO_TLS_KEY_EXPORT) != 0;
+                    if (ekm) {
+                        options = options + ",key-derivation tls-ekm";
+                    }
                     byte[] reply = ("PUSH_REPLY," + options + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
                     s.tls.send(reply, 0, reply.length);
+                    if (ekm) {
+                        try {
+                            s.data = dataChannel(s);
+                        } catch (IllegalStateException e) {
+                            close(s, "tls: no exported keying material: " + e.getMessage(), out);
+                            return;
+                        }
+                    }
                     out.add(new Action.Pushed(s.peer, options));
                 }
             }
@@ -327,6 +356,41 @@ public final class ControlServer {
         s.plaintext.reset();
         s.plaintext.write(all, start, all.length - start);
     }
+
+    /** OpenVPN's ping: this 16-octet payload (its {@code ping_string}) in a data packet. */
+    static final byte[] PING = java.util.HexFormat.of().parseHex("2a187bf3641eb4cb07ed2d0a981fc748");
+    /** The tls-ekm exporter label (OpenVPN {@code ssl.c}); no context; two keys of 64+64 octets. */
+    public static final String EKM_LABEL = "EXPORTER-OpenVPN-datakeys";
+    public static final int EKM_LENGTH = 256;
+
+    private static int peerProto(Session s) {
+        try {
+            return Integer.parseInt(s.client.peerInfoMap().getOrDefault("IV_PROTO", "0").strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * AES-256-GCM keys from the TLS exporter (tls-ekm): key 0 and key 1, each a 64-octet cipher part
+     * (AES-256 takes the first 32) and a 64-octet HMAC part whose first 8 octets are the AEAD implicit
+     * IV (OpenVPN's AEAD mode has no HMAC).
+     */
+    private static atoll.openvpn.data.DataChannel dataChannel(Session s) {
+        byte[] m = s.tls.exportedKeyingMaterial();
+        int send = DATA_SEND_KEY * 128;
+        int receive = (1 - DATA_SEND_KEY) * 128;
+        return new atoll.openvpn.data.DataChannel(atoll.openvpn.data.DataCipher.AES_256_GCM, 0, 0,
+                java.util.Arrays.copyOfRange(m, send, send + 32), java.util.Arrays.copyOfRange(m, send + 64, send + 72),
+                java.util.Arrays.copyOfRange(m, receive, receive + 32), java.util.Arrays.copyOfRange(m, receive + 64, receive + 72));
+    }
+
+    /**
+     * The exported key the server seals with; it opens with the other. The client seals with key 0
+     * (OpenVPN's server takes the inverse key direction for data keys): a real 2.6 client's ping
+     * opens with key 0 (OpenVpnClientTest).
+     */
+    static final int DATA_SEND_KEY = 1;
 
     /** The CN of the client's verified certificate, or null. */
     private static String commonName(Session s) {

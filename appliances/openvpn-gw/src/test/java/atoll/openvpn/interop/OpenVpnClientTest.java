@@ -221,6 +221,11 @@ class OpenVpnClientTest {
         assertEquals(1, metric("openvpn.pushes"));
         assertEquals("client1 10.8.0.2\n", Files.readString(state.resolve("ifconfig-pool")),
                 "the lease is stored under the verified certificate's common name");
+        // tls-ekm keys: the client's first keepalive ping (after 10 s idle) decrypts and is answered.
+        for (int i = 0; i < 250 && metric("openvpn.data.pings") == 0 && client.isAlive(); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(metric("openvpn.data.pings") >= 1, () -> "gateway:\n" + err + "\nclient:\n" + String.join("\n", lines));
     }
 
     /** A client whose certificate another CA signed fails TLS at the gateway and never gets keys. */
