@@ -53,7 +53,7 @@ class ImageIT {
         Run r = run("--help");
         assertEquals(0, r.status(), r.out());
         for (String key : List.of("listen", "port", "proto", "control.protection", "tls-crypt.key", "tls-auth.key",
-                "tls-auth.digest", "max-clients")) {
+                "tls-auth.digest", "tls.certificate", "tls.key", "tls.ca", "server", "max-clients")) {
             assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith(key + " ")), () -> key + " missing:\n" + r.out());
         }
     }
