@@ -262,7 +262,10 @@ final class BastionConnection {
             case SessionEvent.Closed(int ch) -> {
                 Forward f = forwards.get(ch);
                 if (f != null) {
-                    closeForward(f, f.closeReason != null ? f.closeReason : "client closed the channel");
+                    if (f.closeReason == null) {
+                        f.closeReason = "client closed the channel";
+                    }
+                    closeForward(f, f.closeReason);
                 }
             }
             case SessionEvent.WindowOpened(int ch) -> {
@@ -353,7 +356,8 @@ final class BastionConnection {
                 f.closeReason = "destination closed";
             }
         } catch (IOException e) {
-            closeForward(f, "destination: " + e.getMessage());
+            // A flow closed under its reader (the client closed the channel) ends here too.
+            closeForward(f, f.closeReason != null ? f.closeReason : "destination: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -49,6 +49,9 @@ public final class AuthorizedKeys {
         KeyOptions options = KeyOptions.NONE;
         int at = 0;
         String firstToken = token(line, 0);
+        if (firstToken.matches("(ssh|ecdsa|sk)-[a-z0-9@.-]+") && !KEY_TYPES.contains(firstToken)) {
+            throw new SshFormatException("unsupported key type '" + clip(firstToken) + "'");
+        }
         if (!KEY_TYPES.contains(firstToken)) {
             int[] end = new int[1];
             options = options(line, end);

@@ -296,7 +296,8 @@ public final class ServerSession implements UpperLayer {
         }
         String why = grant.refusal(host, (int) port);
         if (why != null) {
-            refuse(remote, ADMINISTRATIVELY_PROHIBITED, "administratively prohibited: " + why, type, destination, why);
+            // The client prints the reason code's name before this description.
+            refuse(remote, ADMINISTRATIVELY_PROHIBITED, why, type, destination, why);
             return;
         }
         if (channels.size() >= policy.maxChannels()) {

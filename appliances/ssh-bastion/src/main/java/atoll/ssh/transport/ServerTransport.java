@@ -84,6 +84,7 @@ public final class ServerTransport {
             return;
         }
         in.feed(data, off, len);
+        this.now = now;
         try {
             if (clientVersion == null && !readVersion()) {
                 return;
@@ -218,9 +219,6 @@ public final class ServerTransport {
         ourKexInit = w.toByteArray();
         outboundBlocked = true;
         out.packet(ourKexInit, 0, ourKexInit.length);
-        if (kexState == KexState.NONE && theirKexInit == null) {
-            kexState = KexState.NONE;
-        }
     }
 
     private void onKexInit(byte[] payload) throws SshDisconnect, SshFormatException {
@@ -335,6 +333,8 @@ public final class ServerTransport {
     }
 
     private PacketCipher pendingInbound;
+    /** The time of the latest input, for the re-key clock. */
+    private long now;
 
     private void onNewKeys() throws SshDisconnect {
         if (kexState != KexState.AWAIT_NEWKEYS) {
@@ -347,6 +347,7 @@ public final class ServerTransport {
         ourKexInit = null;
         completedKex++;
         bytesAtKex = in.bytesIn() + out.bytesOut();
+        nanosAtKex = now;
     }
 
     /** RFC 4253 §7.2: key X is HASH(K || H || X || session_id), extended by HASH(K || H || K1 ...). */
