@@ -36,6 +36,7 @@ public final class PooledBuffer implements AutoCloseable {
     private int end;
     private int refCount;
     Throwable acquiredAt; // set by the pool when leak tracing is on
+    BufferQuota quota; // set by a BufferQuota that lent it; told when the buffer comes back
 
     PooledBuffer(BufferPool pool, MemorySegment memory) {
         this.pool = pool;
