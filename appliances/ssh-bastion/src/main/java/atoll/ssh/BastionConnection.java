@@ -1,13 +1,14 @@
 package atoll.ssh;
 
-import atoll.libos.buffer.BufferPool;
 import atoll.libos.buffer.PooledBuffer;
 import atoll.libos.entropy.Entropy;
 import atoll.libos.net.Addresses;
+import atoll.libos.net.FlowDeadlines;
 import atoll.libos.net.FlowTimeoutException;
 import atoll.libos.net.NetworkStack;
 import atoll.libos.net.TcpFlow;
 import atoll.libos.time.Clock;
+import atoll.libos.time.Timer;
 import atoll.ssh.connection.ServerSession;
 import atoll.ssh.connection.SessionEvent;
 import atoll.ssh.connection.SessionPolicy;
@@ -38,11 +39,11 @@ final class BastionConnection {
     private static final System.Logger AUDIT = System.getLogger("ssh-bastion.audit");
 
     record Settings(TransportPolicy transport, SessionPolicy session, UsersDirectory users, HostKey hostKey,
-            NetworkStack net, Clock clock, Entropy entropy, Duration loginTimeout, Duration idleTimeout) {}
+            NetworkStack net, Clock clock, Entropy entropy, Duration loginTimeout, Duration idleTimeout,
+            Duration packetTimeout, Duration writeTimeout) {}
 
     private final TcpFlow flow;
     private final Settings settings;
-    private final BufferPool pool;
     private final ServerTransport transport;
     private final ServerSession session;
     private final ReentrantLock engineLock = new ReentrantLock();
@@ -79,7 +80,6 @@ final class BastionConnection {
     BastionConnection(TcpFlow flow, Settings settings) {
         this.flow = flow;
         this.settings = settings;
-        this.pool = settings.net().bufferPool();
         this.started = settings.clock().nanoTime();
         this.lastActivity = started;
         this.source = Addresses.format(flow.remoteAddress());
@@ -88,12 +88,14 @@ final class BastionConnection {
     }
 
     void run() {
-        PooledBuffer in = pool.acquire();
         String reason = "client closed the connection";
+        PooledBuffer in = null;
+        FlowDeadlines current = null;
+        loginWatch = settings.clock().schedule(settings.loginTimeout(), this::checkLogin);
         try {
+            in = flow.acquireBuffer();
             flush();
             while (!shuttingDown) {
-                long now = settings.clock().nanoTime();
                 boolean authenticated;
                 engineLock.lock();
                 try {
@@ -101,22 +103,27 @@ final class BastionConnection {
                 } finally {
                     engineLock.unlock();
                 }
-                Duration timeout = authenticated ? settings.idleTimeout()
-                        : settings.loginTimeout().minusNanos(now - started);
-                if (!authenticated && timeout.isNegative() || timeout.isZero()) {
-                    reason = disconnect(DisconnectReason.BY_APPLICATION, "login timeout");
-                    break;
+                // Before authentication the idle deadline is the login grace (and a timer ends the
+                // login at that grace however the client trickles); after it, the idle watch
+                // counts traffic either way, channels included, so the flow itself has none.
+                Duration idle = authenticated ? Duration.ZERO : settings.loginTimeout();
+                if (authenticated) {
+                    startIdleWatch();
                 }
-                flow.readTimeout(timeout);
+                // One protocol unit is one SSH packet (or the identification line): a client that
+                // trickles a packet is cut at packet.timeout however slowly it sends.
+                FlowDeadlines wanted = new FlowDeadlines(idle, settings.packetTimeout(), settings.writeTimeout());
+                if (!wanted.equals(current)) {
+                    flow.deadlines(wanted);
+                    current = wanted;
+                }
                 in.clear();
                 int n;
                 try {
                     n = flow.read(in);
                 } catch (FlowTimeoutException e) {
-                    if (authenticated && settings.clock().nanoTime() - lastActivity < settings.idleTimeout().toNanos()) {
-                        continue; // a channel is busy towards the client
-                    }
-                    reason = disconnect(DisconnectReason.BY_APPLICATION, authenticated ? "idle timeout" : "login timeout");
+                    // The flow is closed by the missed deadline: no DISCONNECT can be sent.
+                    reason = transport.pendingInput() > 0 ? "packet timeout" : "login timeout";
                     break;
                 }
                 if (n < 0) {
@@ -125,12 +132,23 @@ final class BastionConnection {
                 lastActivity = settings.clock().nanoTime();
                 byte[] bytes = in.data().toArray(ValueLayout.JAVA_BYTE);
                 List<SessionEvent> events;
+                long unitsBefore;
+                long unitsAfter;
+                int pending;
                 engineLock.lock();
                 try {
+                    unitsBefore = transport.unitsIn();
                     transport.receive(bytes, 0, bytes.length, lastActivity);
+                    unitsAfter = transport.unitsIn();
+                    pending = transport.pendingInput();
                     events = session.drainEvents();
                 } finally {
                     engineLock.unlock();
+                }
+                if (pending == 0) {
+                    flow.unitComplete(false);
+                } else if (unitsAfter != unitsBefore) {
+                    flow.unitComplete(true);
                 }
                 flush();
                 for (SessionEvent e : events) {
@@ -142,16 +160,68 @@ final class BastionConnection {
                 }
             }
             if (shuttingDown) {
-                reason = disconnect(DisconnectReason.BY_APPLICATION, "server shutting down");
+                reason = BY_APPLICATION + stopReason();
             }
         } catch (IOException e) {
-            reason = "connection lost: " + e.getMessage();
+            reason = shuttingDown ? BY_APPLICATION + stopReason() : "connection lost: " + e.getMessage();
         } finally {
-            in.release();
+            if (in != null) {
+                in.release();
+            }
+            done = true;
+            loginWatch.cancel();
+            Timer w = idleWatch;
+            if (w != null) {
+                w.cancel();
+            }
             for (Forward f : forwards.values()) {
                 closeForward(f, "connection closed");
             }
             audit(reason);
+        }
+    }
+
+    private volatile Timer idleWatch;
+    private Timer loginWatch;
+    private volatile boolean done;
+    private volatile boolean loginExpired;
+
+    private void checkLogin() {
+        if (done || shuttingDown) {
+            return;
+        }
+        engineLock.lock();
+        try {
+            if (session.authenticated()) {
+                return;
+            }
+        } finally {
+            engineLock.unlock();
+        }
+        loginExpired = true;
+        Thread.ofVirtual().name("ssh-login-timeout").start(this::shutdown);
+    }
+    private volatile boolean idleExpired;
+
+    /** Checks for traffic either way every so often once authenticated (Clock timers must not block). */
+    private void startIdleWatch() {
+        if (idleWatch == null) {
+            idleWatch = settings.clock().schedule(settings.idleTimeout(), this::checkIdle);
+        }
+    }
+
+    private void checkIdle() {
+        if (done || shuttingDown) {
+            return;
+        }
+        long quiet = settings.clock().nanoTime() - lastActivity;
+        long limit = settings.idleTimeout().toNanos();
+        if (quiet >= limit) {
+            idleExpired = true;
+            // Sending DISCONNECT may block: not on the timer's event loop.
+            Thread.ofVirtual().name("ssh-idle").start(this::shutdown);
+        } else {
+            idleWatch = settings.clock().schedule(Duration.ofNanos(limit - quiet), this::checkIdle);
         }
     }
 
@@ -191,7 +261,7 @@ final class BastionConnection {
     }
 
     private void write(TcpFlow to, byte[] data, int off, int len) throws IOException {
-        PooledBuffer b = pool.acquire();
+        PooledBuffer b = to.acquireBuffer();
         try {
             while (len > 0) {
                 b.clear();
@@ -300,6 +370,8 @@ final class BastionConnection {
             flushQuietly();
             return;
         }
+        // A tunnel has no units; a destination that stops reading is cut at write.timeout.
+        dest.deadlines(new FlowDeadlines(Duration.ZERO, Duration.ZERO, settings.writeTimeout()));
         f.dest = dest;
         engineLock.lock();
         try {
@@ -308,8 +380,9 @@ final class BastionConnection {
             engineLock.unlock();
         }
         flushQuietly();
-        PooledBuffer buf = pool.acquire();
+        PooledBuffer buf = null;
         try {
+            buf = dest.acquireBuffer();
             byte[] chunk = new byte[buf.capacity()];
             while (true) {
                 buf.clear();
@@ -361,7 +434,9 @@ final class BastionConnection {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            buf.release();
+            if (buf != null) {
+                buf.release();
+            }
         }
     }
 
@@ -422,7 +497,13 @@ final class BastionConnection {
     /** Server stop: disconnect the client, which ends {@link #run} and every channel. */
     void shutdown() {
         shuttingDown = true;
-        disconnect(DisconnectReason.BY_APPLICATION, "server shutting down");
+        disconnect(DisconnectReason.BY_APPLICATION, stopReason());
         flow.close();
+    }
+
+    private static final String BY_APPLICATION = DisconnectReason.BY_APPLICATION + ": ";
+
+    private String stopReason() {
+        return loginExpired ? "login timeout" : idleExpired ? "idle timeout" : "server shutting down";
     }
 }

@@ -64,6 +64,10 @@ public final class SshBastion implements Appliance {
             Duration.ofSeconds(30), "drop a connection not authenticated within this long (sshd's LoginGraceTime)");
     static final ConfigKey<Duration> IDLE_TIMEOUT = ConfigKey.of("idle.timeout", ValueTypes.duration(),
             Duration.ofMinutes(15), "drop a connection with no traffic either way on any of its channels for this long");
+    static final ConfigKey<Duration> PACKET_TIMEOUT = ConfigKey.of("packet.timeout", ValueTypes.duration(),
+            Duration.ofSeconds(60), "drop a client that takes longer than this to send one SSH packet once it began (not 0)");
+    static final ConfigKey<Duration> WRITE_TIMEOUT = ConfigKey.of("write.timeout", ValueTypes.duration(),
+            Duration.ofSeconds(60), "drop a client or destination that does not take our data for this long (not 0)");
     static final ConfigKey<Integer> MAX_AUTH_TRIES = ConfigKey.of("auth.max-tries", ValueTypes.integer(1, 100), 6,
             "failed authentication attempts before the connection is dropped (sshd's MaxAuthTries)");
     static final ConfigKey<Integer> MAX_CHANNELS = ConfigKey.of("channels.max", ValueTypes.integer(1, 1000), 10,
@@ -88,12 +92,18 @@ public final class SshBastion implements Appliance {
     @Override
     public List<ConfigKey<?>> configKeys() {
         return List.of(LISTEN, PORT, USERS_DIR, DESTINATIONS, KEX, CIPHERS, REKEY_BYTES, REKEY_TIME, LOGIN_TIMEOUT,
-                IDLE_TIMEOUT, MAX_AUTH_TRIES, MAX_CHANNELS, MAX_CONNECTIONS, BANNER);
+                IDLE_TIMEOUT, PACKET_TIMEOUT, WRITE_TIMEOUT, MAX_AUTH_TRIES, MAX_CHANNELS, MAX_CONNECTIONS, BANNER);
     }
 
     @Override
     public void start(Devices devices) throws Exception {
         Config config = devices.config();
+        for (ConfigKey<Duration> k : List.of(LOGIN_TIMEOUT, IDLE_TIMEOUT, PACKET_TIMEOUT, WRITE_TIMEOUT)) {
+            if (config.get(k).isZero()) {
+                // FlowDeadlines: zero switches a protection off; an operator never means that here.
+                throw new StartupException("bad value '0s' for configuration key '" + k.name() + "': accepted is a duration above 0");
+            }
+        }
         boolean[] created = new boolean[1];
         try {
             hostKey = HostKeyStore.loadOrCreate(devices.state(), devices.entropy(), created);
@@ -116,7 +126,8 @@ public final class SshBastion implements Appliance {
         UsersDirectory authenticator = new UsersDirectory(users, config.get(DESTINATIONS));
         NetworkStack net = devices.network();
         BastionConnection.Settings settings = new BastionConnection.Settings(transport, session, authenticator, hostKey,
-                net, devices.clock(), devices.entropy(), config.get(LOGIN_TIMEOUT), config.get(IDLE_TIMEOUT));
+                net, devices.clock(), devices.entropy(), config.get(LOGIN_TIMEOUT), config.get(IDLE_TIMEOUT),
+                config.get(PACKET_TIMEOUT), config.get(WRITE_TIMEOUT));
         int maxConnections = config.get(MAX_CONNECTIONS);
         for (InetAddress address : config.get(LISTEN)) {
             InetSocketAddress at = new InetSocketAddress(address, config.get(PORT));

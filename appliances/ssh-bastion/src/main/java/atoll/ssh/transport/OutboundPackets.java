@@ -14,7 +14,8 @@ public final class OutboundPackets {
     private PacketCipher cipher = PlainCipher.INSTANCE;
     private int sequence;
     private long bytesOut;
-    private final byte[] padding = new byte[255];
+    /** One reusable array per padding length (at most block size + 3 = 19 octets), filled per packet. */
+    private final byte[][] paddings = new byte[256][];
 
     public OutboundPackets(Entropy entropy) {
         this.entropy = entropy;
@@ -50,6 +51,10 @@ public final class OutboundPackets {
         out[at + 4] = (byte) pad;
         System.arraycopy(payload, off, out, at + 5, len);
         // RFC 4253 §6: the padding SHOULD be random.
+        byte[] padding = paddings[pad];
+        if (padding == null) {
+            padding = paddings[pad] = new byte[pad];
+        }
         entropy.nextBytes(padding);
         System.arraycopy(padding, 0, out, at + 5 + len, pad);
         cipher.seal(sequence, out, at, packetLength);

@@ -453,6 +453,16 @@ public final class ServerTransport {
         return in.bytesIn();
     }
 
+    /** Complete units received: packets, and the identification line. */
+    public long unitsIn() {
+        return in.packetsIn() + (clientVersion == null ? 0 : 1);
+    }
+
+    /** Octets received that do not yet make a whole unit. */
+    public int pendingInput() {
+        return in.buffered();
+    }
+
     public long bytesOut() {
         return out.bytesOut();
     }

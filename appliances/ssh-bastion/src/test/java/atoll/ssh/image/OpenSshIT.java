@@ -41,6 +41,8 @@ class OpenSshIT {
     static final int TRANSFER_BYTES = 20 * 1024 * 1024;
     static final String REKEY_BYTES = "4M";
     static final String SSHD = "/usr/sbin/sshd";
+    /** Short, for the stalled-client test; ample for a loopback login. */
+    static final String LOGIN_TIMEOUT = "8s";
 
     @TempDir static Path tmp;
     static Process sshd;
@@ -84,7 +86,7 @@ class OpenSshIT {
         bastion = new ProcessBuilder(LAUNCHER.toString(), "--listen=127.0.0.1", "--port=" + bastionPort,
                 "--users.dir=" + users, "--state.dir=" + tmp.resolve("state"),
                 "--destinations=alice=127.0.0.1:" + sshdPort + ",alice=localhost:" + sshdPort,
-                "--rekey.bytes=" + REKEY_BYTES)
+                "--rekey.bytes=" + REKEY_BYTES, "--login.timeout=" + LOGIN_TIMEOUT)
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("bastion.log").toFile()).start();
         awaitPort(bastionPort, bastion, "bastion.log");
         awaitPort(sshdPort, sshd, "sshd.log");
@@ -337,6 +339,35 @@ class OpenSshIT {
         assertTrue(Files.readString(tmp.resolve("known_hosts")).contains(r.output.lines()
                 .filter(l -> l.contains("ssh-ed25519")).findFirst().orElseThrow(() -> new AssertionError(r.output))
                 .split(" ", 2)[1].strip()), r.output);
+    }
+
+    @Test
+    void stalledClientIsDroppedAtTheLoginTimeout() throws Exception {
+        int mark = log().length();
+        try (Socket s = new Socket(LOOPBACK, bastionPort)) {
+            s.setSoTimeout(60_000);
+            // Say nothing at all: read the server's identification and KEXINIT, then wait for the end.
+            byte[] all = s.getInputStream().readAllBytes();
+            assertTrue(new String(all, StandardCharsets.ISO_8859_1).startsWith("SSH-2.0-Atoll_"));
+        }
+        auditSince(mark, l -> l.contains("\"event\":\"connection\"") && l.contains("login timeout"));
+    }
+
+    @Test
+    void oversizedPacketGetsProtocolErrorDisconnect() throws Exception {
+        int mark = log().length();
+        try (Socket s = new Socket(LOOPBACK, bastionPort)) {
+            s.setSoTimeout(60_000);
+            // packet_length 2^31: far past the 256 KiB the server takes (RFC 4253 §6.1).
+            s.getOutputStream().write("SSH-2.0-probe\r\n\u0080\u0000\u0000\u0010".getBytes(StandardCharsets.ISO_8859_1));
+            byte[] all = s.getInputStream().readAllBytes();
+            // Before keys the DISCONNECT is a plain packet: ... byte 1, uint32 reason 2 (PROTOCOL_ERROR).
+            String text = new String(all, StandardCharsets.ISO_8859_1);
+            int at = text.indexOf("\u0001\u0000\u0000\u0000\u0002");
+            assertTrue(at > 0, "no SSH_MSG_DISCONNECT with PROTOCOL_ERROR in " + all.length + " octets");
+            assertTrue(text.contains("bad packet length"), text);
+        }
+        auditSince(mark, l -> l.contains("\"closed\":\"PROTOCOL_ERROR: bad packet length"));
     }
 
     static int freePort() throws IOException {
