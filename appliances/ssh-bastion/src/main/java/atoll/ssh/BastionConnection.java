@@ -91,6 +91,7 @@ final class BastionConnection {
         String reason = "client closed the connection";
         PooledBuffer in = null;
         FlowDeadlines current = null;
+        byte[] bytes = new byte[0];
         loginWatch = settings.clock().schedule(settings.loginTimeout(), this::checkLogin);
         try {
             in = flow.acquireBuffer();
@@ -130,7 +131,11 @@ final class BastionConnection {
                     break;
                 }
                 lastActivity = settings.clock().nanoTime();
-                byte[] bytes = in.data().toArray(ValueLayout.JAVA_BYTE);
+                // The engines work on arrays: one copy out of the flow's pooled buffer, reused.
+                if (bytes.length < n) {
+                    bytes = new byte[in.capacity()];
+                }
+                MemorySegment.copy(in.data(), ValueLayout.JAVA_BYTE, 0, bytes, 0, n);
                 List<SessionEvent> events;
                 long unitsBefore;
                 long unitsAfter;
@@ -138,7 +143,7 @@ final class BastionConnection {
                 engineLock.lock();
                 try {
                     unitsBefore = transport.unitsIn();
-                    transport.receive(bytes, 0, bytes.length, lastActivity);
+                    transport.receive(bytes, 0, n, lastActivity);
                     unitsAfter = transport.unitsIn();
                     pending = transport.pendingInput();
                     events = session.drainEvents();

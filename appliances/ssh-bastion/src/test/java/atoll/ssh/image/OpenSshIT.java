@@ -370,6 +370,28 @@ class OpenSshIT {
         auditSince(mark, l -> l.contains("\"closed\":\"PROTOCOL_ERROR: bad packet length"));
     }
 
+    /**
+     * Debian's ssh-audit 2.5 against the default algorithms: no failure; its only warnings are
+     * for names it does not know (ML-KEM, the plain sntrup761 name, strict kex) and the
+     * "experimental" sntrup761 (CONFORMANCE.md lists them).
+     */
+    @Test
+    void sshAuditReportsNoFailure() throws Exception {
+        Result r;
+        try {
+            r = run("ssh-audit", "-n", "-p", Integer.toString(bastionPort), "127.0.0.1");
+        } catch (AssertionError missing) {
+            throw new AssertionError("ssh-audit is not installed: apt-get install ssh-audit", missing);
+        }
+        assertTrue(r.output.contains("(kex) curve25519-sha256"), r.output);
+        assertTrue(!r.output.contains("[fail]"), r.output);
+        List<String> allowedWarnings = List.of("(kex) mlkem768x25519-sha256 ", "(kex) sntrup761x25519-sha512 ",
+                "(kex) sntrup761x25519-sha512@openssh.com ", "(kex) kex-strict-s-v00@openssh.com ");
+        for (String line : r.output.lines().filter(l -> l.contains("[warn]")).toList()) {
+            assertTrue(allowedWarnings.stream().anyMatch(line::startsWith), "unexpected warning: " + line + "\n" + r.output);
+        }
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
             return s.getLocalPort();
