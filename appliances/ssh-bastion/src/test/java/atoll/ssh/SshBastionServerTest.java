@@ -134,6 +134,56 @@ abstract class SshBastionServerTest {
         }
     }
 
+    /** Unknown keys one after another: the connection ends at auth.max-tries with the sshd wording. */
+    @Test
+    void tooManyAuthenticationFailures() throws Exception {
+        Path users = Files.createDirectories(tmp.resolve("users"));
+        List<String> cmd = new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-o", "IdentitiesOnly=yes",
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes"));
+        for (int i = 0; i < 3; i++) {
+            Path key = tmp.resolve("k" + i);
+            run(null, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString());
+            cmd.addAll(List.of("-i", key.toString()));
+        }
+        Files.writeString(users.resolve("tester"), "");
+        start("--auth.max-tries=2");
+        cmd.addAll(List.of("-p", Integer.toString(port()), "-W", "127.0.0.1:9", "tester@127.0.0.1"));
+        String out = new String(runMerged(cmd), StandardCharsets.UTF_8);
+        assertTrue(out.contains("Too many authentication failures"), out);
+    }
+
+    /** A channel that carries nothing either way: the connection ends at idle.timeout. */
+    @Test
+    void idleConnectionIsClosed() throws Exception {
+        Path users = Files.createDirectories(tmp.resolve("users"));
+        Path key = tmp.resolve("id");
+        run(null, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString());
+        Files.copy(tmp.resolve("id.pub"), users.resolve("tester"));
+        try (ServerSocket quiet = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            start("--destinations=tester=127.0.0.1:" + quiet.getLocalPort(), "--idle.timeout=2s");
+            // stdin stays open and silent; the destination accepts and says nothing.
+            Process p = new ProcessBuilder("ssh", "-F", "/dev/null", "-i", key.toString(), "-o", "IdentitiesOnly=yes",
+                    "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+                    "-p", Integer.toString(port()), "-W", "127.0.0.1:" + quiet.getLocalPort(), "tester@127.0.0.1")
+                    .redirectErrorStream(true).start();
+            try (Socket accepted = quiet.accept()) {
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ssh still connected after the idle timeout");
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(out.contains("idle timeout"), out);
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    static byte[] runMerged(List<String> cmd) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "did not finish: " + String.join(" ", cmd));
+        return out;
+    }
+
     static byte[] run(Path stdin, String... cmd) throws Exception {
         ProcessBuilder b = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
         b.redirectInput(stdin == null ? ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())
