@@ -12,7 +12,7 @@ import atoll.libos.time.Timer;
 import atoll.ssh.connection.ServerSession;
 import atoll.ssh.connection.SessionEvent;
 import atoll.ssh.connection.SessionPolicy;
-import atoll.ssh.transport.HostKey;
+import atoll.ssh.transport.ServerHostKey;
 import atoll.ssh.transport.ServerTransport;
 import atoll.ssh.transport.TransportPolicy;
 import atoll.ssh.wire.DisconnectReason;
@@ -38,7 +38,7 @@ final class BastionConnection {
     private static final System.Logger LOG = System.getLogger("ssh-bastion");
     private static final System.Logger AUDIT = System.getLogger("ssh-bastion.audit");
 
-    record Settings(TransportPolicy transport, SessionPolicy session, UsersDirectory users, HostKey hostKey,
+    record Settings(TransportPolicy transport, SessionPolicy session, UsersDirectory users, List<ServerHostKey> hostKeys,
             NetworkStack net, Clock clock, Entropy entropy, Duration loginTimeout, Duration idleTimeout,
             Duration packetTimeout, Duration writeTimeout) {}
 
@@ -83,7 +83,7 @@ final class BastionConnection {
         this.started = settings.clock().nanoTime();
         this.lastActivity = started;
         this.source = Addresses.format(flow.remoteAddress());
-        this.transport = new ServerTransport(settings.transport(), settings.hostKey(), settings.entropy(), started);
+        this.transport = new ServerTransport(settings.transport(), settings.hostKeys(), settings.entropy(), started);
         this.session = new ServerSession(transport, settings.users(), settings.session(), flow.remoteAddress().getAddress());
     }
 

@@ -15,7 +15,43 @@ final class HostKeyStore {
     static final String KEY = "ssh_host_ed25519_key";
     private static final String PREFIX = "ssh-ed25519-seed ";
 
+    static final String RSA_KEY = "ssh_host_rsa_key";
+    private static final String RSA_PREFIX = "rsa-pkcs8 ";
+
     private HostKeyStore() {}
+
+    /**
+     * The stored RSA host key, or a new 3072-bit one written to the store; stored as one line,
+     * {@code rsa-pkcs8 <base64 of the PKCS#8 private key>}.
+     */
+    static atoll.ssh.transport.RsaHostKey loadOrCreateRsa(ReadWriteStore state, Entropy entropy,
+            java.util.List<String> algorithms, boolean[] created) throws IOException {
+        byte[] pkcs8;
+        if (state.exists(RSA_KEY)) {
+            String text = new String(state.read(RSA_KEY), StandardCharsets.US_ASCII).strip();
+            if (!text.startsWith(RSA_PREFIX)) {
+                throw new IOException("state " + RSA_KEY + " is not an rsa-pkcs8 line");
+            }
+            try {
+                pkcs8 = Base64.getDecoder().decode(text.substring(RSA_PREFIX.length()));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("state " + RSA_KEY + " is not base64");
+            }
+        } else {
+            try {
+                pkcs8 = atoll.ssh.transport.RsaHostKey.generate(entropy);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IOException("cannot generate an RSA key: " + e.getMessage(), e);
+            }
+            state.write(RSA_KEY, (RSA_PREFIX + Base64.getEncoder().encodeToString(pkcs8) + "\n").getBytes(StandardCharsets.US_ASCII));
+            created[0] = true;
+        }
+        try {
+            return new atoll.ssh.transport.RsaHostKey(pkcs8, algorithms);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("state " + RSA_KEY + ": " + e.getMessage(), e);
+        }
+    }
 
     /** The stored host key, or a new one written to the store; {@code created[0]} says which. */
     static HostKey loadOrCreate(ReadWriteStore state, Entropy entropy, boolean[] created) throws IOException {

@@ -13,6 +13,8 @@ import atoll.libos.runtime.StartupException;
 import atoll.ssh.connection.SessionPolicy;
 import atoll.ssh.transport.HostKey;
 import atoll.ssh.transport.KeyExchange;
+import atoll.ssh.transport.RsaHostKey;
+import atoll.ssh.transport.ServerHostKey;
 import atoll.ssh.transport.TransportPolicy;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -53,6 +55,10 @@ public final class SshBastion implements Appliance {
             List.of("mlkem768x25519-sha256", "sntrup761x25519-sha512", "sntrup761x25519-sha512@openssh.com",
                     "curve25519-sha256", "curve25519-sha256@libssh.org"),
             "key exchange methods offered, most preferred first");
+    static final ConfigKey<List<String>> HOST_KEYS = ConfigKey.of("host-keys",
+            ValueTypes.listOf(ValueTypes.enumOf("ssh-ed25519", "rsa-sha2-512", "rsa-sha2-256")),
+            List.of("ssh-ed25519", "rsa-sha2-512", "rsa-sha2-256"),
+            "host key algorithms offered, most preferred first (an RSA key of 3072 bits is generated on first use)");
     static final ConfigKey<List<String>> CIPHERS = ConfigKey.of("ciphers",
             ValueTypes.listOf(ValueTypes.enumOf(TransportPolicy.SUPPORTED_CIPHERS.toArray(String[]::new))),
             TransportPolicy.SUPPORTED_CIPHERS, "ciphers offered, most preferred first");
@@ -91,7 +97,7 @@ public final class SshBastion implements Appliance {
 
     @Override
     public List<ConfigKey<?>> configKeys() {
-        return List.of(LISTEN, PORT, USERS_DIR, DESTINATIONS, KEX, CIPHERS, REKEY_BYTES, REKEY_TIME, LOGIN_TIMEOUT,
+        return List.of(LISTEN, PORT, USERS_DIR, DESTINATIONS, KEX, HOST_KEYS, CIPHERS, REKEY_BYTES, REKEY_TIME, LOGIN_TIMEOUT,
                 IDLE_TIMEOUT, PACKET_TIMEOUT, WRITE_TIMEOUT, MAX_AUTH_TRIES, MAX_CHANNELS, MAX_CONNECTIONS, BANNER);
     }
 
@@ -104,15 +110,28 @@ public final class SshBastion implements Appliance {
                 throw new StartupException("bad value '0s' for configuration key '" + k.name() + "': accepted is a duration above 0");
             }
         }
-        boolean[] created = new boolean[1];
+        List<String> hostKeyAlgorithms = config.get(HOST_KEYS).stream().distinct().toList();
+        List<ServerHostKey> keys = new ArrayList<>();
         try {
-            hostKey = HostKeyStore.loadOrCreate(devices.state(), devices.entropy(), created);
+            for (String alg : hostKeyAlgorithms) {
+                boolean[] created = new boolean[1];
+                ServerHostKey key;
+                if (alg.equals(HostKey.ALGORITHM)) {
+                    key = hostKey = HostKeyStore.loadOrCreate(devices.state(), devices.entropy(), created);
+                } else if (keys.stream().anyMatch(k -> k instanceof RsaHostKey)) {
+                    continue;
+                } else {
+                    key = HostKeyStore.loadOrCreateRsa(devices.state(), devices.entropy(),
+                            hostKeyAlgorithms.stream().filter(RsaHostKey.ALGORITHMS::contains).toList(), created);
+                }
+                keys.add(key);
+                LOG.log(Level.INFO, (created[0] ? "generated host key " : "host key ") + key.fingerprint() + " "
+                        + key.openSshPublic());
+            }
         } catch (IOException e) {
-            throw new StartupException("cannot load or create the host key in the state store (state.dir): "
+            throw new StartupException("cannot load or create a host key in the state store (state.dir): "
                     + e.getMessage(), e);
         }
-        LOG.log(Level.INFO, (created[0] ? "generated host key " : "host key ") + hostKey.fingerprint() + " "
-                + hostKey.openSshPublic());
         TransportPolicy transport = new TransportPolicy(
                 config.get(KEX).stream().distinct().map(KeyExchange::byName).toList(),
                 config.get(CIPHERS).stream().distinct().toList(), config.get(REKEY_BYTES),
@@ -125,7 +144,7 @@ public final class SshBastion implements Appliance {
         }
         UsersDirectory authenticator = new UsersDirectory(users, config.get(DESTINATIONS));
         NetworkStack net = devices.network();
-        BastionConnection.Settings settings = new BastionConnection.Settings(transport, session, authenticator, hostKey,
+        BastionConnection.Settings settings = new BastionConnection.Settings(transport, session, authenticator, keys,
                 net, devices.clock(), devices.entropy(), config.get(LOGIN_TIMEOUT), config.get(IDLE_TIMEOUT),
                 config.get(PACKET_TIMEOUT), config.get(WRITE_TIMEOUT));
         int maxConnections = config.get(MAX_CONNECTIONS);

@@ -7,7 +7,7 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
 /** The server's ssh-ed25519 host key (RFC 8709). */
-public final class HostKey {
+public final class HostKey implements ServerHostKey {
     public static final String ALGORITHM = "ssh-ed25519";
     private final Ed25519PrivateKeyParameters key;
     private final byte[] blob;
@@ -18,8 +18,24 @@ public final class HostKey {
         this.blob = new SshWriter(51).string(ALGORITHM).string(key.generatePublicKey().getEncoded()).toByteArray();
     }
 
+    @Override
+    public String keyType() {
+        return ALGORITHM;
+    }
+
+    @Override
+    public java.util.List<String> algorithms() {
+        return java.util.List.of(ALGORITHM);
+    }
+
+    @Override
     public byte[] publicBlob() {
         return blob.clone();
+    }
+
+    @Override
+    public byte[] sign(String algorithm, byte[] data) {
+        return sign(data);
     }
 
     /** RFC 8709 §6: string "ssh-ed25519", string signature. */
@@ -28,16 +44,6 @@ public final class HostKey {
         signer.init(true, key);
         signer.update(data, 0, data.length);
         return new SshWriter(83).string(ALGORITHM).string(signer.generateSignature()).toByteArray();
-    }
-
-    /** The OpenSSH form of the public key, as in a known_hosts line. */
-    public String openSshPublic() {
-        return ALGORITHM + " " + Base64.getEncoder().encodeToString(blob);
-    }
-
-    /** "SHA256:" and the unpadded base64 SHA-256 of the blob, as ssh-keygen -l prints. */
-    public String fingerprint() {
-        return fingerprint(blob);
     }
 
     public static String fingerprint(byte[] blob) {

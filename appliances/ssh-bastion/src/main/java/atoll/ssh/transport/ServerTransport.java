@@ -32,7 +32,9 @@ public final class ServerTransport {
     private enum KexState { NONE, AWAIT_KEX_INIT, AWAIT_NEWKEYS }
 
     private final TransportPolicy policy;
-    private final HostKey hostKey;
+    /** Host key algorithms offered, in order, each with the key that signs for it. */
+    private final java.util.LinkedHashMap<String, ServerHostKey> hostKeys = new java.util.LinkedHashMap<>();
+    private String hostKeyAlgorithm;
     private final Entropy entropy;
     private final InboundFramer in = new InboundFramer();
     private final OutboundPackets out;
@@ -61,8 +63,17 @@ public final class ServerTransport {
     private final List<String> negotiated = new ArrayList<>();
 
     public ServerTransport(TransportPolicy policy, HostKey hostKey, Entropy entropy, long now) {
+        this(policy, List.of(hostKey), entropy, now);
+    }
+
+    /** @param keys the host keys, each offering its {@link ServerHostKey#algorithms()} in this order */
+    public ServerTransport(TransportPolicy policy, List<ServerHostKey> keys, Entropy entropy, long now) {
         this.policy = policy;
-        this.hostKey = hostKey;
+        for (ServerHostKey k : keys) {
+            for (String a : k.algorithms()) {
+                hostKeys.putIfAbsent(a, k);
+            }
+        }
         this.entropy = entropy;
         this.out = new OutboundPackets(entropy);
         this.nanosAtKex = now;
@@ -209,7 +220,7 @@ public final class ServerTransport {
         if (completedKex == 0) {
             kex.add(STRICT_SERVER);
         }
-        w.nameList(kex).nameList(List.of(HostKey.ALGORITHM))
+        w.nameList(kex).nameList(List.copyOf(hostKeys.keySet()))
                 .nameList(policy.ciphers()).nameList(policy.ciphers())
                 // No MAC is offered: every cipher offered is an AEAD one, which has its own tag.
                 .nameList(List.of()).nameList(List.of())
@@ -232,7 +243,7 @@ public final class ServerTransport {
         }
         SshReader r = new SshReader(payload, 17, payload.length - 17);
         List<String> kex = r.nameList();
-        List<String> hostKeys = r.nameList();
+        List<String> clientHostKeys = r.nameList();
         List<String> encC2s = r.nameList();
         List<String> encS2c = r.nameList();
         r.nameList();
@@ -260,15 +271,13 @@ public final class ServerTransport {
             throw new SshDisconnect(DisconnectReason.KEY_EXCHANGE_FAILED, "no matching key exchange method (offered "
                     + names(policy.keyExchanges().stream().map(k -> k.sshName).toList()) + ")");
         }
-        if (!hostKeys.contains(HostKey.ALGORITHM)) {
-            throw new SshDisconnect(DisconnectReason.KEY_EXCHANGE_FAILED, "no matching host key type (offered ssh-ed25519)");
-        }
+        hostKeyAlgorithm = first(clientHostKeys, List.copyOf(hostKeys.keySet()), "host key type");
         cipherIn = first(encC2s, policy.ciphers(), "client to server cipher");
         cipherOut = first(encS2c, policy.ciphers(), "server to client cipher");
         if (!compC2s.contains("none") || !compS2c.contains("none")) {
             throw new SshDisconnect(DisconnectReason.KEY_EXCHANGE_FAILED, "no matching compression (offered none)");
         }
-        if (guessFollows && (!kex.get(0).equals(chosenKex.sshName) || !hostKeys.get(0).equals(HostKey.ALGORITHM))) {
+        if (guessFollows && (!kex.get(0).equals(chosenKex.sshName) || !clientHostKeys.get(0).equals(hostKeyAlgorithm))) {
             ignoreGuessedPacket = true;
         }
         kexState = KexState.AWAIT_KEX_INIT;
@@ -295,6 +304,7 @@ public final class ServerTransport {
         byte[] clientPublic = r.string();
         r.end();
         KeyExchange.Reply reply = chosenKex.reply(clientPublic, entropy);
+        ServerHostKey hostKey = hostKeys.get(hostKeyAlgorithm);
         byte[] hostBlob = hostKey.publicBlob();
         // RFC 5656 §4 / RFC 8731 §3: H = HASH(V_C || V_S || I_C || I_S || K_S || Q_C || Q_S || K).
         MessageDigest d = chosenKex.digest();
@@ -308,7 +318,7 @@ public final class ServerTransport {
             sessionId = exchangeHash;
         }
         byte[] replyMessage = new SshWriter(2048).byte8(MessageNumbers.KEX_ECDH_REPLY).string(hostBlob)
-                .string(reply.serverPublic()).string(hostKey.sign(exchangeHash)).toByteArray();
+                .string(reply.serverPublic()).string(hostKey.sign(hostKeyAlgorithm, exchangeHash)).toByteArray();
         out.packet(replyMessage, 0, replyMessage.length);
         out.packet(new byte[] {MessageNumbers.NEWKEYS}, 0, 1);
         byte[] k = reply.encodedSecret();
@@ -316,7 +326,7 @@ public final class ServerTransport {
         pendingInbound = cipher(cipherIn, k, exchangeHash, 'A', 'C', false);
         // OpenSSH PROTOCOL (strict kex): the sequence number is reset to 0 after each NEWKEYS.
         out.rekey(outbound, strict);
-        negotiated.add(chosenKex.sshName + " " + cipherIn + "/" + cipherOut);
+        negotiated.add(chosenKex.sshName + " " + hostKeyAlgorithm + " " + cipherIn + "/" + cipherOut);
         Arrays.fill(k, (byte) 0);
         if (completedKex == 0 && extInfo) {
             // RFC 8308 §2.4: the server may send EXT_INFO right after its first NEWKEYS.

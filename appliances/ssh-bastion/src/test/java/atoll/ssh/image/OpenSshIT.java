@@ -97,11 +97,15 @@ class OpenSshIT {
                 "  UserKnownHostsFile " + tmp.resolve("known_hosts"), "  StrictHostKeyChecking yes",
                 "  BatchMode yes", "  ConnectTimeout 20", ""));
         // known_hosts: the bastion's key from its log (generated on first start), the target's from its file.
-        String hostKeyLine = log().lines().filter(l -> l.contains("generated host key")).findFirst()
-                .orElseThrow(() -> new AssertionError("no host key line: " + log()));
-        String publicKey = hostKeyLine.substring(hostKeyLine.indexOf("ssh-ed25519 "));
-        Files.writeString(tmp.resolve("known_hosts"), "[127.0.0.1]:" + bastionPort + " " + publicKey + "\n"
-                + "[127.0.0.1]:" + sshdPort + " " + Files.readString(tmp.resolve("sshd-host.pub")));
+        List<String> hostKeyLines = log().lines().filter(l -> l.contains("generated host key")).toList();
+        assertEquals(2, hostKeyLines.size(), OpenSshIT::log);
+        StringBuilder known = new StringBuilder();
+        for (String line : hostKeyLines) {
+            int at = line.indexOf("ssh-ed25519 ") >= 0 ? line.indexOf("ssh-ed25519 ") : line.indexOf("ssh-rsa ");
+            known.append("[127.0.0.1]:").append(bastionPort).append(' ').append(line.substring(at)).append('\n');
+        }
+        known.append("[127.0.0.1]:").append(sshdPort).append(' ').append(Files.readString(tmp.resolve("sshd-host.pub")));
+        Files.writeString(tmp.resolve("known_hosts"), known.toString());
     }
 
     static void keygen(String type, String name) throws Exception {
@@ -244,7 +248,16 @@ class OpenSshIT {
         Result r = ssh(ssh("-o", "KexAlgorithms=" + kex, "-o", "Ciphers=" + cipher, "-o", "HostKeyAlgorithms=ssh-ed25519",
                 "-W", "127.0.0.1:" + sshdPort, "bastion"));
         assertTrue(r.output.startsWith("SSH-2.0-OpenSSH"), r.output);
-        auditSince(mark, l -> l.contains("\"kex\":\"" + kex + " " + cipher + "/" + cipher));
+        auditSince(mark, l -> l.contains("\"kex\":\"" + kex + " ssh-ed25519 " + cipher + "/" + cipher));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ssh-ed25519", "rsa-sha2-512", "rsa-sha2-256"})
+    void eachHostKeyAlgorithmForcedOneAtATime(String hostKeyAlgorithm) throws Exception {
+        int mark = log().length();
+        Result r = ssh(ssh("-o", "HostKeyAlgorithms=" + hostKeyAlgorithm, "-W", "127.0.0.1:" + sshdPort, "bastion"));
+        assertTrue(r.output.startsWith("SSH-2.0-OpenSSH"), r.output);
+        auditSince(mark, l -> l.contains(" " + hostKeyAlgorithm + " ") && l.contains("\"event\":\"connection\""));
     }
 
     @Test

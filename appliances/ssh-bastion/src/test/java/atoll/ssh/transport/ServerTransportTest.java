@@ -66,7 +66,7 @@ class ServerTransportTest {
         byte[] accept = client.next();
         assertEquals(MessageNumbers.SERVICE_ACCEPT, accept[0]);
         assertTrue(server.strict());
-        assertEquals(List.of(kex + " " + cipher + "/" + cipher), server.negotiated());
+        assertEquals(List.of(kex + " ssh-ed25519 " + cipher + "/" + cipher), server.negotiated());
         assertFalse(server.closed());
     }
 
