@@ -250,16 +250,19 @@ final class BastionConnection {
         writeLock.lock();
         try {
             byte[] out;
+            int length;
             engineLock.lock();
             try {
                 if (transport.output().length() == 0) {
                     return;
                 }
-                out = transport.output().drain();
+                // Valid until the next swap, which only a later flush (under writeLock) makes.
+                out = transport.output().swap();
+                length = transport.output().swappedLength();
             } finally {
                 engineLock.unlock();
             }
-            write(flow, out, 0, out.length);
+            write(flow, out, 0, length);
         } finally {
             writeLock.unlock();
         }
@@ -299,12 +302,12 @@ final class BastionConnection {
                 forwards.put(ch, f);
                 Thread.ofVirtual().name("ssh-channel-" + ch).start(() -> pump(f, host, port));
             }
-            case SessionEvent.Data(int ch, byte[] data) -> {
+            case SessionEvent.Data(int ch, byte[] data, int offset, int length) -> {
                 Forward f = forwards.get(ch);
                 if (f != null && f.dest != null) {
                     try {
-                        write(f.dest, data, 0, data.length);
-                        f.toDestination += data.length;
+                        write(f.dest, data, offset, length);
+                        f.toDestination += length;
                     } catch (IOException e) {
                         closeForward(f, "destination write failed: " + e.getMessage());
                         return;
@@ -312,7 +315,7 @@ final class BastionConnection {
                 }
                 engineLock.lock();
                 try {
-                    session.consumed(ch, data.length);
+                    session.consumed(ch, length);
                 } finally {
                     engineLock.unlock();
                 }

@@ -44,6 +44,11 @@ public final class ServerSession implements UpperLayer {
     private String fingerprint;
     private AuthDecision.Accepted grant;
     private int failures;
+    /** The payload being handled, so channel data can be handed out as a slice of it. */
+    private byte[] current;
+
+    /** Reused for every CHANNEL_DATA message (the transport copies what it queues). */
+    private final SshWriter dataWriter = new SshWriter(LOCAL_MAX_PACKET + 16);
 
     /** One open channel's state (RFC 4254 §5). */
     static final class Channel {
@@ -88,6 +93,7 @@ public final class ServerSession implements UpperLayer {
 
     @Override
     public void onMessage(byte[] payload) throws SshDisconnect {
+        current = payload;
         int type = payload[0] & 0xff;
         SshReader r = new SshReader(payload, 1, payload.length - 1);
         try {
@@ -220,15 +226,16 @@ public final class ServerSession implements UpperLayer {
             }
             case MessageNumbers.CHANNEL_DATA -> {
                 Channel c = channel(r.int32());
-                byte[] data = r.string();
+                int at = r.stringInPlace();
+                int length = r.position() - at;
                 // RFC 4254 §5.2: data beyond the window or the maximum packet size is an error.
-                if (data.length > c.localWindow || data.length > LOCAL_MAX_PACKET) {
+                if (length > c.localWindow || length > LOCAL_MAX_PACKET) {
                     throw new SshDisconnect(DisconnectReason.PROTOCOL_ERROR, "channel data beyond the window");
                 }
-                c.localWindow -= data.length;
-                c.bytesFromClient += data.length;
-                if (!c.closeSent && data.length > 0) {
-                    events.add(new SessionEvent.Data(c.local, data));
+                c.localWindow -= length;
+                c.bytesFromClient += length;
+                if (!c.closeSent && length > 0) {
+                    events.add(new SessionEvent.Data(c.local, current, at, length));
                 }
             }
             case MessageNumbers.CHANNEL_EXTENDED_DATA -> {
@@ -355,8 +362,9 @@ public final class ServerSession implements UpperLayer {
             if (n <= 0) {
                 break;
             }
-            SshWriter w = new SshWriter(n + 16).byte8(MessageNumbers.CHANNEL_DATA).uint32(c.remote).string(data, off + taken, n);
-            transport.send(w.toByteArray());
+            dataWriter.reset();
+            dataWriter.byte8(MessageNumbers.CHANNEL_DATA).uint32(c.remote).string(data, off + taken, n);
+            transport.send(dataWriter.array(), 0, dataWriter.length());
             c.remoteWindow -= n;
             c.bytesToClient += n;
             taken += n;

@@ -14,7 +14,8 @@ public sealed interface SessionEvent {
     /** A channel refused without connecting (policy, limits, type). */
     record ChannelRefused(String type, String destination, String reason) implements SessionEvent {}
 
-    record Data(int channel, byte[] data) implements SessionEvent {}
+    /** Channel data: {@code length} octets at {@code offset} in {@code buffer} (the decrypted packet; not copied). */
+    record Data(int channel, byte[] buffer, int offset, int length) implements SessionEvent {}
 
     record Eof(int channel) implements SessionEvent {}
 

@@ -79,6 +79,29 @@ public final class OutboundPackets {
         return length;
     }
 
+    private byte[] spare = new byte[0];
+
+    /**
+     * Hands out the pending output without copying: {@code length()} octets of the returned array,
+     * valid until the next call (the two arrays alternate). Then empty.
+     */
+    public byte[] swap() {
+        byte[] full = out;
+        byte[] next = spare.length >= 16384 ? spare : new byte[Math.max(16384, full.length)];
+        spare = full;
+        out = next;
+        swappedLength = length;
+        length = 0;
+        return full;
+    }
+
+    private int swappedLength;
+
+    /** The length of what the last {@link #swap()} returned. */
+    public int swappedLength() {
+        return swappedLength;
+    }
+
     public byte[] drain() {
         byte[] d = Arrays.copyOf(out, length);
         length = 0;

@@ -394,13 +394,18 @@ public final class ServerTransport {
      * only key exchange messages between our KEXINIT and our NEWKEYS).
      */
     public void send(byte[] payload) {
+        send(payload, 0, payload.length);
+    }
+
+    /** As {@link #send(byte[])} for {@code len} octets at {@code off}; copied before it returns. */
+    public void send(byte[] payload, int off, int len) {
         if (closed) {
             return;
         }
         if (outboundBlocked) {
-            queued.add(payload);
+            queued.add(java.util.Arrays.copyOfRange(payload, off, off + len));
         } else {
-            out.packet(payload, 0, payload.length);
+            out.packet(payload, off, len);
         }
     }
 

@@ -75,6 +75,25 @@ public final class SshReader {
         return s;
     }
 
+    /**
+     * Skips a string and returns the offset of its content in the underlying array (its length is
+     * then {@code position - offset}); no copy.
+     */
+    public int stringInPlace() throws SshFormatException {
+        long n = uint32();
+        if (n > limit - position) {
+            throw new SshFormatException("string of " + n + " octets with " + (limit - position) + " left");
+        }
+        int at = position;
+        position += (int) n;
+        return at;
+    }
+
+    /** The offset of the next octet in the underlying array. */
+    public int position() {
+        return position;
+    }
+
     /** A string that must be UTF-8 text (user names, host names, descriptions). */
     public String text() throws SshFormatException {
         return new String(string(), StandardCharsets.UTF_8);
