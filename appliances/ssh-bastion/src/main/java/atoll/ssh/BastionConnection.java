@@ -40,7 +40,7 @@ final class BastionConnection {
 
     record Settings(TransportPolicy transport, SessionPolicy session, UsersDirectory users, List<ServerHostKey> hostKeys,
             NetworkStack net, Clock clock, Entropy entropy, Duration loginTimeout, Duration idleTimeout,
-            Duration packetTimeout, Duration writeTimeout) {}
+            Duration packetTimeout, Duration writeTimeout, SourceThrottle throttle) {}
 
     private final TcpFlow flow;
     private final Settings settings;
@@ -291,6 +291,7 @@ final class BastionConnection {
                     LOG.log(Level.INFO, "accepted publickey for " + user + " from " + source + " " + fp);
             case SessionEvent.AuthRejected(String user, String fp, String why) -> {
                 authFailures++;
+                settings.throttle().failed(flow.remoteAddress().getAddress(), settings.clock().nanoTime());
                 authFailure = why;
                 LOG.log(Level.INFO, "rejected " + user + " from " + source + " key " + fp + ": " + why);
             }

@@ -76,6 +76,11 @@ public final class SshBastion implements Appliance {
             Duration.ofSeconds(60), "drop a client or destination that does not take our data for this long (not 0)");
     static final ConfigKey<Integer> MAX_AUTH_TRIES = ConfigKey.of("auth.max-tries", ValueTypes.integer(1, 100), 6,
             "failed authentication attempts before the connection is dropped (sshd's MaxAuthTries)");
+    static final ConfigKey<Integer> SOURCE_FAILURES = ConfigKey.of("auth.source-failures", ValueTypes.integer(1, 100000),
+            30, "failed authentications from one source address within auth.source-window after which its new"
+                    + " connections are closed at once");
+    static final ConfigKey<Duration> SOURCE_WINDOW = ConfigKey.of("auth.source-window", ValueTypes.duration(),
+            Duration.ofMinutes(5), "the sliding window auth.source-failures counts over");
     static final ConfigKey<Integer> MAX_CHANNELS = ConfigKey.of("channels.max", ValueTypes.integer(1, 1000), 10,
             "channels open at once on one connection (sshd's MaxSessions)");
     static final ConfigKey<Integer> MAX_CONNECTIONS = ConfigKey.of("connections.max", ValueTypes.integer(1, 100000),
@@ -98,13 +103,14 @@ public final class SshBastion implements Appliance {
     @Override
     public List<ConfigKey<?>> configKeys() {
         return List.of(LISTEN, PORT, USERS_DIR, DESTINATIONS, KEX, HOST_KEYS, CIPHERS, REKEY_BYTES, REKEY_TIME, LOGIN_TIMEOUT,
-                IDLE_TIMEOUT, PACKET_TIMEOUT, WRITE_TIMEOUT, MAX_AUTH_TRIES, MAX_CHANNELS, MAX_CONNECTIONS, BANNER);
+                IDLE_TIMEOUT, PACKET_TIMEOUT, WRITE_TIMEOUT, MAX_AUTH_TRIES, SOURCE_FAILURES, SOURCE_WINDOW,
+                MAX_CHANNELS, MAX_CONNECTIONS, BANNER);
     }
 
     @Override
     public void start(Devices devices) throws Exception {
         Config config = devices.config();
-        for (ConfigKey<Duration> k : List.of(LOGIN_TIMEOUT, IDLE_TIMEOUT, PACKET_TIMEOUT, WRITE_TIMEOUT)) {
+        for (ConfigKey<Duration> k : List.of(LOGIN_TIMEOUT, IDLE_TIMEOUT, PACKET_TIMEOUT, WRITE_TIMEOUT, SOURCE_WINDOW)) {
             if (config.get(k).isZero()) {
                 // FlowDeadlines: zero switches a protection off; an operator never means that here.
                 throw new StartupException("bad value '0s' for configuration key '" + k.name() + "': accepted is a duration above 0");
@@ -146,7 +152,8 @@ public final class SshBastion implements Appliance {
         NetworkStack net = devices.network();
         BastionConnection.Settings settings = new BastionConnection.Settings(transport, session, authenticator, keys,
                 net, devices.clock(), devices.entropy(), config.get(LOGIN_TIMEOUT), config.get(IDLE_TIMEOUT),
-                config.get(PACKET_TIMEOUT), config.get(WRITE_TIMEOUT));
+                config.get(PACKET_TIMEOUT), config.get(WRITE_TIMEOUT),
+                new SourceThrottle(config.get(SOURCE_FAILURES), config.get(SOURCE_WINDOW).toNanos()));
         int maxConnections = config.get(MAX_CONNECTIONS);
         for (InetAddress address : config.get(LISTEN)) {
             InetSocketAddress at = new InetSocketAddress(address, config.get(PORT));
@@ -165,6 +172,11 @@ public final class SshBastion implements Appliance {
 
     private void serve(TcpFlow flow, BastionConnection.Settings settings, int maxConnections) throws IOException {
         if (stopping) {
+            return;
+        }
+        if (settings.throttle().blocked(flow.remoteAddress().getAddress(), settings.clock().nanoTime())) {
+            LOG.log(Level.INFO, "refusing " + Addresses.format(flow.remoteAddress())
+                    + ": too many failed authentications from this address (auth.source-failures)");
             return;
         }
         if (active.incrementAndGet() > maxConnections) {

@@ -152,6 +152,27 @@ abstract class SshBastionServerTest {
         assertTrue(out.contains("Too many authentication failures"), out);
     }
 
+    /** Past auth.source-failures, a source's next connection is closed before the SSH exchange. */
+    @Test
+    void sourceWithTooManyFailuresIsRefused() throws Exception {
+        Path users = Files.createDirectories(tmp.resolve("users"));
+        Files.writeString(users.resolve("tester"), "");
+        Path key = tmp.resolve("stranger");
+        run(null, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString());
+        start("--auth.max-tries=1", "--auth.source-failures=2", "--auth.source-window=10m");
+        List<String> cmd = List.of("ssh", "-F", "/dev/null", "-i", key.toString(), "-o", "IdentitiesOnly=yes",
+                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+                "-p", Integer.toString(port()), "-W", "127.0.0.1:9", "tester@127.0.0.1");
+        for (int i = 0; i < 2; i++) {
+            String out = new String(runMerged(cmd), StandardCharsets.UTF_8);
+            assertTrue(out.contains("Too many authentication failures"), out);
+        }
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port())) {
+            // Closed at once: not even the identification line.
+            assertEquals(0, readToEnd(s).length);
+        }
+    }
+
     /** A channel that carries nothing either way: the connection ends at idle.timeout. */
     @Test
     void idleConnectionIsClosed() throws Exception {
