@@ -29,6 +29,8 @@ final class FakeTarget implements TargetProvider {
     Config bootedWith;
     final AtomicInteger shutdowns = new AtomicInteger();
     Duration shutdownGrace;
+    /** What the booted platform reports as its health; a test sets it to a failure. */
+    volatile Health health = Health.SERVING;
 
     @Override
     public String name() {
@@ -99,6 +101,11 @@ final class FakeTarget implements TargetProvider {
             @Override
             public Clock clock() {
                 return clock;
+            }
+
+            @Override
+            public Health health() {
+                return health;
             }
 
             @Override
