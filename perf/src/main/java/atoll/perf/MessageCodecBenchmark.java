@@ -48,7 +48,7 @@ public class MessageCodecBenchmark {
         arena = Arena.ofShared();
         QueryEngine engine = DnsFixtures.engine();
         MemorySegment scratch = arena.allocate(DnsFixtures.OUT_CAPACITY);
-        int n = engine.respond(DnsFixtures.ednsQuery(arena), true, scratch, new MessageWriter());
+        int n = engine.respond(DnsFixtures.ednsQuery(arena), atoll.dns.Transport.UDP, scratch, new MessageWriter());
         if (n <= 0) {
             throw new IllegalStateException("the engine gave no response to build the fixture from");
         }

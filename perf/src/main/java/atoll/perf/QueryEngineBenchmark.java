@@ -1,10 +1,12 @@
 package atoll.perf;
 
 import atoll.dns.QueryEngine;
+import atoll.dns.Transport;
 import atoll.dns.wire.DnsFormatException;
 import atoll.dns.wire.Message;
 import atoll.dns.wire.MessageReader;
 import atoll.dns.wire.MessageWriter;
+import atoll.dns.wire.RRType;
 import atoll.dns.wire.Rcode;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -45,6 +47,8 @@ public class QueryEngineBenchmark {
         MemorySegment positive;
         MemorySegment nxdomain;
         MemorySegment edns;
+        MemorySegment referral;
+        MemorySegment wildcard;
         private Arena arena;
 
         @Setup(Level.Trial)
@@ -54,23 +58,28 @@ public class QueryEngineBenchmark {
             positive = DnsFixtures.positiveQuery(arena);
             nxdomain = DnsFixtures.nxdomainQuery(arena);
             edns = DnsFixtures.ednsQuery(arena);
+            referral = DnsFixtures.offHeap(arena, DnsFixtures.query(0x3456, "host.sub.example.com.", RRType.A, false));
+            wildcard = DnsFixtures.offHeap(arena, DnsFixtures.query(0x4567, "any.wild.example.com.", RRType.A, false));
             // Measure what we mean to measure: each query gets the answer its name says (a check
             // of the fixture, not of speed).
             check("positive", positive, Rcode.NOERROR, false);
             check("nxdomain", nxdomain, Rcode.NXDOMAIN, false);
             check("edns", edns, Rcode.NOERROR, true);
+            check("referral", referral, Rcode.NOERROR, false);
+            check("wildcard", wildcard, Rcode.NOERROR, false);
         }
 
         private void check(String what, MemorySegment query, int rcode, boolean withEdns)
                 throws DnsFormatException {
             try (Arena scratch = Arena.ofConfined()) {
                 MemorySegment out = scratch.allocate(DnsFixtures.OUT_CAPACITY);
-                int n = engine.respond(query, true, out, new MessageWriter());
+                int n = engine.respond(query, Transport.UDP, out, new MessageWriter());
                 if (n <= 0) {
                     throw new IllegalStateException(what + ": no response");
                 }
                 Message r = MessageReader.parse(out.asSlice(0, n));
-                boolean answered = rcode != Rcode.NOERROR || !r.answers().isEmpty();
+                boolean answered = rcode != Rcode.NOERROR || !r.answers().isEmpty()
+                        || (!r.authorities().isEmpty() && !r.header().aa()); // a referral
                 if (r.rcode() != rcode || !answered || (r.edns() != null) != withEdns) {
                     throw new IllegalStateException(what + ": unexpected response\n" + r);
                 }
@@ -106,18 +115,30 @@ public class QueryEngineBenchmark {
     /** A for www.example.com over UDP, no EDNS: one answer record. */
     @Benchmark
     public int positive(Engine e, Caller c) {
-        return e.engine.respond(e.positive, true, c.out, c.writer);
+        return e.engine.respond(e.positive, Transport.UDP, c.out, c.writer);
     }
 
     /** A for a name that does not exist: NXDOMAIN with the SOA in the authority section. */
     @Benchmark
     public int nxdomain(Engine e, Caller c) {
-        return e.engine.respond(e.nxdomain, true, c.out, c.writer);
+        return e.engine.respond(e.nxdomain, Transport.UDP, c.out, c.writer);
     }
 
     /** A for www.example.com with an EDNS OPT record (payload 1232): the answer plus an OPT. */
     @Benchmark
     public int edns(Engine e, Caller c) {
-        return e.engine.respond(e.edns, true, c.out, c.writer);
+        return e.engine.respond(e.edns, Transport.UDP, c.out, c.writer);
+    }
+
+    /** A for a name below the zone cut sub.example.com: a referral, NS in authority, glue. */
+    @Benchmark
+    public int referral(Engine e, Caller c) {
+        return e.engine.respond(e.referral, Transport.UDP, c.out, c.writer);
+    }
+
+    /** A for any.wild.example.com, synthesized from *.wild.example.com (RFC 4592). */
+    @Benchmark
+    public int wildcard(Engine e, Caller c) {
+        return e.engine.respond(e.wildcard, Transport.UDP, c.out, c.writer);
     }
 }

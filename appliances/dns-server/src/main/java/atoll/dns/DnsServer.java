@@ -100,7 +100,9 @@ public final class DnsServer implements Appliance {
         for (InetAddress address : config.get(LISTEN)) {
             InetSocketAddress at = new InetSocketAddress(address, port);
             try {
-                endpoints.add(net.bindUdp(at, new UdpService(engine, net.bufferPool(), udpQueries)));
+                // One UdpService (writer, query view) per event loop: nothing shared on the query path
+                // but the immutable zones.
+                endpoints.add(net.bindUdpPerLoop(at, loop -> new UdpService(engine, net.bufferPool(), udpQueries)));
                 listeners.add(net.listenTcp(at, flow -> serveTcp(flow, deadlines, tcpQueries)));
             } catch (IOException e) {
                 stop(Duration.ZERO);
@@ -222,7 +224,7 @@ public final class DnsServer implements Appliance {
                 queries.increment();
                 try (PooledBuffer out = flow.acquireBuffer()) {
                     MemorySegment room = out.memory().asSlice(out.end(), out.tailroom());
-                    int n = engine.respond(in.slice(2, length), false, room, writer);
+                    int n = engine.respond(in.slice(2, length), Transport.TCP, room, writer);
                     if (n >= 0) {
                         out.append(n);
                         // The length prefix goes into the headroom in front of the message.

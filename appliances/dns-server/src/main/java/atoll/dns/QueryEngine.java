@@ -7,9 +7,12 @@ import atoll.dns.wire.Message;
 import atoll.dns.wire.MessageReader;
 import atoll.dns.wire.MessageWriter;
 import atoll.dns.wire.Opcode;
+import atoll.dns.wire.PreparedRecords;
+import atoll.dns.wire.QueryView;
 import atoll.dns.wire.Question;
 import atoll.dns.wire.RRType;
 import atoll.dns.wire.Rcode;
+import atoll.dns.zone.LookupOutcome;
 import atoll.dns.zone.LookupResult;
 import atoll.dns.zone.ZoneSet;
 import atoll.libos.metrics.Metrics;
@@ -57,13 +60,30 @@ public final class QueryEngine {
      * Answers one query.
      *
      * @param query the query message's octets (any content: this is untrusted input)
-     * @param overUdp true for UDP (size limits and truncation apply), false for TCP
+     * @param transport what carried it (size limits and truncation)
      * @param out where the response is written: at most {@code out.byteSize()} octets from offset 0
-     * @param writer the caller's writer (one per thread: it keeps its compression tables)
+     * @param writer the caller's writer (one per thread: it keeps its compression tables and its
+     *     query view)
      * @return the response's length in {@code out}, or -1 when no response must be sent (the input
      *     was too short to carry a message ID, or it was itself a response)
      */
-    public int respond(MemorySegment query, boolean overUdp, MemorySegment out, MessageWriter writer) {
+    public int respond(MemorySegment query, Transport transport, MemorySegment out, MessageWriter writer) {
+        // The common query — one question, at most an OPT, nothing unusual — is answered from
+        // the zones' prepared outcomes without allocating; everything else, and whatever the
+        // prepared path declines, takes the general path below, which gives the same octets.
+        QueryView view = writer.queryView();
+        if (view.wrap(query)) {
+            int n = respondPrepared(view, transport, out, writer);
+            if (n >= 0) {
+                return n;
+            }
+        }
+        return respondGeneral(query, transport, out, writer);
+    }
+
+    /** The general path: the query decoded into a {@link Message}, the response built as one. */
+    int respondGeneral(MemorySegment query, Transport transport, MemorySegment out, MessageWriter writer) {
+        boolean overUdp = transport == Transport.UDP;
         Header h = Header.peek(query);
         if (h == null || h.qr()) {
             // No ID to answer to, or a response: answering responses invites loops.
@@ -116,6 +136,51 @@ public final class QueryEngine {
         LookupResult r = zones.answer(question.name(), qtype, question.qclass());
         return write(response(q, r.rcode(), r.authoritative(), r.answer(), r.authority(), r.additional(),
                 replyEdns), out, limit, writer);
+    }
+
+    /**
+     * The allocation-free path over the prepared outcomes ({@link ZoneSet#lookup}); -1 when it
+     * declines (the general path then answers, the same way it always has).
+     */
+    int respondPrepared(QueryView q, Transport transport, MemorySegment out, MessageWriter writer) {
+        if (q.qr() || q.opcode() != Opcode.QUERY || (q.hasOpt() && q.optVersion() != 0)) {
+            return -1; // dropped, NOTIMP or BADVERS: the general path's business
+        }
+        int qtype = q.qtype();
+        if (qtype == RRType.OPT || qtype == RRType.AXFR || qtype == RRType.IXFR) {
+            return -1;
+        }
+        LookupOutcome outcome = zones.lookup(q);
+        if (outcome == null) {
+            return -1;
+        }
+        int limit;
+        if (transport == Transport.TCP) {
+            limit = TCP_LIMIT;
+        } else if (q.hasOpt()) {
+            // RFC 6891 §6.2.5: values lower than 512 MUST be treated as equal to 512.
+            limit = Math.min(Math.max(CLASSIC_UDP_LIMIT, q.optUdpPayloadSize()), ednsUdpSize);
+        } else {
+            limit = CLASSIC_UDP_LIMIT;
+        }
+        int rcode = outcome.rcode();
+        // RFC 1035 §4.1.1: RD is copied into the response; RA is 0 as no recursion is offered.
+        // CD is copied as the general path does. Every prepared RCODE fits the header's 4 bits.
+        int flags = Header.responseFlags(Opcode.QUERY, outcome.authoritative(), q.rd(), q.cd(), rcode);
+        int opt = q.hasOpt() ? ednsUdpSize : -1;
+        PreparedRecords none = PreparedRecords.EMPTY;
+        int n = switch (outcome) {
+            case LookupOutcome.Answer a -> writer.writeAnswer(q, out, limit, flags, a.answer(), none,
+                    a.additional(), opt);
+            case LookupOutcome.Referral r -> writer.writeAnswer(q, out, limit, flags, none, r.ns(), r.glue(), opt);
+            case LookupOutcome.NoData d -> writer.writeAnswer(q, out, limit, flags, none, d.authority(), none, opt);
+            case LookupOutcome.NoSuchName x -> writer.writeAnswer(q, out, limit, flags, none, x.authority(), none, opt);
+            case LookupOutcome.Refused r -> writer.writeAnswer(q, out, limit, flags, none, none, none, opt);
+        };
+        if (n >= 0) {
+            count(rcode);
+        }
+        return n;
     }
 
     /**

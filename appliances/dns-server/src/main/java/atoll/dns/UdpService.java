@@ -36,7 +36,7 @@ final class UdpService implements DatagramHandler {
                 return; // out of buffers: drop, the client retries (RFC 1035 §4.2.1)
             }
             MemorySegment room = out.memory().asSlice(out.end(), out.tailroom());
-            int n = engine.respond(payload.data(), true, room, writer);
+            int n = engine.respond(payload.data(), Transport.UDP, room, writer);
             if (n >= 0) {
                 out.append(n);
                 endpoint.reply(out, addresses);

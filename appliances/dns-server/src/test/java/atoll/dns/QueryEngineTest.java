@@ -67,7 +67,7 @@ class QueryEngineTest {
 
     Message ask(byte[] wire, boolean udp) throws IOException {
         MemorySegment out = MemorySegment.ofArray(new byte[65535]);
-        int n = engine.respond(MemorySegment.ofArray(wire), udp, out, new atoll.dns.wire.MessageWriter());
+        int n = engine.respond(MemorySegment.ofArray(wire), udp ? Transport.UDP : Transport.TCP, out, new atoll.dns.wire.MessageWriter());
         if (n < 0) {
             return null;
         }

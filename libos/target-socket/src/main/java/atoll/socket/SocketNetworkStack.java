@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntFunction;
 
 /**
  * The network stack on the host kernel's sockets. UDP endpoints are driven by the event loop;
@@ -49,6 +50,8 @@ final class SocketNetworkStack implements NetworkStack {
     private static final System.Logger LOG = System.getLogger("atoll.socket");
 
     private final EventLoop loop;
+    /** Every event loop; {@link #loop} is the first, which also runs timers. */
+    private final EventLoop[] loops;
     private final BufferPool pool;
     private final BufferPool streamPool;
     private final StreamLimits limits;
@@ -73,7 +76,14 @@ final class SocketNetworkStack implements NetworkStack {
     private volatile boolean shutDown;
 
     SocketNetworkStack(EventLoop loop, BufferPool pool, BufferPool streamPool, StreamLimits limits, Metrics metrics) {
-        this.loop = loop;
+        this(new EventLoop[] {loop}, pool, streamPool, limits, metrics);
+    }
+
+    /** @param loops the event loops; the first runs timers and TCP readiness */
+    SocketNetworkStack(EventLoop[] loops, BufferPool pool, BufferPool streamPool, StreamLimits limits,
+            Metrics metrics) {
+        this.loops = loops.clone();
+        this.loop = loops[0];
         this.pool = pool;
         this.streamPool = streamPool;
         this.limits = limits;
@@ -109,6 +119,11 @@ final class SocketNetworkStack implements NetworkStack {
         return loop;
     }
 
+    @Override
+    public int loops() {
+        return loops.length;
+    }
+
     Metrics metrics() {
         return metrics;
     }
@@ -142,6 +157,49 @@ final class SocketNetworkStack implements NetworkStack {
             throw new IOException("network stack is shut down");
         }
         return ep;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>With more than one loop ({@code socket.loops}) each loop gets endpoint sockets of its own
+     * on the same address and port, bound with {@code SO_REUSEPORT}: the Linux kernel then spreads
+     * the datagrams over the sockets by a hash of their source and destination, so the datagrams of
+     * one client keep going to one loop. (Another process of the same user could bind the port
+     * with {@code SO_REUSEPORT} too and take a share; the kernel refuses other users.) A wildcard is
+     * bound as {@link #bindUdp(InetSocketAddress, DatagramHandler)} binds it, once per loop. The
+     * endpoint returned sends from the first loop's sockets; a handler replies through the endpoint
+     * it is given, its own loop's.
+     */
+    @Override
+    public UdpEndpoint bindUdpPerLoop(InetSocketAddress local, IntFunction<DatagramHandler> handlerForLoop)
+            throws IOException {
+        if (loops.length == 1) {
+            return bindUdp(local, handlerForLoop.apply(0));
+        }
+        checkOpen();
+        List<SocketUdpEndpoint> eps = new ArrayList<>(loops.length);
+        try {
+            InetSocketAddress at = local;
+            for (int i = 0; i < loops.length; i++) {
+                SocketUdpEndpoint ep = SocketUdpEndpoint.open(this, loops[i], at, handlerForLoop.apply(i), true);
+                eps.add(ep);
+                endpoints.add(ep);
+                // The first bind settles the port (port 0 picks one); the others join it.
+                at = new InetSocketAddress(local.getAddress(), ep.localAddress().getPort());
+            }
+        } catch (IOException | RuntimeException e) {
+            for (SocketUdpEndpoint ep : eps) {
+                ep.close();
+            }
+            throw e;
+        }
+        UdpEndpoint all = new LoopUdpEndpoints(List.copyOf(eps));
+        if (shutDown) {
+            all.close();
+            throw new IOException("network stack is shut down");
+        }
+        return all;
     }
 
     @Override

@@ -8,11 +8,12 @@ import atoll.libos.time.Clock;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 
-/** The booted socket target: one event loop thread, its clock and the network stack. */
+/** The booted socket target: its event loop threads, the clock (on the first) and the network stack. */
 final class SocketPlatform implements Platform {
     private static final System.Logger LOG = System.getLogger("atoll.socket");
 
     private final EventLoop loop;
+    private final EventLoop[] loops;
     private final SocketNetworkStack network;
     private final LoopClock clock;
     private final BufferPool pool;
@@ -20,7 +21,13 @@ final class SocketPlatform implements Platform {
     private boolean shutDown;
 
     SocketPlatform(EventLoop loop, SocketNetworkStack network, BufferPool pool, BufferPool streamPool) {
-        this.loop = loop;
+        this(new EventLoop[] {loop}, network, pool, streamPool);
+    }
+
+    /** @param loops the event loops, started; the first runs timers and the clock */
+    SocketPlatform(EventLoop[] loops, SocketNetworkStack network, BufferPool pool, BufferPool streamPool) {
+        this.loops = loops.clone();
+        this.loop = loops[0];
         this.network = network;
         this.clock = new LoopClock(loop);
         this.pool = pool;
@@ -30,11 +37,17 @@ final class SocketPlatform implements Platform {
     /**
      * {@inheritDoc}
      *
-     * <p>Failed once the event loop has caught an {@link Error} (see {@link EventLoop}).
+     * <p>Failed once any event loop has caught an {@link Error} (see {@link EventLoop}).
      */
     @Override
     public Health health() {
-        return loop.health();
+        for (EventLoop l : loops) {
+            Health h = l.health();
+            if (h != Health.SERVING) {
+                return h;
+            }
+        }
+        return Health.SERVING;
     }
 
     @Override
@@ -70,7 +83,9 @@ final class SocketPlatform implements Platform {
         }
         shutDown = true;
         network.shutdown(grace);
-        loop.stop();
+        for (EventLoop l : loops) {
+            l.stop();
+        }
         long out = pool.outstanding() + streamPool.outstanding();
         if (out != 0) {
             LOG.log(Level.WARNING, "{0} pooled buffer(s) still out after shutdown (leaked, or held by a handler still running)", out);

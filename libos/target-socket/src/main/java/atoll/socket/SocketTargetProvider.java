@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * The {@code socket} target: Atoll's network stack interface on the host kernel's sockets through
- * java.nio, IPv4 and IPv6. One event loop thread drives UDP and timers; TCP flows run on virtual
- * threads.
+ * java.nio, IPv4 and IPv6. {@code socket.loops} event loop threads drive UDP (the first also runs
+ * timers); TCP flows run on virtual threads.
  */
 public final class SocketTargetProvider implements TargetProvider {
 
@@ -42,6 +42,11 @@ public final class SocketTargetProvider implements TargetProvider {
             new IntRange("bytes", 0, 4096), DEFAULT_HEADROOM,
             "bytes kept free in front of each buffer's data for headers to be prepended");
 
+    public static final ConfigKey<Integer> LOOPS = ConfigKey.of("socket.loops",
+            new IntRange("count", 1, 256), Runtime.getRuntime().availableProcessors(),
+            "event loop threads; a UDP endpoint bound per loop gets one SO_REUSEPORT socket on each"
+                    + " (default: the number of available processors)");
+
     @Override
     public String name() {
         return "socket";
@@ -49,7 +54,7 @@ public final class SocketTargetProvider implements TargetProvider {
 
     @Override
     public List<ConfigKey<?>> configKeys() {
-        List<ConfigKey<?>> keys = new ArrayList<>(List.of(BUFFER_SIZE, BUFFERS, TCP_BUFFERS, HEADROOM));
+        List<ConfigKey<?>> keys = new ArrayList<>(List.of(BUFFER_SIZE, BUFFERS, TCP_BUFFERS, HEADROOM, LOOPS));
         keys.addAll(StreamLimits.KEYS);
         return List.copyOf(keys);
     }
@@ -79,9 +84,14 @@ public final class SocketTargetProvider implements TargetProvider {
         }
         BufferPool pool = new BufferPool(size, headroom, count);
         BufferPool streamPool = new BufferPool(size, headroom, config.get(TCP_BUFFERS));
-        EventLoop loop = new EventLoop(metrics);
-        SocketNetworkStack stack = new SocketNetworkStack(loop, pool, streamPool, StreamLimits.from(config), metrics);
-        loop.start();
-        return new SocketPlatform(loop, stack, pool, streamPool);
+        EventLoop[] loops = new EventLoop[config.get(LOOPS)];
+        for (int i = 0; i < loops.length; i++) {
+            loops[i] = new EventLoop(metrics);
+        }
+        SocketNetworkStack stack = new SocketNetworkStack(loops, pool, streamPool, StreamLimits.from(config), metrics);
+        for (EventLoop loop : loops) {
+            loop.start();
+        }
+        return new SocketPlatform(loops, stack, pool, streamPool);
     }
 }

@@ -18,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
@@ -88,10 +89,10 @@ final class SocketUdpEndpoint implements UdpEndpoint {
     private final Object txLock = new Object();
     private boolean closed;
 
-    private SocketUdpEndpoint(SocketNetworkStack stack, InetSocketAddress localAddress, List<DatagramChannel> channels,
-            DatagramHandler handler) throws IOException {
+    private SocketUdpEndpoint(SocketNetworkStack stack, EventLoop loop, InetSocketAddress localAddress,
+            List<DatagramChannel> channels, DatagramHandler handler) throws IOException {
         this.stack = stack;
-        this.loop = stack.loop();
+        this.loop = loop;
         this.pool = stack.bufferPool();
         this.handler = handler;
         this.localAddress = localAddress;
@@ -108,6 +109,16 @@ final class SocketUdpEndpoint implements UdpEndpoint {
 
     static SocketUdpEndpoint open(SocketNetworkStack stack, InetSocketAddress local, DatagramHandler handler)
             throws IOException {
+        return open(stack, stack.loop(), local, handler, false);
+    }
+
+    /**
+     * @param loop the event loop that drives this endpoint's channels and runs {@code handler}
+     * @param reusePort set {@code SO_REUSEPORT} on every channel before binding, so that endpoints
+     *     of other loops can bind the same address and port
+     */
+    static SocketUdpEndpoint open(SocketNetworkStack stack, EventLoop loop, InetSocketAddress local,
+            DatagramHandler handler, boolean reusePort) throws IOException {
         Objects.requireNonNull(local, "local");
         Objects.requireNonNull(handler, "handler");
         InetAddress asked = local.getAddress();
@@ -117,17 +128,17 @@ final class SocketUdpEndpoint implements UdpEndpoint {
         List<DatagramChannel> channels;
         InetSocketAddress bound;
         if (asked.isAnyLocalAddress()) {
-            channels = bindEach(addressesLike(stack, asked), local.getPort());
+            channels = bindEach(addressesLike(stack, asked), local.getPort(), reusePort);
             bound = new InetSocketAddress(asked, ((InetSocketAddress) channels.getFirst().getLocalAddress()).getPort());
         } else {
-            channels = List.of(bind(local));
+            channels = List.of(bind(local, reusePort));
             bound = (InetSocketAddress) channels.getFirst().getLocalAddress();
         }
         try {
-            SocketUdpEndpoint ep = new SocketUdpEndpoint(stack, bound, channels, handler);
+            SocketUdpEndpoint ep = new SocketUdpEndpoint(stack, loop, bound, channels, handler);
             synchronized (ep.txLock) {
                 for (Binding b : ep.bindings) {
-                    b.key = stack.loop().register(b.channel, SelectionKey.OP_READ, b);
+                    b.key = loop.register(b.channel, SelectionKey.OP_READ, b);
                 }
             }
             return ep;
@@ -157,13 +168,14 @@ final class SocketUdpEndpoint implements UdpEndpoint {
      * One channel per address, all on one port. For port 0 the first bind picks the port; if
      * another address has it taken, all are closed and the search starts again.
      */
-    private static List<DatagramChannel> bindEach(List<InetAddress> addresses, int port) throws IOException {
+    private static List<DatagramChannel> bindEach(List<InetAddress> addresses, int port, boolean reusePort)
+            throws IOException {
         for (int attempt = 1; ; attempt++) {
             List<DatagramChannel> channels = new ArrayList<>(addresses.size());
             int p = port;
             try {
                 for (InetAddress a : addresses) {
-                    DatagramChannel ch = bind(new InetSocketAddress(a, p));
+                    DatagramChannel ch = bind(new InetSocketAddress(a, p), reusePort);
                     channels.add(ch);
                     p = ((InetSocketAddress) ch.getLocalAddress()).getPort();
                 }
@@ -180,12 +192,15 @@ final class SocketUdpEndpoint implements UdpEndpoint {
         }
     }
 
-    private static DatagramChannel bind(InetSocketAddress local) throws IOException {
+    private static DatagramChannel bind(InetSocketAddress local, boolean reusePort) throws IOException {
         ProtocolFamily family = local.getAddress() instanceof Inet6Address
                 ? StandardProtocolFamily.INET6
                 : StandardProtocolFamily.INET;
         DatagramChannel ch = DatagramChannel.open(family);
         try {
+            if (reusePort) {
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
             ch.bind(local);
             ch.configureBlocking(false);
             return ch;

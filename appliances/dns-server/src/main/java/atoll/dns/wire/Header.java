@@ -111,6 +111,16 @@ public record Header(int id, boolean qr, int opcode, boolean aa, boolean tc, boo
                 | (ra ? RA : 0) | (ad ? AD : 0) | (cd ? CD : 0) | rcode;
     }
 
+    /**
+     * The second 16-bit word of a response header, without building a {@code Header}: QR set, the
+     * query's OPCODE, RD and CD copied, TC, RA, AD and Z clear.
+     *
+     * @param rcode the 4-bit header RCODE
+     */
+    public static int responseFlags(int opcode, boolean aa, boolean rd, boolean cd, int rcode) {
+        return QR | opcode << OPCODE_SHIFT | (aa ? AA : 0) | (rd ? RD : 0) | (cd ? CD : 0) | (rcode & RCODE_MASK);
+    }
+
     /** This header with TC set or cleared. */
     public Header withTc(boolean truncated) {
         return new Header(id, qr, opcode, aa, truncated, rd, ra, ad, cd, rcode);

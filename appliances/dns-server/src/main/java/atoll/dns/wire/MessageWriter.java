@@ -55,6 +55,9 @@ public final class MessageWriter {
     private final int[] suffixHash = new int[Name.MAX_WIRE / 2 + 1];
     private final int[] labelOffset = new int[Name.MAX_WIRE / 2 + 1];
 
+    /** The view of the query being answered, reused: one per writer, hence one per thread. */
+    private final QueryView queryView = new QueryView();
+
     private MemorySegment out;
     private int limit;
     private int pos;
@@ -89,6 +92,137 @@ public final class MessageWriter {
         } finally {
             this.out = null;
         }
+    }
+
+    /** This writer's query view, for the caller to wrap each query in (same thread as the writer). */
+    public QueryView queryView() {
+        return queryView;
+    }
+
+    /** RFC 1035 §4.1.4: a pointer to the question name, which always starts right after the header. */
+    private static final int POINTER_TO_QNAME = POINTER | Header.LENGTH;
+    /** RFC 6891 §6.1.2: an OPT record without options: root owner, TYPE, CLASS, TTL, RDLENGTH. */
+    private static final int BARE_OPT_LENGTH = 11;
+
+    /**
+     * Writes the response to the query in {@code query} from prepared records, allocating
+     * nothing: the header with {@code flags}, the question copied from the query, then the three
+     * sections and, if {@code optUdpPayloadSize >= 0}, an OPT record without options advertising
+     * that size (RFC 6891 §6.2.5). The answer records' owner is written as a pointer to the question
+     * name whatever their own owner is ({@link atoll.dns.zone.LookupOutcome.Answer}). Compression
+     * is that of {@link #write}, and so are the octets: this is the same message {@code write}
+     * would produce for it, when it fits.
+     *
+     * @param flags the header's second 16-bit word (RFC 1035 §4.1.1)
+     * @return the response's length, or -1 if it does not fit in {@code limit} whole: the caller
+     *     then takes the general path, which truncates as RFC 2181 §9 says
+     */
+    public int writeAnswer(QueryView query, MemorySegment dst, int limit, int flags,
+            PreparedRecords answer, PreparedRecords authority, PreparedRecords additional,
+            int optUdpPayloadSize) {
+        this.out = dst;
+        try {
+            this.limit = (int) Math.min(limit, dst.byteSize());
+            if (optUdpPayloadSize >= 0) {
+                this.limit -= BARE_OPT_LENGTH;
+            }
+            clearTable();
+            overflow = false;
+            pos = Header.LENGTH;
+            int questionLength = query.qnameLength() + 4;
+            if (!room(questionLength)) {
+                return -1;
+            }
+            MemorySegment.copy(query.wire(), Header.LENGTH, dst, Header.LENGTH, questionLength);
+            pos += questionLength;
+            // The dictionary learns the question name as write() would learn it: every suffix, at
+            // the offset of its first label.
+            int labels = query.labelCount();
+            int h = 0x9e3779b9; // the root's hash, as in name()
+            for (int i = labels - 1; i >= 0; i--) {
+                int at = query.labelStart(i);
+                int length = query.byteAt(at);
+                h = h * 31 + length;
+                for (int j = 0; j < length; j++) {
+                    h = h * 31 + Name.lower((byte) query.byteAt(at + 1 + j));
+                }
+                h ^= h >>> 16;
+                suffixHash[i] = h;
+            }
+            for (int i = 0; i < labels; i++) {
+                insert(suffixHash[i], query.labelStart(i));
+            }
+            for (int i = 0; i < answer.size(); i++) {
+                prepared(answer, i, true);
+            }
+            for (int i = 0; i < authority.size(); i++) {
+                prepared(authority, i, false);
+            }
+            for (int i = 0; i < additional.size(); i++) {
+                prepared(additional, i, false);
+            }
+            if (overflow) {
+                return -1;
+            }
+            this.limit += optUdpPayloadSize >= 0 ? BARE_OPT_LENGTH : 0;
+            int arcount = additional.size();
+            if (optUdpPayloadSize >= 0) {
+                u8(0); // RFC 6891 §6.1.2: NAME "MUST be 0 (root domain)"
+                u16(RRType.OPT);
+                u16(optUdpPayloadSize);
+                u32(0); // EXTENDED-RCODE, VERSION 0, DO clear (RFC 6891 §6.1.3)
+                u16(0);
+                arcount++;
+            }
+            out.set(Header.U16, Header.ID, (short) query.id());
+            out.set(Header.U16, Header.FLAGS, (short) flags);
+            out.set(Header.U16, Header.QDCOUNT, (short) 1);
+            out.set(Header.U16, Header.ANCOUNT, (short) answer.size());
+            out.set(Header.U16, Header.NSCOUNT, (short) authority.size());
+            out.set(Header.U16, Header.ARCOUNT, (short) arcount);
+            return pos;
+        } finally {
+            this.out = null;
+        }
+    }
+
+    /** Record {@code i} of {@code rrs}: its RDATA copied when encoded in advance. */
+    private void prepared(PreparedRecords rrs, int i, boolean ownerIsQuestion) {
+        byte[] literal = rrs.literal(i);
+        ResourceRecord rr = rrs.record(i);
+        if (literal == null) {
+            record(rr, ownerIsQuestion);
+            return;
+        }
+        if (ownerIsQuestion) {
+            u16(POINTER_TO_QNAME);
+        } else {
+            name(rr.name(), true);
+        }
+        u16(rr.type());
+        u16(rr.rrClass());
+        u32(rr.ttl());
+        u16(literal.length);
+        bytes(literal);
+    }
+
+    /**
+     * The RDATA of {@code rr} as {@link #write} encodes it, for RDATA that holds no name compressed
+     * per message (for {@link PreparedRecords}).
+     */
+    static byte[] literalRdata(ResourceRecord rr) {
+        MessageWriter w = new MessageWriter();
+        byte[] buffer = new byte[MAX_LIMIT];
+        w.out = MemorySegment.ofArray(buffer);
+        w.limit = MAX_LIMIT;
+        w.pos = 0;
+        w.clearTable();
+        w.record(new ResourceRecord(Name.ROOT, rr.rrClass(), rr.ttl(), rr.rdata()), false);
+        if (w.overflow) {
+            throw new IllegalArgumentException("RDATA above 65535 octets");
+        }
+        // Root owner (1), TYPE, CLASS, TTL, RDLENGTH (10): the RDATA follows.
+        return Arrays.copyOfRange(buffer, 11, w.pos);
     }
 
     /** The message's octets, compressed, never truncated. */
@@ -167,7 +301,7 @@ public final class MessageWriter {
             int mark = pos;
             int logMark = logCount;
             for (int k = i; k < j; k++) {
-                record(rrs.get(k));
+                record(rrs.get(k), false);
             }
             if (overflow) {
                 pos = mark;
@@ -185,9 +319,16 @@ public final class MessageWriter {
         return a.type() == b.type() && a.rrClass() == b.rrClass() && a.name().equals(b.name());
     }
 
-    /** RFC 1035 §4.1.3. */
-    private void record(ResourceRecord rr) {
-        name(rr.name(), true);
+    /**
+     * RFC 1035 §4.1.3. With {@code ownerIsQuestion} the owner is the question name, written as a
+     * pointer to it (RFC 1035 §4.1.4): what compression makes of an owner equal to it anyway.
+     */
+    private void record(ResourceRecord rr, boolean ownerIsQuestion) {
+        if (ownerIsQuestion) {
+            u16(POINTER_TO_QNAME);
+        } else {
+            name(rr.name(), true);
+        }
         u16(rr.type());
         u16(rr.rrClass());
         u32(rr.ttl());

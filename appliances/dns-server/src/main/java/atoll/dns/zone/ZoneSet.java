@@ -1,7 +1,10 @@
 package atoll.dns.zone;
 
+import atoll.dns.wire.FlatName;
 import atoll.dns.wire.Name;
+import atoll.dns.wire.QueryView;
 import atoll.dns.wire.RRClass;
+import java.lang.foreign.MemorySegment;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +17,12 @@ import java.util.Map;
  */
 public final class ZoneSet {
     private final Map<Name, Zone> byOrigin;
+    // The zones again, keyed by flat origin (FlatName) for the allocation-free path: open
+    // addressing, so a QNAME suffix still in the query is hashed and compared in place.
+    private final byte[][] originKeys;
+    private final int[] originHashes;
+    private final ZoneIndex[] indexes;
+    private final int mask;
 
     /** @throws IllegalArgumentException if two zones have the same origin */
     public ZoneSet(Collection<Zone> zones) {
@@ -24,6 +33,22 @@ public final class ZoneSet {
             }
         }
         this.byOrigin = Map.copyOf(m);
+        int capacity = Integer.highestOneBit(Math.max(2, m.size() * 2)) << 1;
+        this.originKeys = new byte[capacity][];
+        this.originHashes = new int[capacity];
+        this.indexes = new ZoneIndex[capacity];
+        this.mask = capacity - 1;
+        for (Zone z : m.values()) {
+            byte[] key = FlatName.of(z.origin());
+            int h = FlatName.hash(key);
+            int s = (h ^ h >>> 16) & mask;
+            while (originKeys[s] != null) {
+                s = (s + 1) & mask;
+            }
+            originKeys[s] = key;
+            originHashes[s] = h;
+            indexes[s] = new ZoneIndex(z);
+        }
     }
 
     public static ZoneSet of(Zone... zones) {
@@ -40,6 +65,30 @@ public final class ZoneSet {
             }
         }
         return null;
+    }
+
+    /**
+     * The allocation-free counterpart of {@link #answer}: the prepared outcome for the question in
+     * {@code query}, or {@code null} when the general path ({@link #answer}) must answer it.
+     */
+    public LookupOutcome lookup(QueryView query) {
+        int qclass = query.qclass();
+        if (qclass != RRClass.IN && qclass != RRClass.ANY) {
+            return LookupOutcome.Refused.INSTANCE;
+        }
+        MemorySegment wire = query.wire();
+        // RFC 1034 §4.3.2 step 2: the nearest ancestor zone; the longest suffix comes first.
+        for (int i = 0; i <= query.labelCount(); i++) {
+            int offset = query.suffixStart(i);
+            int length = query.suffixLength(i);
+            int h = FlatName.hash(wire, offset, length);
+            for (int s = (h ^ h >>> 16) & mask; originKeys[s] != null; s = (s + 1) & mask) {
+                if (originHashes[s] == h && FlatName.matches(originKeys[s], wire, offset, length)) {
+                    return indexes[s].lookup(query, i);
+                }
+            }
+        }
+        return LookupOutcome.Refused.INSTANCE;
     }
 
     /** The zones, in no particular order. */

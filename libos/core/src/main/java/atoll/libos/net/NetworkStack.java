@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * The network device an appliance sees: UDP endpoints, TCP listeners and outgoing TCP flows.
@@ -25,6 +26,24 @@ public interface NetworkStack {
      * @throws IOException if the address cannot be bound (in use, not local, no permission)
      */
     UdpEndpoint bindUdp(InetSocketAddress local, DatagramHandler handler) throws IOException;
+
+    /**
+     * Binds a UDP endpoint served by each of the stack's {@link #loops()} event loops, each with a
+     * handler of its own: {@code handlerForLoop.apply(i)} is called once per loop {@code i} at bind
+     * time, and that handler only ever runs on loop {@code i}, so it may keep state (buffers, a
+     * writer) without sharing it. A target with one loop binds one endpoint with handler 0.
+     *
+     * @throws IOException as {@link #bindUdp(InetSocketAddress, DatagramHandler)}
+     */
+    default UdpEndpoint bindUdpPerLoop(InetSocketAddress local, IntFunction<DatagramHandler> handlerForLoop)
+            throws IOException {
+        return bindUdp(local, handlerForLoop.apply(0));
+    }
+
+    /** The number of event loops that serve UDP endpoints bound per loop; at least 1. */
+    default int loops() {
+        return 1;
+    }
 
     /**
      * Listens for TCP connections; each accepted connection is passed to {@code handler} on its

@@ -1,0 +1,1 @@
+module atoll.tls { requires transitive atoll.libos; requires transitive org.bouncycastle.tls; requires org.bouncycastle.provider; requires org.bouncycastle.pkix; requires org.bouncycastle.util; exports atoll.tls; }
