@@ -1,0 +1,139 @@
+package atoll.tap;
+
+import atoll.libos.buffer.BufferPool;
+import atoll.libos.config.Config;
+import atoll.libos.config.ConfigKey;
+import atoll.libos.config.ValueTypes;
+import atoll.libos.metrics.Metrics;
+import atoll.libos.runtime.Platform;
+import atoll.libos.runtime.StartupException;
+import atoll.libos.runtime.TargetProvider;
+import atoll.linux.LinuxException;
+import atoll.linux.tap.TapDevice;
+import java.net.InetAddress;
+import java.util.List;
+
+/**
+ * The {@code tap} target: Atoll's own network stack on a Linux TAP device. One event loop thread
+ * ({@link TapLoop}) reads frames into pooled buffers, drives the stack and its timers and writes
+ * frames; TCP flows (when the TCP engine lands) run on virtual threads as on the socket target.
+ *
+ * <p>The device is opened in the process's network namespace: create it first with
+ * {@code ip tuntap add dev atoll0 mode tap} and give the kernel's side an address on the same
+ * network (see the README), or let the target create a device that lives as long as the process.
+ */
+public final class TapTargetProvider implements TargetProvider {
+    static final int DEFAULT_HEADROOM = 128;
+    /**
+     * An Ethernet frame of the default MTU: 1500 (RFC 894) + 14 (Ethernet II header), after the
+     * headroom, rounded up to 2 KiB.
+     */
+    static final int DEFAULT_BUFFER_SIZE = 2048;
+
+    public static final ConfigKey<String> DEVICE = ConfigKey.of("tap.device", ValueTypes.nonEmptyString(), "atoll0",
+            "TAP interface to attach to (created, for the life of the process, if it does not exist; needs CAP_NET_ADMIN)");
+    public static final ConfigKey<Ipv4Interface> IPV4 = ConfigKey.of("ipv4", Ipv4Interface.TYPE,
+            new Ipv4Interface((java.net.Inet4Address) literal("192.0.2.2"), 24),
+            "the stack's IPv4 address and prefix length on the TAP link");
+    public static final ConfigKey<String> IPV4_GATEWAY = ConfigKey.of("ipv4-gateway", ValueTypes.string(), "",
+            "IPv4 router for destinations off the link (empty: none, only the link is reachable)");
+    public static final ConfigKey<String> MAC = ConfigKey.of("mac", new MacAddressType(), "",
+            "the stack's Ethernet address (empty: a random locally administered one at each start)");
+    public static final ConfigKey<Integer> BUFFER_SIZE = ConfigKey.of("tap.buffer-size",
+            ValueTypes.integer(256, 1 << 20), DEFAULT_BUFFER_SIZE,
+            "bytes per pooled buffer, headroom included; must hold the headroom plus one frame (MTU + 14)");
+    public static final ConfigKey<Integer> BUFFERS = ConfigKey.of("tap.buffers", ValueTypes.integer(8, 1 << 20), 4096,
+            "most pooled buffers ever allocated; frames that find none are dropped and counted");
+    public static final ConfigKey<Integer> HEADROOM = ConfigKey.of("tap.headroom", ValueTypes.integer(64, 4096),
+            DEFAULT_HEADROOM, "bytes kept free in front of each buffer for headers to be prepended");
+
+    private static InetAddress literal(String s) {
+        return ValueTypes.inetAddress().parse(s);
+    }
+
+    @Override
+    public String name() {
+        return "tap";
+    }
+
+    @Override
+    public List<ConfigKey<?>> configKeys() {
+        return List.of(DEVICE, IPV4, IPV4_GATEWAY, MAC, BUFFER_SIZE, BUFFERS, HEADROOM);
+    }
+
+    /**
+     * Opens the TAP device and starts the event loop.
+     *
+     * @throws StartupException for a configuration the device cannot honour, or a device that
+     *     cannot be opened (one line: no /dev/net/tun, no permission, a TUN device of that name)
+     */
+    @Override
+    public Platform boot(Config config, Metrics metrics) throws StartupException {
+        if (!System.getProperty("os.name", "").equals("Linux")) {
+            throw new StartupException("the tap target runs on Linux only (this is " + System.getProperty("os.name")
+                    + "); use --target=socket");
+        }
+        int size = config.get(BUFFER_SIZE);
+        int headroom = config.get(HEADROOM);
+        String gateway = config.get(IPV4_GATEWAY).strip();
+        Ipv4Interface ipv4 = config.get(IPV4);
+        java.net.Inet4Address gw = null;
+        if (!gateway.isEmpty()) {
+            InetAddress g;
+            try {
+                g = ValueTypes.inetAddress().parse(gateway);
+            } catch (IllegalArgumentException e) {
+                throw new StartupException("bad value '" + gateway + "' for configuration key '" + IPV4_GATEWAY.name()
+                        + "': expected an IPv4 address on the link of " + ipv4);
+            }
+            if (!(g instanceof java.net.Inet4Address g4) || !ipv4.onLink(new Ipv4Interface(g4, 32).addressBits())) {
+                throw new StartupException("bad value '" + gateway + "' for configuration key '" + IPV4_GATEWAY.name()
+                        + "': expected an IPv4 address on the link of " + ipv4);
+            }
+            gw = g4;
+        }
+        TapDevice device;
+        try {
+            device = TapDevice.open(config.get(DEVICE));
+        } catch (IllegalArgumentException e) {
+            throw new StartupException("bad value '" + config.get(DEVICE) + "' for configuration key '" + DEVICE.name()
+                    + "': " + e.getMessage());
+        } catch (LinuxException e) {
+            throw new StartupException("cannot open TAP device " + config.get(DEVICE) + ": " + e.getMessage()
+                    + (e.errno() == atoll.linux.Errno.EPERM ? " (needs CAP_NET_ADMIN: run as root or grant it)" : ""), e);
+        }
+        if (size - headroom < device.mtu() + EthernetLimits.HEADER) {
+            closeQuietly(device);
+            throw new StartupException("tap.buffer-size " + size + " minus tap.headroom " + headroom
+                    + " cannot hold a frame of the device's MTU " + device.mtu() + " (needs " + (device.mtu()
+                    + EthernetLimits.HEADER) + ")");
+        }
+        BufferPool pool = new BufferPool(size, headroom, config.get(BUFFERS));
+        try {
+            TapLoop loop = new TapLoop(device, pool, metrics);
+            byte[] mac = config.get(MAC).isEmpty() ? randomLocalMac() : MacAddressType.bytes(config.get(MAC));
+            TapNetworkStack stack = new TapNetworkStack(loop, pool, metrics, device, mac, ipv4, gw);
+            loop.start(stack.driver());
+            return new TapPlatform(loop, stack, pool, device);
+        } catch (LinuxException e) {
+            closeQuietly(device);
+            throw new StartupException("cannot start the tap event loop: " + e.getMessage(), e);
+        }
+    }
+
+    /** A random unicast, locally administered (IEEE 802 §8.2: U/L bit set, I/G bit clear) address. */
+    private static byte[] randomLocalMac() {
+        byte[] mac = new byte[6];
+        new java.security.SecureRandom().nextBytes(mac);
+        mac[0] = (byte) ((mac[0] & 0xfc) | 0x02);
+        return mac;
+    }
+
+    private static void closeQuietly(TapDevice device) {
+        try {
+            device.close();
+        } catch (LinuxException e) {
+            System.getLogger("atoll.tap").log(System.Logger.Level.WARNING, "closing the TAP device failed", e);
+        }
+    }
+}
