@@ -25,14 +25,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeTarget implements TargetProvider {
     static final ConfigKey<Integer> MTU = ConfigKey.of("fake.mtu", ValueTypes.integer(576, 9000), 1500, "fake MTU");
 
+    private final String name;
     Exception bootFailure;
     Config bootedWith;
     final AtomicInteger shutdowns = new AtomicInteger();
     Duration shutdownGrace;
 
+    FakeTarget() {
+        this("fake");
+    }
+
+    FakeTarget(String name) {
+        this.name = name;
+    }
+
     @Override
     public String name() {
-        return "fake";
+        return name;
     }
 
     @Override
