@@ -90,6 +90,24 @@ public final class NetworkNamespace implements AutoCloseable {
         return name;
     }
 
+    /**
+     * Fails (never skips) unless {@code command} is on the PATH, naming the Debian package that
+     * provides it.
+     */
+    public static void requireCommand(String command, String debianPackage) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+                return;
+            }
+        }
+        for (String dir : List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin")) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return;
+            }
+        }
+        throw new AssertionError("this test needs '" + command + "' (apt-get install " + debianPackage + ")");
+    }
+
     /** Runs {@code ip ARGS} inside the namespace; fails the test if it fails. Returns its output. */
     public String ip(String... args) {
         List<String> cmd = new ArrayList<>(List.of(IP, "-n", name));
