@@ -20,6 +20,7 @@ public final class Errno {
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
     public static final int EMSGSIZE = 90;
+    public static final int EADDRINUSE = 98;
     public static final int ENETDOWN = 100;
     public static final int ENOBUFS = 105;
 
@@ -38,6 +39,7 @@ public final class Errno {
             case ENODEV -> "ENODEV";
             case EINVAL -> "EINVAL";
             case EMSGSIZE -> "EMSGSIZE";
+            case EADDRINUSE -> "EADDRINUSE";
             case ENETDOWN -> "ENETDOWN";
             case ENOBUFS -> "ENOBUFS";
             default -> "errno " + errno;

@@ -42,6 +42,13 @@ public final class Syscalls {
     public static final int AF_INET = 2;
     public static final int SOCK_DGRAM = 2;
     public static final int SOCK_CLOEXEC = O_CLOEXEC;
+    public static final int SOCK_NONBLOCK = O_NONBLOCK;
+    public static final int AF_INET6 = 10;
+    // setsockopt(2): include/uapi/asm-generic/socket.h.
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_REUSEADDR = 2;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_SNDBUF = 7;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
@@ -63,6 +70,16 @@ public final class Syscalls {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle SOCKET = downcall("socket",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = downcall("bind",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKNAME = downcall("getsockname",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle RECVMMSG = downcall("recvmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SENDMMSG = downcall("sendmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle EPOLL_CREATE1 = downcall("epoll_create1",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle EPOLL_CTL = downcall("epoll_ctl",
@@ -236,6 +253,118 @@ public final class Syscalls {
             throw new LinuxException("socket", "", errno(capture));
         }
         return fd;
+    }
+
+    /** {@code bind(2)} to a socket address of {@code length} bytes (see {@link SocketAddresses}). */
+    public static void bind(int fd, MemorySegment address, int length) throws LinuxException {
+        MemorySegment capture = CAPTURE.get();
+        int r;
+        try {
+            r = (int) BIND.invokeExact(capture, fd, address, length);
+        } catch (Throwable t) {
+            throw linkageFailure("bind", t);
+        }
+        if (r != 0) {
+            throw new LinuxException("bind", SocketAddresses.format(address), errno(capture));
+        }
+    }
+
+    /**
+     * {@code getsockname(2)} into {@code address} (at least {@link SocketAddresses#SIZE} bytes);
+     * returns the address's length.
+     */
+    public static int getsockname(int fd, MemorySegment address) throws LinuxException {
+        MemorySegment capture = CAPTURE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment len = arena.allocate(JAVA_INT);
+            len.set(JAVA_INT, 0, (int) address.byteSize());
+            int r = (int) GETSOCKNAME.invokeExact(capture, fd, address, len);
+            if (r != 0) {
+                throw new LinuxException("getsockname", "fd " + fd, errno(capture));
+            }
+            return len.get(JAVA_INT, 0);
+        } catch (LinuxException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure("getsockname", t);
+        }
+    }
+
+    /** {@code setsockopt(2)} with an int value. */
+    public static void setsockopt(int fd, int level, int option, int value) throws LinuxException {
+        MemorySegment capture = CAPTURE.get();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment v = arena.allocateFrom(JAVA_INT, value);
+            int r = (int) SETSOCKOPT.invokeExact(capture, fd, level, option, v, 4);
+            if (r != 0) {
+                throw new LinuxException("setsockopt", "level " + level + " option " + option, errno(capture));
+            }
+        } catch (LinuxException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure("setsockopt", t);
+        }
+    }
+
+    /**
+     * {@code recvmmsg(2)}, non-blocking, into the first {@code count} messages of {@code batch}.
+     *
+     * @return messages received, or {@link #WOULD_BLOCK} when none is waiting
+     */
+    public static int recvmmsg(int fd, MessageBatch batch, int count) throws LinuxException {
+        batch.prepareReceive(count);
+        MemorySegment capture = CAPTURE.get();
+        try {
+            while (true) {
+                int n = (int) RECVMMSG.invokeExact(capture, fd, batch.headers(), count, 0, MemorySegment.NULL);
+                if (n >= 0) {
+                    return n;
+                }
+                int e = errno(capture);
+                if (e == Errno.EAGAIN) {
+                    return WOULD_BLOCK;
+                }
+                if (e != Errno.EINTR) {
+                    throw new LinuxException("recvmmsg", "fd " + fd, e);
+                }
+            }
+        } catch (LinuxException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure("recvmmsg", t);
+        }
+    }
+
+    /**
+     * {@code sendmmsg(2)} of the first {@code count} messages of {@code batch}, each to its
+     * destination.
+     *
+     * @return messages sent (the first ones), or {@link #WOULD_BLOCK} when the socket cannot take any now
+     */
+    public static int sendmmsg(int fd, MessageBatch batch, int count) throws LinuxException {
+        if (count > batch.capacity()) {
+            throw new IllegalArgumentException("count " + count + " > capacity " + batch.capacity());
+        }
+        MemorySegment capture = CAPTURE.get();
+        try {
+            while (true) {
+                int n = (int) SENDMMSG.invokeExact(capture, fd, batch.headers(), count, 0);
+                if (n >= 0) {
+                    return n;
+                }
+                int e = errno(capture);
+                if (e == Errno.EAGAIN) {
+                    return WOULD_BLOCK;
+                }
+                if (e != Errno.EINTR) {
+                    throw new LinuxException("sendmmsg", "fd " + fd, e);
+                }
+            }
+        } catch (LinuxException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkageFailure("sendmmsg", t);
+        }
     }
 
     /** {@code epoll_create1(2)}; returns the new epoll descriptor. */
