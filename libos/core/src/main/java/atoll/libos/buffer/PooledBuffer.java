@@ -20,6 +20,18 @@ import java.nio.ByteOrder;
  * release throws. {@link #retain()} adds a holder, each of which must release. The pool counts
  * buffers that were acquired and not yet released; tests assert that count returns to zero.
  *
+ * <p>Headers: on receive each layer {@link #consumeHeader consumes} its header and on send each
+ * {@link #pushHeader pushes} one; the buffer remembers where each {@link HeaderLayer}'s header is
+ * (gVisor's PacketBuffer), so that later code can reach back to an earlier header: an ICMP error
+ * quotes the network header and the first payload bytes, a transport checksum reads the
+ * pseudo-header's addresses. Each layer is recorded at most once per use of the buffer.
+ *
+ * <p>Generations: every acquire stamps the buffer with a new {@link #generation()}. A holder that
+ * keeps a buffer beyond the call that handed it over (a queue, a reassembly list, a retransmit
+ * queue) notes the stamp and releases with {@link #release(int)}: if the buffer was released and
+ * the pool has lent it out again meanwhile, that release throws instead of silently taking the
+ * new holder's buffer away.
+ *
  * <p>Not thread-safe: a buffer belongs to one thread at a time; hand-over between threads must go
  * through a happens-before edge (a queue, a lock).
  */
@@ -35,6 +47,11 @@ public final class PooledBuffer implements AutoCloseable {
     private int start;
     private int end;
     private int refCount;
+    private int generation;
+    // Per HeaderLayer ordinal: offset in memory of the header's first byte, and its length; -1 /
+    // 0 when the layer has none. One array per block for its whole life: nothing per acquire.
+    private final int[] headerAt = new int[HeaderLayer.values().length];
+    private final int[] headerLength = new int[HeaderLayer.values().length];
     Throwable acquiredAt; // set by the pool when leak tracing is on
 
     PooledBuffer(BufferPool pool, MemorySegment memory) {
@@ -47,6 +64,21 @@ public final class PooledBuffer implements AutoCloseable {
         start = headroom;
         end = headroom;
         refCount = 1;
+        generation++;
+        forgetHeaders();
+    }
+
+    private void forgetHeaders() {
+        java.util.Arrays.fill(headerAt, -1);
+        java.util.Arrays.fill(headerLength, 0);
+    }
+
+    /**
+     * This use's stamp: it changes each time the pool lends the block out, so a holder can tell
+     * its buffer from the same block lent to someone else later.
+     */
+    public int generation() {
+        return generation;
     }
 
     /** The whole block, headroom and tailroom included. */
@@ -175,9 +207,68 @@ public final class PooledBuffer implements AutoCloseable {
         this.end = end;
     }
 
-    /** Empties the window and puts it back at the pool's headroom. */
+    /** Empties the window, puts it back at the pool's headroom and forgets recorded headers. */
     public void clear() {
         start = end = pool.headroom();
+        forgetHeaders();
+    }
+
+    /**
+     * Receive path: records the first {@code n} bytes of the window as {@code layer}'s header and
+     * consumes them, so the window becomes that header's payload.
+     *
+     * @throws IllegalStateException if {@code layer} already has a header in this use
+     * @throws IndexOutOfBoundsException if the window is shorter than {@code n}
+     */
+    public void consumeHeader(HeaderLayer layer, int n) {
+        checkLive();
+        checkUnrecorded(layer);
+        if (n < 0 || n > length()) {
+            throw new IndexOutOfBoundsException("consume " + layer + " header of " + n + " from " + length());
+        }
+        headerAt[layer.ordinal()] = start;
+        headerLength[layer.ordinal()] = n;
+        start += n;
+    }
+
+    /**
+     * Send path: prepends {@code n} bytes into the headroom and records them as {@code layer}'s
+     * header; the window then starts at that header. The caller writes it at
+     * {@link #headerOffset}.
+     *
+     * @throws IllegalStateException if {@code layer} already has a header in this use
+     * @throws IndexOutOfBoundsException if the headroom is smaller than {@code n}
+     */
+    public void pushHeader(HeaderLayer layer, int n) {
+        checkLive();
+        checkUnrecorded(layer);
+        if (n < 0 || n > start) {
+            throw new IndexOutOfBoundsException("push " + layer + " header of " + n + " with headroom " + start);
+        }
+        start -= n;
+        headerAt[layer.ordinal()] = start;
+        headerLength[layer.ordinal()] = n;
+    }
+
+    /** True if {@code layer}'s header was pushed or consumed in this use. */
+    public boolean hasHeader(HeaderLayer layer) {
+        return headerAt[layer.ordinal()] >= 0;
+    }
+
+    /** Offset within {@link #memory()} of {@code layer}'s header, or -1 if it has none. */
+    public int headerOffset(HeaderLayer layer) {
+        return headerAt[layer.ordinal()];
+    }
+
+    /** Length of {@code layer}'s header, or 0 if it has none. */
+    public int headerLength(HeaderLayer layer) {
+        return headerLength[layer.ordinal()];
+    }
+
+    private void checkUnrecorded(HeaderLayer layer) {
+        if (headerAt[layer.ordinal()] >= 0) {
+            throw new IllegalStateException(layer + " header already recorded in this buffer");
+        }
     }
 
     /** Unsigned byte at {@code offset} within the window. */
@@ -249,6 +340,22 @@ public final class PooledBuffer implements AutoCloseable {
         if (--refCount == 0) {
             pool.giveBack(this);
         }
+    }
+
+    /**
+     * Like {@link #release()}, for a holder that noted {@link #generation()} when it took the
+     * buffer: a release by a stale holder, after the buffer went back to the pool and was lent out
+     * again, is caught here instead of returning the new holder's buffer.
+     *
+     * @throws IllegalStateException if the buffer is no longer the one of that generation, or was
+     *     already fully released
+     */
+    public void release(int generation) {
+        if (generation != this.generation) {
+            throw new IllegalStateException("stale release: buffer of generation " + generation
+                    + " was returned to the pool and is now lent out as generation " + this.generation);
+        }
+        release();
     }
 
     /** Same as {@link #release()}, for try-with-resources. */

@@ -1,0 +1,16 @@
+package atoll.stack.wire;
+
+import java.util.HexFormat;
+
+/** Test helper: hex dumps in, bytes out (whitespace ignored). */
+final class Hex {
+    private Hex() {}
+
+    static byte[] bytes(String hex) {
+        return HexFormat.of().parseHex(hex.replaceAll("\\s+", ""));
+    }
+
+    static String of(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+}
