@@ -5,6 +5,7 @@
 module atoll.tap {
     requires atoll.libos;
     requires atoll.linux;
+    requires atoll.stack;
 
     provides atoll.libos.runtime.TargetProvider with atoll.tap.TapTargetProvider;
 }

@@ -11,7 +11,8 @@ import atoll.libos.net.TcpListener;
 import atoll.libos.net.UdpEndpoint;
 import atoll.linux.tap.TapDevice;
 import java.io.IOException;
-import java.net.Inet4Address;
+import atoll.stack.wire.Ipv4Address;
+import atoll.stack.wire.MacAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -28,8 +29,8 @@ final class TapNetworkStack implements NetworkStack {
     private final Metrics.Counter unhandled;
     private final Ipv4Interface ipv4;
 
-    TapNetworkStack(TapLoop loop, BufferPool pool, Metrics metrics, TapDevice device, byte[] mac,
-            Ipv4Interface ipv4, Inet4Address gateway) {
+    TapNetworkStack(TapLoop loop, BufferPool pool, Metrics metrics, TapDevice device, MacAddress mac,
+            Ipv4Interface ipv4, Ipv4Address gateway) {
         this.loop = loop;
         this.pool = pool;
         this.ipv4 = ipv4;
@@ -72,7 +73,7 @@ final class TapNetworkStack implements NetworkStack {
 
     @Override
     public List<InetAddress> localAddresses() {
-        return List.of(ipv4.address());
+        return List.of(ipv4.address().toInetAddress());
     }
 
     @Override

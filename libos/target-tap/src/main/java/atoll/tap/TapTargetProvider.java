@@ -10,7 +10,9 @@ import atoll.libos.runtime.StartupException;
 import atoll.libos.runtime.TargetProvider;
 import atoll.linux.LinuxException;
 import atoll.linux.tap.TapDevice;
-import java.net.InetAddress;
+import atoll.stack.wire.EthernetFrame;
+import atoll.stack.wire.Ipv4Address;
+import atoll.stack.wire.MacAddress;
 import java.util.List;
 
 /**
@@ -32,12 +34,12 @@ public final class TapTargetProvider implements TargetProvider {
 
     public static final ConfigKey<String> DEVICE = ConfigKey.of("tap.device", ValueTypes.nonEmptyString(), "atoll0",
             "TAP interface to attach to (created, for the life of the process, if it does not exist; needs CAP_NET_ADMIN)");
-    public static final ConfigKey<Ipv4Interface> IPV4 = ConfigKey.of("ipv4", Ipv4Interface.TYPE,
-            new Ipv4Interface((java.net.Inet4Address) literal("192.0.2.2"), 24),
+    static final ConfigKey<Ipv4Interface> IPV4 = ConfigKey.of("ipv4", Ipv4Interface.TYPE,
+            new Ipv4Interface(Ipv4Address.parse("192.0.2.2"), 24),
             "the stack's IPv4 address and prefix length on the TAP link");
-    public static final ConfigKey<String> IPV4_GATEWAY = ConfigKey.of("ipv4-gateway", ValueTypes.string(), "",
-            "IPv4 router for destinations off the link (empty: none, only the link is reachable)");
-    public static final ConfigKey<String> MAC = ConfigKey.of("mac", new MacAddressType(), "",
+    static final ConfigKey<Ipv4Address> IPV4_GATEWAY = ConfigKey.of("ipv4-gateway", LinkValueTypes.OPTIONAL_IPV4,
+            Ipv4Address.UNSPECIFIED, "IPv4 router for destinations off the link (empty: none, only the link is reachable)");
+    static final ConfigKey<MacAddress> MAC = ConfigKey.of("mac", LinkValueTypes.MAC, MacAddress.ZERO,
             "the stack's Ethernet address (empty: a random locally administered one at each start)");
     public static final ConfigKey<Integer> BUFFER_SIZE = ConfigKey.of("tap.buffer-size",
             ValueTypes.integer(256, 1 << 20), DEFAULT_BUFFER_SIZE,
@@ -46,10 +48,6 @@ public final class TapTargetProvider implements TargetProvider {
             "most pooled buffers ever allocated; frames that find none are dropped and counted");
     public static final ConfigKey<Integer> HEADROOM = ConfigKey.of("tap.headroom", ValueTypes.integer(64, 4096),
             DEFAULT_HEADROOM, "bytes kept free in front of each buffer for headers to be prepended");
-
-    private static InetAddress literal(String s) {
-        return ValueTypes.inetAddress().parse(s);
-    }
 
     @Override
     public String name() {
@@ -75,22 +73,11 @@ public final class TapTargetProvider implements TargetProvider {
         }
         int size = config.get(BUFFER_SIZE);
         int headroom = config.get(HEADROOM);
-        String gateway = config.get(IPV4_GATEWAY).strip();
         Ipv4Interface ipv4 = config.get(IPV4);
-        java.net.Inet4Address gw = null;
-        if (!gateway.isEmpty()) {
-            InetAddress g;
-            try {
-                g = ValueTypes.inetAddress().parse(gateway);
-            } catch (IllegalArgumentException e) {
-                throw new StartupException("bad value '" + gateway + "' for configuration key '" + IPV4_GATEWAY.name()
-                        + "': expected an IPv4 address on the link of " + ipv4);
-            }
-            if (!(g instanceof java.net.Inet4Address g4) || !ipv4.onLink(new Ipv4Interface(g4, 32).addressBits())) {
-                throw new StartupException("bad value '" + gateway + "' for configuration key '" + IPV4_GATEWAY.name()
-                        + "': expected an IPv4 address on the link of " + ipv4);
-            }
-            gw = g4;
+        Ipv4Address gateway = config.get(IPV4_GATEWAY);
+        if (!gateway.equals(Ipv4Address.UNSPECIFIED) && (!ipv4.onLink(gateway.bits()) || gateway.equals(ipv4.address()))) {
+            throw new StartupException("bad value '" + gateway + "' for configuration key '" + IPV4_GATEWAY.name()
+                    + "': expected another IPv4 address on the link of " + ipv4);
         }
         TapDevice device;
         try {
@@ -102,17 +89,17 @@ public final class TapTargetProvider implements TargetProvider {
             throw new StartupException("cannot open TAP device " + config.get(DEVICE) + ": " + e.getMessage()
                     + (e.errno() == atoll.linux.Errno.EPERM ? " (needs CAP_NET_ADMIN: run as root or grant it)" : ""), e);
         }
-        if (size - headroom < device.mtu() + EthernetLimits.HEADER) {
+        if (size - headroom < device.mtu() + EthernetFrame.HEADER_LENGTH) {
             closeQuietly(device);
             throw new StartupException("tap.buffer-size " + size + " minus tap.headroom " + headroom
                     + " cannot hold a frame of the device's MTU " + device.mtu() + " (needs " + (device.mtu()
-                    + EthernetLimits.HEADER) + ")");
+                    + EthernetFrame.HEADER_LENGTH) + ")");
         }
         BufferPool pool = new BufferPool(size, headroom, config.get(BUFFERS));
         try {
             TapLoop loop = new TapLoop(device, pool, metrics);
-            byte[] mac = config.get(MAC).isEmpty() ? randomLocalMac() : MacAddressType.bytes(config.get(MAC));
-            TapNetworkStack stack = new TapNetworkStack(loop, pool, metrics, device, mac, ipv4, gw);
+            MacAddress mac = config.get(MAC).equals(MacAddress.ZERO) ? randomLocalMac() : config.get(MAC);
+            TapNetworkStack stack = new TapNetworkStack(loop, pool, metrics, device, mac, ipv4, gateway);
             loop.start(stack.driver());
             return new TapPlatform(loop, stack, pool, device);
         } catch (LinuxException e) {
@@ -122,11 +109,9 @@ public final class TapTargetProvider implements TargetProvider {
     }
 
     /** A random unicast, locally administered (IEEE 802 §8.2: U/L bit set, I/G bit clear) address. */
-    private static byte[] randomLocalMac() {
-        byte[] mac = new byte[6];
-        new java.security.SecureRandom().nextBytes(mac);
-        mac[0] = (byte) ((mac[0] & 0xfc) | 0x02);
-        return mac;
+    private static MacAddress randomLocalMac() {
+        long bits = new java.security.SecureRandom().nextLong() & 0xffff_ffff_ffffL;
+        return new MacAddress((bits & ~0x0100_0000_0000L) | 0x0200_0000_0000L);
     }
 
     private static void closeQuietly(TapDevice device) {

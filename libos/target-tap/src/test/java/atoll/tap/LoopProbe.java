@@ -15,7 +15,18 @@ import java.util.concurrent.TimeUnit;
  * pooled buffer leaked. Prints {@code ok rx=N} and exits 0 on success.
  */
 public final class LoopProbe {
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            probe(args);
+        } catch (Throwable t) {
+            System.out.println("probe failed: " + t);
+            t.printStackTrace(System.out);
+            System.out.flush();
+            System.exit(2);
+        }
+    }
+
+    private static void probe(String[] args) throws Exception {
         TapTargetProvider provider = new TapTargetProvider();
         Config config = Config.of(provider.configKeys(), Map.of("tap.device", args[0], "ipv4", "192.0.2.2/24",
                 "mac", "02:00:00:00:00:02"));
@@ -39,7 +50,9 @@ public final class LoopProbe {
         platform.network().bufferPool().assertNoLeaks();
         long unhandled = metrics.snapshot().getOrDefault("tap.rx.unhandled", 0L);
         if (rx == 0 || !timer || on[0] != loopThread || unhandled != rx || platform.loop().failure() != null) {
-            System.out.println("failed rx=" + rx + " unhandled=" + unhandled + " timer=" + timer + " on=" + on[0]);
+            System.out.println("failed rx=" + rx + " unhandled=" + unhandled + " timer=" + timer + " on=" + on[0]
+                    + " failure=" + platform.loop().failure());
+            System.out.flush();
             System.exit(1);
         }
         System.out.println("ok rx=" + rx);
