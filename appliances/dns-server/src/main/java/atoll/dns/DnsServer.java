@@ -48,7 +48,8 @@ public final class DnsServer implements Appliance {
     static final ConfigKey<List<InetAddress>> LISTEN = ConfigKey.of("listen",
             ValueTypes.listOf(ValueTypes.inetAddress()),
             List.of(InetAddress.getLoopbackAddress(), loopback6()),
-            "addresses to answer on, over UDP and TCP (0.0.0.0 and :: mean every address)");
+            "addresses to answer on, over UDP and TCP (0.0.0.0 means every IPv4 address, :: every IPv6 address;"
+                    + " a UDP answer leaves from the address asked)");
     static final ConfigKey<Integer> PORT = ConfigKey.of("port", ValueTypes.portOrZero(), 5300,
             "port to answer on, over UDP and TCP (53 needs CAP_NET_BIND_SERVICE; 0 picks a free one, logged)");
     static final ConfigKey<List<ZoneSource>> ZONES = ConfigKey.of("zones", ZoneSource.LIST,

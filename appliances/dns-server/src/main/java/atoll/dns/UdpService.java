@@ -4,14 +4,15 @@ import atoll.dns.wire.MessageWriter;
 import atoll.libos.buffer.BufferPool;
 import atoll.libos.buffer.PooledBuffer;
 import atoll.libos.metrics.Metrics;
+import atoll.libos.net.DatagramAddresses;
 import atoll.libos.net.DatagramHandler;
 import atoll.libos.net.UdpEndpoint;
 import java.lang.foreign.MemorySegment;
-import java.net.InetSocketAddress;
 
 /**
  * DNS over UDP on the event loop: the query is parsed straight from the receive buffer and the
- * response written into a pooled transmit buffer, with no thread hop.
+ * response written into a pooled transmit buffer, with no thread hop. The answer leaves from the
+ * address the query was sent to (RFC 1122 §3.3.4.2), also when listening on a wildcard.
  */
 final class UdpService implements DatagramHandler {
     private final QueryEngine engine;
@@ -26,7 +27,7 @@ final class UdpService implements DatagramHandler {
     }
 
     @Override
-    public void onDatagram(UdpEndpoint endpoint, PooledBuffer payload, InetSocketAddress source) {
+    public void onDatagram(UdpEndpoint endpoint, PooledBuffer payload, DatagramAddresses addresses) {
         PooledBuffer out = null;
         try {
             queries.increment();
@@ -38,8 +39,8 @@ final class UdpService implements DatagramHandler {
             int n = engine.respond(payload.data(), true, room, writer);
             if (n >= 0) {
                 out.append(n);
-                endpoint.send(out, source);
-                out = null; // send took ownership
+                endpoint.reply(out, addresses);
+                out = null; // reply took ownership
             }
         } finally {
             payload.release();

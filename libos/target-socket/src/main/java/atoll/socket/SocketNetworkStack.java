@@ -70,8 +70,11 @@ final class SocketNetworkStack implements NetworkStack {
     /**
      * {@inheritDoc}
      *
-     * <p>An IPv6 address binds an IPv6 socket (which on most hosts also takes IPv4-mapped
-     * traffic when bound to {@code ::}); any other address binds an IPv4 socket.
+     * <p>An IPv6 address binds an IPv6 socket; any other address binds an IPv4 socket. A wildcard
+     * binds one socket per address of its family that {@link #localAddresses()} lists at this
+     * moment ({@code 0.0.0.0}: every IPv4 address, {@code ::}: every IPv6 address, IPv4 excluded),
+     * all on one port, so that each datagram's destination is known and a reply leaves from it
+     * (see {@link SocketUdpEndpoint}).
      */
     @Override
     public UdpEndpoint bindUdp(InetSocketAddress local, DatagramHandler handler) throws IOException {

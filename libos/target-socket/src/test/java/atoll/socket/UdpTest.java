@@ -2,10 +2,14 @@ package atoll.socket;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import atoll.libos.buffer.PooledBuffer;
+import atoll.libos.net.DatagramAddresses;
+import atoll.libos.net.TransportAddress;
 import atoll.libos.net.UdpEndpoint;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -58,7 +62,7 @@ class UdpTest {
         int n = 300;
         try (Booted b = new Booted(); DatagramChannel c = client(host)) {
             UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress(InetAddress.getByName(host), 0),
-                    (endpoint, payload, source) -> endpoint.send(payload, source));
+                    (endpoint, payload, addresses) -> endpoint.reply(payload, addresses));
             assertTrue(ep.localAddress().getPort() != 0, "port 0 resolved to the bound port");
             ByteBuffer in = ByteBuffer.allocate(70_000);
             for (int i = 0; i < n; i++) {
@@ -87,7 +91,7 @@ class UdpTest {
             List<Integer> seen = new ArrayList<>(); // touched only on the loop thread until done
             List<Thread> threads = new ArrayList<>();
             CountDownLatch done = new CountDownLatch(1);
-            UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress("127.0.0.1", 0), (endpoint, payload, source) -> {
+            UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress("127.0.0.1", 0), (endpoint, payload, addresses) -> {
                 if (threads.isEmpty() || threads.getLast() != Thread.currentThread()) {
                     threads.add(Thread.currentThread());
                 }
@@ -119,7 +123,10 @@ class UdpTest {
         ExecutorService worker = Executors.newSingleThreadExecutor();
         try (Booted b = new Booted(); DatagramChannel c = client("::1")) {
             UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress("::1", 0),
-                    (endpoint, payload, source) -> worker.execute(() -> endpoint.send(payload, source)));
+                    (endpoint, payload, addresses) -> {
+                        DatagramAddresses kept = addresses.copy(); // the loop reuses its instance
+                        worker.execute(() -> endpoint.reply(payload, kept));
+                    });
             ByteBuffer in = ByteBuffer.allocate(2048);
             for (int i = 0; i < n; i++) {
                 byte[] m = message(i, 100);
@@ -145,7 +152,7 @@ class UdpTest {
             ConcurrentLinkedQueue<PooledBuffer> held = new ConcurrentLinkedQueue<>();
             CountDownLatch twoHeld = new CountDownLatch(2);
             CountDownLatch last = new CountDownLatch(1);
-            UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress("127.0.0.1", 0), (endpoint, payload, source) -> {
+            UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress("127.0.0.1", 0), (endpoint, payload, addresses) -> {
                 if (payload.getU8(0) == 0xFF) {
                     payload.release();
                     last.countDown();
@@ -246,22 +253,43 @@ class UdpTest {
     }
 
     @Test
-    void sourceAddressIsTheSender() throws Exception {
+    void sourceIsTheSenderAndDestinationTheBoundAddress() throws Exception {
         try (Booted b = new Booted(); DatagramChannel c = client("127.0.0.1")) {
+            ConcurrentLinkedQueue<DatagramAddresses> seen = new ConcurrentLinkedQueue<>();
             ConcurrentLinkedQueue<InetSocketAddress> sources = new ConcurrentLinkedQueue<>();
             CountDownLatch two = new CountDownLatch(2);
-            UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress("127.0.0.1", 0), (e, p, s) -> {
-                sources.add(s);
+            UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress("127.0.0.1", 0), (e, p, a) -> {
+                seen.add(a.copy());
+                sources.add(a.source().toInetSocketAddress());
                 p.release();
                 two.countDown();
             });
             c.send(ByteBuffer.wrap(new byte[] {1}), ep.localAddress());
             c.send(ByteBuffer.wrap(new byte[] {2}), ep.localAddress());
             Booted.await(two);
-            InetSocketAddress first = sources.poll();
-            assertEquals(c.getLocalAddress(), first);
-            // The JDK hands back the same object while the sender repeats: nothing allocated.
-            assertSame(first, sources.poll());
+            for (DatagramAddresses a : seen) {
+                assertEquals(c.getLocalAddress(), a.source().toInetSocketAddress());
+                assertEquals(TransportAddress.of((InetSocketAddress) c.getLocalAddress()), a.source());
+                assertEquals(ep.localAddress(), a.destination().toInetSocketAddress());
+            }
+            // The JDK hands back the same object while the sender repeats, and the source keeps
+            // that reference: nothing allocated for a repeating client.
+            assertSame(sources.poll(), sources.poll());
+        }
+    }
+
+    @Test
+    void replyFromAnAddressTheEndpointDoesNotHaveIsRefusedAndReleased() throws Exception {
+        try (Booted b = new Booted()) {
+            UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress("127.0.0.1", 0), (e, p, s) -> p.release());
+            DatagramAddresses elsewhere = new DatagramAddresses();
+            elsewhere.source().set(new InetSocketAddress("127.0.0.1", 9));
+            elsewhere.destination().setIpv4(0x7F000001, ep.localAddress().getPort() + 1 & 0xFFFF);
+            PooledBuffer p = b.pool().acquire();
+            p.putU8(1);
+            assertThrows(IllegalArgumentException.class, () -> ep.reply(p, elsewhere));
+            assertFalse(p.isLive(), "reply released the payload");
+            assertEquals(1, b.metrics.value("socket.udp.tx.dropped"));
         }
     }
 }
