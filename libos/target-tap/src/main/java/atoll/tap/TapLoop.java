@@ -51,6 +51,8 @@ final class TapLoop {
     private final Metrics.Counter handlerFailures;
     private final PooledBuffer scratch;
     private LinkDriver driver;
+    /** The driver's next deadline, as its last {@link LinkDriver#poll} said (loop thread only). */
+    private long driverDeadline = LinkDriver.NO_DEADLINE;
     private volatile long sleepingUntil = AWAKE;
     private volatile boolean running = true;
     private volatile Throwable failure;
@@ -82,6 +84,53 @@ final class TapLoop {
     void start(LinkDriver driver) {
         this.driver = driver;
         thread.start();
+    }
+
+    /**
+     * Runs {@code task} on the loop and waits for it (at most {@code limit}); from the loop thread
+     * it runs at once. For the rare calls that must see the engines' answer (a bind).
+     *
+     * @throws java.io.IOException if the loop has stopped, or the task did not run in time
+     */
+    <T> T call(java.util.concurrent.Callable<T> task, Duration limit) throws java.io.IOException {
+        if (inLoop()) {
+            try {
+                return task.call();
+            } catch (java.io.IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new java.io.IOException(e);
+            }
+        }
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        execute(() -> {
+            try {
+                result.complete(task.call());
+            } catch (Exception | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
+        try {
+            return result.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted waiting for the event loop");
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new java.io.IOException(running ? "the event loop did not answer within " + limit
+                    : "the tap target's event loop has stopped");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof java.io.IOException io) {
+                throw io;
+            }
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            if (c instanceof Error err) {
+                throw err;
+            }
+            throw new java.io.IOException(c);
+        }
     }
 
     Thread thread() {
@@ -242,7 +291,7 @@ final class TapLoop {
         while ((t = timers.peek()) != null && t.isCancelled()) {
             timers.poll();
         }
-        long d = driver.nextDeadline();
+        long d = driverDeadline;
         if (t != null && (d == LinkDriver.NO_DEADLINE || t.deadline - d < 0)) {
             d = t.deadline;
         }
@@ -293,15 +342,6 @@ final class TapLoop {
     private void runDue() {
         drainIncoming();
         long now = System.nanoTime();
-        long d = driver.nextDeadline();
-        if (d != LinkDriver.NO_DEADLINE && d - now <= 0) {
-            try {
-                driver.onDeadline(now);
-            } catch (RuntimeException e) {
-                handlerFailures.increment();
-                LOG.log(Level.ERROR, "stack timer failed", e);
-            }
-        }
         LoopTimer t;
         while (running && (t = timers.peek()) != null && t.deadline - now <= 0) {
             timers.poll();
@@ -314,6 +354,15 @@ final class TapLoop {
                 handlerFailures.increment();
                 LOG.log(Level.ERROR, "timer task failed", e);
             }
+        }
+        // Last, so that what frames and tasks just queued (an ARP request, a retransmission)
+        // gets its deadline counted before the loop sleeps.
+        try {
+            driverDeadline = driver.poll(System.nanoTime());
+        } catch (RuntimeException e) {
+            handlerFailures.increment();
+            driverDeadline = LinkDriver.NO_DEADLINE;
+            LOG.log(Level.ERROR, "stack poll failed", e);
         }
     }
 }

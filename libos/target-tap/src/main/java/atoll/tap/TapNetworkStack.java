@@ -47,10 +47,7 @@ final class TapNetworkStack implements NetworkStack {
             }
 
             @Override
-            public void onDeadline(long nowNanos) {}
-
-            @Override
-            public long nextDeadline() {
+            public long poll(long nowNanos) {
                 return NO_DEADLINE;
             }
         };
