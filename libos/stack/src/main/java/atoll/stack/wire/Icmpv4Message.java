@@ -102,6 +102,11 @@ public final class Icmpv4Message {
         return BigEndian.u16(segment, offset + REST + 2);
     }
 
+    /** The memory this view reads. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
     public long offset() {
         return offset;
     }

@@ -1,0 +1,2 @@
+/** What the engines need from a link: a sink for outgoing frames. */
+package atoll.stack.link;
