@@ -10,10 +10,13 @@ import atoll.libos.runtime.StartupException;
 import atoll.libos.runtime.TargetProvider;
 import atoll.linux.LinuxException;
 import atoll.linux.tap.TapDevice;
+import atoll.libos.entropy.Entropies;
+import atoll.stack.ip.IpConfig;
 import atoll.stack.wire.EthernetFrame;
 import atoll.stack.wire.Ipv4Address;
 import atoll.stack.wire.MacAddress;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@code tap} target: Atoll's own network stack on a Linux TAP device. One event loop thread
@@ -27,10 +30,11 @@ import java.util.List;
 public final class TapTargetProvider implements TargetProvider {
     static final int DEFAULT_HEADROOM = 128;
     /**
-     * An Ethernet frame of the default MTU: 1500 (RFC 894) + 14 (Ethernet II header), after the
-     * headroom, rounded up to 2 KiB.
+     * 64 KiB after the headroom: a buffer holds a frame, and also a reassembled IPv4 datagram of up
+     * to 65,535 bytes (RFC 791 total length), which the stack assembles into one pooled buffer.
+     * Memory is taken lazily, as buffers are first needed.
      */
-    static final int DEFAULT_BUFFER_SIZE = 2048;
+    static final int DEFAULT_BUFFER_SIZE = 65_536 + DEFAULT_HEADROOM;
 
     public static final ConfigKey<String> DEVICE = ConfigKey.of("tap.device", ValueTypes.nonEmptyString(), "atoll0",
             "TAP interface to attach to (created, for the life of the process, if it does not exist; needs CAP_NET_ADMIN)");
@@ -43,8 +47,8 @@ public final class TapTargetProvider implements TargetProvider {
             "the stack's Ethernet address (empty: a random locally administered one at each start)");
     public static final ConfigKey<Integer> BUFFER_SIZE = ConfigKey.of("tap.buffer-size",
             ValueTypes.integer(256, 1 << 20), DEFAULT_BUFFER_SIZE,
-            "bytes per pooled buffer, headroom included; must hold the headroom plus one frame (MTU + 14)");
-    public static final ConfigKey<Integer> BUFFERS = ConfigKey.of("tap.buffers", ValueTypes.integer(8, 1 << 20), 4096,
+            "bytes per pooled buffer, headroom included; must hold the headroom plus one frame (MTU + 14); larger reassembled IPv4 datagrams are dropped and counted");
+    public static final ConfigKey<Integer> BUFFERS = ConfigKey.of("tap.buffers", ValueTypes.integer(8, 1 << 20), 1024,
             "most pooled buffers ever allocated; frames that find none are dropped and counted");
     public static final ConfigKey<Integer> HEADROOM = ConfigKey.of("tap.headroom", ValueTypes.integer(64, 4096),
             DEFAULT_HEADROOM, "bytes kept free in front of each buffer for headers to be prepended");
@@ -99,7 +103,9 @@ public final class TapTargetProvider implements TargetProvider {
         try {
             TapLoop loop = new TapLoop(device, pool, metrics);
             MacAddress mac = config.get(MAC).equals(MacAddress.ZERO) ? randomLocalMac() : config.get(MAC);
-            TapNetworkStack stack = new TapNetworkStack(loop, pool, metrics, device, mac, ipv4, gateway);
+            IpConfig ip = new IpConfig(mac, ipv4.address(), ipv4.prefixLength(),
+                    gateway.equals(Ipv4Address.UNSPECIFIED) ? Optional.empty() : Optional.of(gateway), device.mtu());
+            TapNetworkStack stack = new TapNetworkStack(loop, pool, metrics, Entropies.secure(), ip);
             loop.start(stack.driver());
             return new TapPlatform(loop, stack, pool, device);
         } catch (LinuxException e) {

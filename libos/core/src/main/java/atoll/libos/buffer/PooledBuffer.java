@@ -68,7 +68,12 @@ public final class PooledBuffer implements AutoCloseable {
         forgetHeaders();
     }
 
-    private void forgetHeaders() {
+    /**
+     * Forgets the headers recorded in this use, keeping the window: for a received payload that is
+     * sent on as a new datagram (an echo, a reply written in place), whose send path pushes fresh
+     * headers.
+     */
+    public void forgetHeaders() {
         java.util.Arrays.fill(headerAt, -1);
         java.util.Arrays.fill(headerLength, 0);
     }
