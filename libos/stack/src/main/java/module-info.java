@@ -16,4 +16,5 @@ module atoll.stack {
     exports atoll.stack.ip;
     exports atoll.stack.icmp;
     exports atoll.stack.udp;
+    exports atoll.stack.tcp;
 }
