@@ -11,6 +11,12 @@ import atoll.libos.net.TcpFlow;
 import atoll.libos.net.TcpListener;
 import atoll.libos.net.UdpEndpoint;
 import atoll.stack.EthernetInterface;
+import atoll.stack.ip.ProtocolHandler;
+import atoll.stack.link.SendOutcome;
+import atoll.stack.tcp.TcpConfig;
+import atoll.stack.tcp.TcpStack;
+import atoll.stack.wire.IpProtocol;
+import atoll.stack.wire.Ipv4Header;
 import atoll.stack.ip.IpConfig;
 import atoll.stack.wire.Ipv4Address;
 import java.io.IOException;
@@ -22,6 +28,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The network stack the tap target gives the appliance: Atoll's own Ethernet/ARP/IPv4/ICMP/UDP
@@ -29,14 +37,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * engine call happens on the loop thread; calls from other threads (a bind, a send from a virtual
  * thread) are handed to the loop.
  *
- * <p>IPv4 only, one address. UDP endpoints bind the stack's address or {@code 0.0.0.0} (the same
- * thing here). <b>TCP is not implemented yet</b> on this target: {@link #listenTcp} and
- * {@link #connectTcp} throw.
+ * <p>IPv4 only, one address. UDP endpoints and TCP listeners bind the stack's address or
+ * {@code 0.0.0.0} (the same thing here). TCP runs on the stack's TCP engine ({@link TcpStack});
+ * each flow is a blocking {@link TapTcpFlow} on a virtual thread whose calls hop to the loop.
  */
 final class TapNetworkStack implements NetworkStack {
     private static final System.Logger LOG = System.getLogger("atoll.tap");
     /** How long a bind from another thread waits for the loop to answer. */
-    private static final Duration LOOP_CALL_LIMIT = Duration.ofSeconds(5);
+    static final Duration LOOP_CALL_LIMIT = Duration.ofSeconds(5);
+    /** How long {@link #connectTcp} waits for the handshake (the engine gives up on its own sooner or later). */
+    private static final Duration CONNECT_LIMIT = Duration.ofSeconds(75);
+    /** IPv4 (20) and TCP (20) headers without options: MSS = MTU - 40 (RFC 9293 §3.7.1, RFC 879). */
+    private static final int TCP_IPV4_HEADERS = 40;
     /** RFC 6335 §6: the dynamic (ephemeral) port range, 49152–65535. */
     private static final int EPHEMERAL_FIRST = 49152;
     private static final int EPHEMERAL_COUNT = 65536 - EPHEMERAL_FIRST;
@@ -47,7 +59,13 @@ final class TapNetworkStack implements NetworkStack {
     private final EthernetInterface iface;
     private final IpConfig config;
     private final Entropy entropy;
+    private final TcpStack tcp;
     private final Set<TapUdpEndpoint> endpoints = ConcurrentHashMap.newKeySet();
+    private final Set<TapTcpListener> listeners = ConcurrentHashMap.newKeySet();
+    private final Set<TapTcpFlow> flows = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock handlersLock = new ReentrantLock();
+    private final Condition handlersDone = handlersLock.newCondition();
+    private int runningHandlers;
     private volatile boolean shutDown;
 
     TapNetworkStack(TapLoop loop, BufferPool pool, Metrics metrics, Entropy entropy, IpConfig config) {
@@ -57,6 +75,22 @@ final class TapNetworkStack implements NetworkStack {
         this.entropy = entropy;
         this.config = config;
         this.iface = new EthernetInterface(config, pool, loop::transmit, entropy, metrics);
+        Metrics.Counter tcpTxDropped = metrics.counter("tap.tcp.tx.dropped");
+        TcpConfig tcpConfig = TcpConfig.defaults().withMss(Math.min(TcpConfig.defaults().mss(),
+                config.mtu() - TCP_IPV4_HEADERS));
+        this.tcp = new TcpStack(tcpConfig, pool, (source, destination, segment) -> {
+            SendOutcome o = iface.ip().send(IpProtocol.TCP, destination, segment, System.nanoTime());
+            if (o != SendOutcome.SENT && o != SendOutcome.QUEUED) {
+                tcpTxDropped.increment(); // TCP retransmits
+            }
+        }, entropy);
+        iface.ip().register(IpProtocol.TCP, new ProtocolHandler() {
+            @Override
+            public void receive(PooledBuffer packet, Ipv4Header ip, long now) {
+                tcp.receive(now, ip.source(), ip.destination(), packet);
+            }
+        });
+        metrics.gauge("tap.tcp.connections", tcp::connectionCount);
     }
 
     /** What the event loop drives: frames in, timers, and the gratuitous ARP at start. */
@@ -76,6 +110,12 @@ final class TapNetworkStack implements NetworkStack {
                     iface.start(nowNanos); // RFC 5227 §3: announce the address once the link is up
                 }
                 long next = iface.poll(nowNanos);
+                long tcpNext = tcp.nextDeadline();
+                if (tcpNext != Long.MAX_VALUE && tcpNext - nowNanos <= 0) {
+                    tcp.onTimer(nowNanos);
+                    tcpNext = tcp.nextDeadline();
+                }
+                next = Math.min(next, tcpNext);
                 return next == Long.MAX_VALUE ? NO_DEADLINE : next;
             }
         };
@@ -105,16 +145,8 @@ final class TapNetworkStack implements NetworkStack {
         if (shutDown) {
             throw new IOException("the tap target is shut down");
         }
-        InetAddress a = local.getAddress();
-        if (!(a instanceof Inet4Address v4)) {
-            throw new IOException("cannot bind " + local + ": the tap target speaks IPv4 only (its address is "
-                    + config.address() + ")");
-        }
-        int bits = Ipv4Address.of(v4).bits();
-        if (bits != 0 && bits != config.address().bits()) {
-            throw new IOException("cannot bind " + atoll.libos.net.Addresses.format(local)
-                    + ": not an address of this stack (it has " + config.address() + ")");
-        }
+        checkLocal(local);
+        java.net.Inet4Address v4 = config.address().toInetAddress();
         TapUdpEndpoint endpoint = loop.call(() -> {
             int port = local.getPort() != 0 ? local.getPort() : freePort();
             if (port < 0) {
@@ -155,14 +187,126 @@ final class TapNetworkStack implements NetworkStack {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code local} must be this stack's IPv4 address or {@code 0.0.0.0}, with a port.
+     */
     @Override
     public TcpListener listenTcp(InetSocketAddress local, FlowHandler handler) throws IOException {
-        throw new IOException("TCP is not implemented on the tap target yet");
+        java.util.Objects.requireNonNull(handler, "handler");
+        if (shutDown) {
+            throw new IOException("the tap target is shut down");
+        }
+        int address = checkLocal(local);
+        if (local.getPort() == 0) {
+            throw new IOException("cannot listen on " + atoll.libos.net.Addresses.format(local)
+                    + ": port 0 is not supported on the tap target");
+        }
+        TapTcpListener listener = new TapTcpListener(this, new InetSocketAddress(
+                config.address().toInetAddress(), local.getPort()), handler);
+        loop.call(() -> {
+            try {
+                listener.attach(tcp.listen(address, local.getPort(), listener));
+            } catch (IllegalStateException e) {
+                throw new IOException("cannot listen on " + atoll.libos.net.Addresses.format(local) + ": TCP port "
+                        + local.getPort() + " is in use");
+            }
+            return null;
+        }, LOOP_CALL_LIMIT);
+        listeners.add(listener);
+        return listener;
     }
 
+    /** This stack's address for a bind to it or to 0.0.0.0; throws for anything else. */
+    private int checkLocal(InetSocketAddress local) throws IOException {
+        InetAddress a = local.getAddress();
+        if (!(a instanceof Inet4Address v4)) {
+            throw new IOException("cannot bind " + local + ": the tap target speaks IPv4 only (its address is "
+                    + config.address() + ")");
+        }
+        int bits = Ipv4Address.of(v4).bits();
+        if (bits != 0 && bits != config.address().bits()) {
+            throw new IOException("cannot bind " + atoll.libos.net.Addresses.format(local)
+                    + ": not an address of this stack (it has " + config.address() + ")");
+        }
+        return config.address().bits();
+    }
+
+    /** Opens a connection from this stack's address and an ephemeral port; waits for the handshake. */
     @Override
     public TcpFlow connectTcp(InetSocketAddress remote) throws IOException {
-        throw new IOException("TCP is not implemented on the tap target yet");
+        if (shutDown) {
+            throw new IOException("the tap target is shut down");
+        }
+        if (!(remote.getAddress() instanceof Inet4Address v4)) {
+            throw new IOException("cannot connect to " + remote + ": the tap target speaks IPv4 only");
+        }
+        TapTcpFlow flow = new TapTcpFlow(this);
+        flowOpened(flow);
+        try {
+            loop.call(() -> tcp.connect(System.nanoTime(), config.address().bits(), 0, Ipv4Address.of(v4).bits(),
+                    remote.getPort(), flow), LOOP_CALL_LIMIT);
+        } catch (IllegalStateException e) {
+            flows.remove(flow);
+            throw new IOException("cannot connect to " + atoll.libos.net.Addresses.format(remote) + ": "
+                    + e.getMessage());
+        }
+        try {
+            flow.awaitEstablished(CONNECT_LIMIT);
+        } catch (IOException e) {
+            flow.abort();
+            throw e;
+        }
+        return flow;
+    }
+
+    void flowOpened(TapTcpFlow flow) {
+        flows.add(flow);
+    }
+
+    void flowClosed(TapTcpFlow flow) {
+        flows.remove(flow);
+    }
+
+    void listenerClosed(TapTcpListener listener) {
+        listeners.remove(listener);
+    }
+
+    void handlerStarted() {
+        handlersLock.lock();
+        try {
+            runningHandlers++;
+        } finally {
+            handlersLock.unlock();
+        }
+    }
+
+    void handlerEnded() {
+        handlersLock.lock();
+        try {
+            runningHandlers--;
+            handlersDone.signalAll();
+        } finally {
+            handlersLock.unlock();
+        }
+    }
+
+    /** Waits up to {@code limit} for every flow handler to return; true if they all did. */
+    private boolean awaitHandlers(Duration limit) {
+        long left = limit.toNanos();
+        handlersLock.lock();
+        try {
+            while (runningHandlers > 0 && left > 0) {
+                left = handlersDone.awaitNanos(left);
+            }
+            return runningHandlers == 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            handlersLock.unlock();
+        }
     }
 
     @Override
@@ -181,11 +325,22 @@ final class TapNetworkStack implements NetworkStack {
      */
     void shutdown(Duration grace) {
         shutDown = true;
+        for (TapTcpListener l : List.copyOf(listeners)) {
+            l.close();
+        }
+        if (!awaitHandlers(grace)) {
+            LOG.log(Level.INFO, "flow handlers still running after {0}: resetting their connections", grace);
+        }
+        for (TapTcpFlow f : List.copyOf(flows)) {
+            f.abort();
+        }
+        awaitHandlers(Duration.ofSeconds(1));
         for (TapUdpEndpoint e : List.copyOf(endpoints)) {
             e.close();
         }
         try {
             loop.call(() -> {
+                tcp.shutdown(System.nanoTime());
                 iface.close();
                 return null;
             }, LOOP_CALL_LIMIT);
