@@ -9,6 +9,7 @@ module atoll.testkit {
     requires transitive org.junit.jupiter.params;
 
     exports atoll.testkit;
+    exports atoll.testkit.contract;
 
     uses atoll.libos.runtime.TargetProvider;
 }

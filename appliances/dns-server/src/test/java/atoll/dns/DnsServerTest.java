@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import atoll.libos.runtime.Launcher;
 import atoll.libos.runtime.Running;
+import atoll.libos.runtime.TargetProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -38,12 +39,25 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
- * The appliance running in-process on the socket target, on its embedded default zone, queried by
- * dnsjava over UDP and TCP on 127.0.0.1 and ::1. Every test ends by stopping the appliance (exit
- * status 0) and checking that no pooled buffer leaked.
+ * The appliance running in-process on a target, on its embedded default zone, queried by dnsjava
+ * over UDP and TCP on the target's IPv4 and IPv6 addresses. Written once for every target: a
+ * subclass per target only says which target to boot and where it answers ({@code
+ * SocketDnsServerTest}: the socket target on 127.0.0.1 and ::1). Every test ends by stopping the
+ * appliance (exit status 0) and checking that no pooled buffer leaked.
  */
-class DnsServerTest {
+abstract class DnsServerTest {
     @TempDir Path tmp;
+
+    /** The target to boot. */
+    protected abstract TargetProvider target();
+
+    /** The value of {@code --listen}: one IPv4 and one IPv6 address of the target. */
+    protected abstract String listen();
+
+    /** More command-line arguments the target needs (its device, addresses...). */
+    protected List<String> targetArgs() {
+        return List.of();
+    }
 
     DnsServer server;
     Running running;
@@ -52,9 +66,10 @@ class DnsServerTest {
     void start(String... extra) {
         server = new DnsServer();
         List<String> args = new java.util.ArrayList<>(List.of(
-                "--listen=127.0.0.1,::1", "--port=0", "--state.dir=" + tmp.resolve("state"), "--log.level=warning"));
+                "--listen=" + listen(), "--port=0", "--state.dir=" + tmp.resolve("state"), "--log.level=warning"));
+        args.addAll(targetArgs());
         args.addAll(List.of(extra));
-        running = Launcher.start(server, "test", args.toArray(String[]::new), null,
+        running = Launcher.start(server, "test", args.toArray(String[]::new), target(),
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));
         assertTrue(running.isRunning(), () -> "did not start: " + err);
     }
@@ -211,10 +226,11 @@ class DnsServerTest {
 
     private void assertOneLineError(int status, String needle, String... args) throws InterruptedException {
         ByteArrayOutputStream e = new ByteArrayOutputStream();
-        List<String> all = new java.util.ArrayList<>(List.of("--port=0", "--listen=127.0.0.1",
+        List<String> all = new java.util.ArrayList<>(List.of("--port=0", "--listen=" + listen(),
                 "--state.dir=" + tmp.resolve("state"), "--log.level=warning"));
+        all.addAll(targetArgs());
         all.addAll(List.of(args));
-        Running r = Launcher.start(new DnsServer(), "test", all.toArray(String[]::new), null,
+        Running r = Launcher.start(new DnsServer(), "test", all.toArray(String[]::new), target(),
                 new PrintStream(new ByteArrayOutputStream()), new PrintStream(e, true));
         assertFalse(r.isRunning());
         assertEquals(status, r.awaitExit());

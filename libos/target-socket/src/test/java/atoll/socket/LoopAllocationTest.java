@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The receive path allocates nothing per datagram on the event loop for a repeating client:
@@ -93,8 +95,9 @@ class LoopAllocationTest {
      * is all the loop may allocate. The JDK's own cost is measured first on a bare channel doing
      * the same receive-and-answer, then the loop's, and the two are compared.
      */
-    @Test
-    void manyClientsAllocateNothingBeyondWhatNioItselfDoes() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "::1"})
+    void manyClientsAllocateNothingBeyondWhatNioItselfDoes(String host) throws Exception {
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assertTrue(threads.isThreadAllocatedMemorySupported(), "this JVM cannot count allocations per thread");
@@ -103,11 +106,11 @@ class LoopAllocationTest {
         try (Booted b = new Booted()) {
             for (int i = 0; i < CLIENTS; i++) {
                 clients[i] = DatagramChannel.open();
-                clients[i].bind(new InetSocketAddress("127.0.0.1", 0));
+                clients[i].bind(new InetSocketAddress(host, 0));
             }
-            double nio = bareNioBytesPerDatagram(threads, clients);
+            double nio = bareNioBytesPerDatagram(threads, clients, host);
 
-            UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress("127.0.0.1", 0),
+            UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress(host, 0),
                     (e, payload, addresses) -> e.reply(payload, addresses));
             long loopId = b.platform.loopThread().threadId();
             ByteBuffer out = ByteBuffer.allocateDirect(64);
@@ -119,9 +122,9 @@ class LoopAllocationTest {
             b.loopBarrier();
             assertEquals(WARM_UP + MEASURED, b.metrics.value("socket.udp.tx"));
             double perDatagram = (after - before) / (double) MEASURED;
-            System.out.printf("%d clients in turn, each datagram answered: event loop allocated %.1f bytes/datagram;"
+            System.out.printf("%s, %d clients in turn, each datagram answered: event loop allocated %.1f bytes/datagram;"
                     + " java.nio alone (receive from a new sender + send) allocates %.1f bytes/datagram%n",
-                    CLIENTS, perDatagram, nio);
+                    host, CLIENTS, perDatagram, nio);
             assertTrue(perDatagram <= nio + BOUND_OVER_NIO, "event loop allocated " + perDatagram
                     + " bytes per datagram; java.nio alone " + nio);
         } finally {
@@ -137,10 +140,10 @@ class LoopAllocationTest {
      * What java.nio allocates to receive a datagram from a sender other than the previous one and
      * answer it, measured on this thread with a plain blocking channel.
      */
-    private static double bareNioBytesPerDatagram(com.sun.management.ThreadMXBean threads, DatagramChannel[] clients)
-            throws Exception {
+    private static double bareNioBytesPerDatagram(com.sun.management.ThreadMXBean threads, DatagramChannel[] clients,
+            String host) throws Exception {
         try (DatagramChannel server = DatagramChannel.open()) {
-            server.bind(new InetSocketAddress("127.0.0.1", 0));
+            server.bind(new InetSocketAddress(host, 0));
             InetSocketAddress at = (InetSocketAddress) server.getLocalAddress();
             ByteBuffer out = ByteBuffer.allocateDirect(64);
             ByteBuffer in = ByteBuffer.allocateDirect(64);

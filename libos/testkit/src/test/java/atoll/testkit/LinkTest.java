@@ -251,4 +251,33 @@ class LinkTest {
         pool.assertNoLeaks();
         assertEquals(0, link.stats().delivered());
     }
+
+    @Test
+    void anExhaustedPoolDropsCopiesCountedAndLeaksNothing() {
+        BufferPool pool = new BufferPool(256, 0, 2);
+        FakeClock clock = new FakeClock();
+        Link link = Link.builder(clock, pool, Entropies.seeded(1)).duplication(1).build();
+        List<PooledBuffer> held = new ArrayList<>();
+        Link.Port a = link.attach("a", (p, f) -> f.release());
+        link.attach("b", (p, f) -> held.add(f));
+        PooledBuffer first = pool.acquire();
+        first.putU8(1);
+        a.send(first); // its duplicate takes the pool's second buffer
+        PooledBuffer second = pool.tryAcquire();
+        assertEquals(null, second, "both buffers are out");
+        clock.runDue();
+        assertEquals(2, held.size());
+        held.forEach(PooledBuffer::release);
+        held.clear();
+        PooledBuffer third = pool.acquire();
+        third.putU8(3);
+        PooledBuffer blocker = pool.acquire(); // no buffer left for the duplicate
+        a.send(third);
+        clock.runDue();
+        assertEquals(1, held.size(), "the original arrives, the copy could not be made");
+        assertEquals(1, link.stats().poolDropped());
+        held.forEach(PooledBuffer::release);
+        blocker.release();
+        pool.assertNoLeaks();
+    }
 }

@@ -9,9 +9,10 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * An IP address and a port (a "transport address", RFC 8445 §3), as a <em>reusable, mutable</em>
- * value: a target's event loop owns a few instances and overwrites them for every datagram, so
- * that many clients can talk at once without an object per datagram.
+ * An IP address and a port (a "transport address", in the terms of STUN and ICE, RFC 8489 and
+ * RFC 8445), as a <em>reusable, mutable</em> value: a target's event loop owns a few instances
+ * and overwrites them for every datagram, so that many clients can talk at once without an object
+ * per datagram.
  *
  * <p>Two forms of the same value can be held, and each is made only when first asked for: the raw
  * form (address octets, IPv6 scope id, port), which a target that parses IP headers itself fills
