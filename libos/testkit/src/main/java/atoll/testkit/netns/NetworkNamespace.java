@@ -1,4 +1,4 @@
-package atoll.linux.netns;
+package atoll.testkit.netns;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -215,7 +215,7 @@ public final class NetworkNamespace implements AutoCloseable {
                     p.destroyForcibly();
                     p.waitFor(10, TimeUnit.SECONDS);
                 }
-                String text = Files.readString(out, StandardCharsets.UTF_8).strip();
+                String text = Files.readString(out, StandardCharsets.UTF_8);
                 return new Result(done ? p.exitValue() : -1, done ? text : text + " [killed after " + limit + "]");
             } finally {
                 Files.deleteIfExists(out);
