@@ -80,6 +80,7 @@ public final class Syscalls {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SENDMMSG = downcall("sendmmsg",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle EPOLL_CREATE1 = downcall("epoll_create1",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle EPOLL_CTL = downcall("epoll_ctl",
@@ -364,6 +365,44 @@ public final class Syscalls {
             throw e;
         } catch (Throwable t) {
             throw linkageFailure("sendmmsg", t);
+        }
+    }
+
+    /** {@code setns(2)}'s namespace type for a network namespace (include/uapi/linux/sched.h). */
+    public static final int CLONE_NEWNET = 0x40000000;
+
+    /**
+     * {@code setns(2)}: moves the calling thread (only it) into the namespace {@code fd} refers
+     * to. Descriptors the thread opens afterwards (sockets, TAP devices) belong to that namespace
+     * and keep it wherever they are used from.
+     */
+    public static void setns(int fd, int nstype) throws LinuxException {
+        MemorySegment capture = CAPTURE.get();
+        int r;
+        try {
+            r = (int) SETNS.invokeExact(capture, fd, nstype);
+        } catch (Throwable t) {
+            throw linkageFailure("setns", t);
+        }
+        if (r != 0) {
+            throw new LinuxException("setns", "fd " + fd, errno(capture));
+        }
+    }
+
+    /**
+     * Moves the calling platform thread into the network namespace {@code name} that
+     * {@code ip netns add} made ({@code /run/netns/NAME}). Needs CAP_SYS_ADMIN. Never call it on
+     * a virtual thread: its carrier would change namespace under other virtual threads.
+     */
+    public static void enterNetworkNamespace(String name) throws LinuxException {
+        if (Thread.currentThread().isVirtual()) {
+            throw new IllegalStateException("a virtual thread cannot enter a network namespace");
+        }
+        int fd = open("/run/netns/" + name, O_CLOEXEC); // O_RDONLY is 0
+        try {
+            setns(fd, CLONE_NEWNET);
+        } finally {
+            close(fd);
         }
     }
 

@@ -15,6 +15,7 @@ import atoll.stack.ip.ProtocolHandler;
 import atoll.stack.link.SendOutcome;
 import atoll.stack.tcp.TcpConfig;
 import atoll.stack.tcp.TcpStack;
+import atoll.stack.tcp.TcpState;
 import atoll.stack.wire.IpProtocol;
 import atoll.stack.wire.Ipv4Header;
 import atoll.stack.ip.IpConfig;
@@ -78,7 +79,15 @@ final class TapNetworkStack implements NetworkStack {
         Metrics.Counter tcpTxDropped = metrics.counter("tap.tcp.tx.dropped");
         TcpConfig tcpConfig = TcpConfig.defaults().withMss(Math.min(TcpConfig.defaults().mss(),
                 config.mtu() - TCP_IPV4_HEADERS));
+        int self = config.address().bits();
         this.tcp = new TcpStack(tcpConfig, pool, (source, destination, segment) -> {
+            if (destination == self) {
+                // A connection to our own address: delivered locally, as the next loop task (not
+                // re-entrantly), since the IPv4 engine has no loopback (RFC 1122 §3.2.1.3 (g)
+                // keeps such datagrams off the wire).
+                deliverLocally(source, destination, segment);
+                return;
+            }
             SendOutcome o = iface.ip().send(IpProtocol.TCP, destination, segment, System.nanoTime());
             if (o != SendOutcome.SENT && o != SendOutcome.QUEUED) {
                 tcpTxDropped.increment(); // TCP retransmits
@@ -91,6 +100,11 @@ final class TapNetworkStack implements NetworkStack {
             }
         });
         metrics.gauge("tap.tcp.connections", tcp::connectionCount);
+    }
+
+    private void deliverLocally(int source, int destination, PooledBuffer segment) {
+        segment.forgetHeaders();
+        loop.execute(() -> tcp.receive(System.nanoTime(), source, destination, segment));
     }
 
     /** What the event loop drives: frames in, timers, and the gratuitous ARP at start. */
@@ -190,7 +204,8 @@ final class TapNetworkStack implements NetworkStack {
     /**
      * {@inheritDoc}
      *
-     * <p>{@code local} must be this stack's IPv4 address or {@code 0.0.0.0}, with a port.
+     * <p>{@code local} must be this stack's IPv4 address or {@code 0.0.0.0}; port 0 picks a free
+     * port from the dynamic range.
      */
     @Override
     public TcpListener listenTcp(InetSocketAddress local, FlowHandler handler) throws IOException {
@@ -199,20 +214,32 @@ final class TapNetworkStack implements NetworkStack {
             throw new IOException("the tap target is shut down");
         }
         int address = checkLocal(local);
-        if (local.getPort() == 0) {
-            throw new IOException("cannot listen on " + atoll.libos.net.Addresses.format(local)
-                    + ": port 0 is not supported on the tap target");
-        }
-        TapTcpListener listener = new TapTcpListener(this, new InetSocketAddress(
-                config.address().toInetAddress(), local.getPort()), handler);
-        loop.call(() -> {
-            try {
-                listener.attach(tcp.listen(address, local.getPort(), listener));
-            } catch (IllegalStateException e) {
-                throw new IOException("cannot listen on " + atoll.libos.net.Addresses.format(local) + ": TCP port "
-                        + local.getPort() + " is in use");
+        TapTcpListener listener = loop.call(() -> {
+            if (local.getPort() != 0) {
+                TapTcpListener l = new TapTcpListener(this, new InetSocketAddress(
+                        config.address().toInetAddress(), local.getPort()), handler);
+                try {
+                    l.attach(tcp.listen(address, local.getPort(), l));
+                } catch (IllegalStateException e) {
+                    throw new IOException("cannot listen on " + atoll.libos.net.Addresses.format(local) + ": TCP port "
+                            + local.getPort() + " is in use");
+                }
+                return l;
             }
-            return null;
+            // Port 0: a free port from the dynamic range (RFC 6335 §6), from a random start.
+            int start = entropy.nextInt(EPHEMERAL_COUNT);
+            for (int i = 0; i < EPHEMERAL_COUNT; i++) {
+                int port = EPHEMERAL_FIRST + (start + i) % EPHEMERAL_COUNT;
+                TapTcpListener l = new TapTcpListener(this, new InetSocketAddress(
+                        config.address().toInetAddress(), port), handler);
+                try {
+                    l.attach(tcp.listen(address, port, l));
+                    return l;
+                } catch (IllegalStateException inUse) {
+                    // next
+                }
+            }
+            throw new IOException("cannot listen on " + local + ": no free TCP port in the dynamic range");
         }, LOOP_CALL_LIMIT);
         listeners.add(listener);
         return listener;
@@ -329,23 +356,53 @@ final class TapNetworkStack implements NetworkStack {
             l.close();
         }
         if (!awaitHandlers(grace)) {
-            LOG.log(Level.INFO, "flow handlers still running after {0}: resetting their connections", grace);
+            LOG.log(Level.INFO, "flow handlers still running after {0}: closing their flows under them", grace);
         }
+        // Close what is left in order (FIN), so that peers see the end of the stream rather than
+        // a reset; a handler blocked in read gets an IOException.
         for (TapTcpFlow f : List.copyOf(flows)) {
-            f.abort();
+            f.close();
         }
         awaitHandlers(Duration.ofSeconds(1));
+        awaitFinsAcknowledged(Duration.ofSeconds(1));
         for (TapUdpEndpoint e : List.copyOf(endpoints)) {
             e.close();
         }
         try {
             loop.call(() -> {
-                tcp.shutdown(System.nanoTime());
+                tcp.shutdown(System.nanoTime()); // resets whatever has still not closed
                 iface.close();
                 return null;
             }, LOOP_CALL_LIMIT);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "could not release the stack's buffers on the loop: {0}", e.getMessage());
+        }
+    }
+
+    /** Waits (bounded) until every connection's FIN has been acknowledged, or it has closed. */
+    private void awaitFinsAcknowledged(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try {
+            while (System.nanoTime() - deadline < 0) {
+                boolean pending = loop.call(() -> {
+                    for (TapTcpFlow f : flows) {
+                        TcpState st = f.state();
+                        if (st != null && st != TcpState.FIN_WAIT_2 && st != TcpState.TIME_WAIT
+                                && st != TcpState.CLOSED) {
+                            return true;
+                        }
+                    }
+                    return false;
+                }, LOOP_CALL_LIMIT);
+                if (!pending) {
+                    return;
+                }
+                Thread.sleep(10);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.DEBUG, "not waiting for FINs: {0}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -81,6 +81,12 @@ final class TapTcpFlow implements TcpFlow, TcpHandler {
 
     // ------------------------------------------------------------ flow API (flow thread)
 
+    /** The connection's state, or null before the engine has one. Loop thread. */
+    TcpState state() {
+        TcpConnection c = connection;
+        return c == null ? null : c.state();
+    }
+
     /** Waits (bounded) for the handshake of an active open; throws if it failed. */
     void awaitEstablished(Duration limit) throws IOException {
         long left = limit.toNanos();

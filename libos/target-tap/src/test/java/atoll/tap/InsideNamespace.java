@@ -1,0 +1,47 @@
+package atoll.tap;
+
+import atoll.linux.Syscalls;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One platform thread of this JVM that has entered a network namespace ({@code setns}); tasks run
+ * on it, so the sockets and TAP devices they open belong to the namespace and can then be used
+ * from any thread. Lets in-process tests (the contract tests) put the target and its kernel peers
+ * inside the namespace the test made, while the test JVM itself stays outside.
+ */
+final class InsideNamespace implements AutoCloseable {
+    private static final Duration LIMIT = Duration.ofSeconds(30);
+    private final ExecutorService thread;
+
+    InsideNamespace(String namespace) throws Exception {
+        thread = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("netns-" + namespace).daemon(true)
+                .unstarted(r));
+        call(() -> {
+            Syscalls.enterNetworkNamespace(namespace);
+            return null;
+        });
+    }
+
+    /** Runs {@code task} inside the namespace and returns its result (bounded). */
+    <T> T call(Callable<T> task) throws Exception {
+        try {
+            return thread.submit(task).get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof Exception x) {
+                throw x;
+            }
+            throw (Error) c;
+        }
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}
