@@ -58,6 +58,14 @@ class PooledBufferHeadersTest {
             assertEquals(64 - 28, b.headerOffset(HeaderLayer.NETWORK));
             assertEquals(b.start(), b.headerOffset(HeaderLayer.LINK));
             assertThrows(IllegalStateException.class, () -> b.pushHeader(HeaderLayer.LINK, 14));
+            // Handed to a receiver as is (an in-memory link): headers forgotten, window kept.
+            int start = b.start();
+            b.forgetHeaders();
+            assertEquals(start, b.start());
+            assertEquals(45, b.length());
+            b.consumeHeader(HeaderLayer.LINK, 14);
+            assertEquals(start, b.headerOffset(HeaderLayer.LINK));
+            assertFalse(b.hasHeader(HeaderLayer.NETWORK));
             assertThrows(IndexOutOfBoundsException.class, () -> {
                 b.clear();
                 b.window(4, 4);

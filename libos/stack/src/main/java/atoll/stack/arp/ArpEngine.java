@@ -25,8 +25,8 @@ import java.util.Map;
  * {@link FrameSink}. Nothing here blocks, sleeps or reads a clock.
  *
  * <p>Cache: an address learned from a request to us, or refreshed from any packet whose sender
- * is already cached (RFC 826's "merge" rule; unsolicited packets from strangers do not create
- * entries, which keeps the table from being filled from outside), is used for
+ * is already cached (RFC 826's "merge" rule; replies nobody asked for do not create entries,
+ * which keeps the table from being filled from outside), is used for
  * {@link ArpLimits#reachable()}; then it is polled by unicast while still in use and dropped if the
  * polls go unanswered. Packets for an unresolved address wait in a bounded queue.
  *
@@ -44,6 +44,7 @@ public final class ArpEngine {
     private final Map<Integer, Entry> table = new HashMap<>();
     private final ArpPacket view = new ArpPacket();
     private int pendingTotal;
+    private Entry lastEntry;
 
     private final Metrics.Counter rxMalformed;
     private final Metrics.Counter rxConflict;
@@ -59,6 +60,7 @@ public final class ArpEngine {
         long expiresAt; // resolved: end of reachable; incomplete: unused
         long nextRequestAt; // when the next request (broadcast or unicast poll) may go out
         int requestsSent;
+        boolean removed; // taken out of the table (so the last-entry shortcut must not use it)
         final ArrayDeque<PooledBuffer> pending = new ArrayDeque<>(2);
         final ArrayDeque<Integer> pendingStamps = new ArrayDeque<>(2);
 
@@ -101,10 +103,12 @@ public final class ArpEngine {
             long sha = view.senderHardware();
             int spa = view.senderProtocol();
             int tpa = view.targetProtocol();
-            if (spa == ip && sha != mac) {
-                // RFC 5227 §2.4: another host claims our address; we keep ours and count it.
-                rxConflict.increment();
-                return;
+            if (spa == ip) {
+                if (sha != mac) {
+                    // RFC 5227 §2.4: another host claims our address; we keep ours and count it.
+                    rxConflict.increment();
+                }
+                return; // our own announcement reflected back: nothing to learn or answer
             }
             if (MacAddress.isMulticast(sha) || spa == 0 || Ipv4Address.isMulticast(spa) || spa == -1) {
                 // A probe (RFC 5227 §2.1.1, sender 0.0.0.0) or a nonsense sender: nothing to learn,
@@ -128,7 +132,10 @@ public final class ArpEngine {
             if (tpa != ip) {
                 return;
             }
-            if (!merge) {
+            // Deviation (as Linux): only a request creates an entry; an unsolicited reply to us
+            // updates what exists (above) but adds nothing, so replies nobody asked for cannot
+            // fill the table or plant mappings.
+            if (!merge && view.operation() == ArpPacket.REQUEST) {
                 e = newEntry(spa, now);
                 if (e != null) {
                     learn(e, sha, now);
@@ -152,7 +159,13 @@ public final class ArpEngine {
      * bounded queue and a request goes out. Takes ownership in every outcome.
      */
     public SendOutcome send(int nextHop, PooledBuffer datagram, long now) {
-        Entry e = table.get(nextHop);
+        // Most traffic goes to one next hop (the gateway, or the one peer): remembering the last
+        // entry spares the map lookup and its Integer box on the hot path.
+        Entry e = lastEntry != null && !lastEntry.removed && lastEntry.ip == nextHop ? lastEntry : null;
+        if (e == null) {
+            e = table.get(nextHop);
+            lastEntry = e;
+        }
         if (e != null && e.resolved()) {
             if (now - e.expiresAt >= 0 && now - e.nextRequestAt >= 0) {
                 // Past reachable: keep using it, and poll the host directly (RFC 1122 §2.3.2.1 (2)).
@@ -235,6 +248,7 @@ public final class ArpEngine {
                     unresolved.increment();
                     dropPending(e);
                     it.remove();
+                    e.removed = true;
                     continue;
                 }
                 request(e.ip, MacAddress.BROADCAST.bits(), now);
@@ -246,6 +260,7 @@ public final class ArpEngine {
                 long deadline = e.expiresAt + limits.retries() * retryNanos;
                 if (now - deadline >= 0) {
                     it.remove();
+                    e.removed = true;
                 } else {
                     next = Math.min(next, deadline);
                 }
@@ -260,6 +275,7 @@ public final class ArpEngine {
             dropPending(e);
         }
         table.clear();
+        lastEntry = null;
     }
 
     private void learn(Entry e, long sha, long now) {
@@ -301,6 +317,7 @@ public final class ArpEngine {
             return false;
         }
         table.remove(oldest.ip);
+        oldest.removed = true;
         return true;
     }
 

@@ -32,6 +32,9 @@ public final class PathMtuTable {
 
     /** The largest datagram to send to {@code destination} now. */
     public int mtu(int destination, long now) {
+        if (table.isEmpty()) {
+            return linkMtu; // the common case, without boxing the key
+        }
         long[] e = table.get(destination);
         if (e == null) {
             return linkMtu;
@@ -52,9 +55,14 @@ public final class PathMtuTable {
      */
     public int learn(int destination, int nextHopMtu, int originalLength, long now) {
         int mtu = nextHopMtu;
-        if (mtu == 0 || mtu >= originalLength) {
-            // RFC 1191 §5: an old-style message (or a nonsense one, no smaller than what was
-            // sent): take the next plateau below the datagram's length.
+        if (mtu >= originalLength) {
+            // A next hop that could carry the datagram it refused: inconsistent, so ignored
+            // (the estimate is not lowered on a report that does not make sense).
+            return mtu(destination, now);
+        }
+        if (mtu == 0) {
+            // RFC 1191 §5: an old-style message without the next-hop MTU: take the next plateau
+            // below the datagram's length.
             mtu = IpConfig.MIN_MTU;
             for (int p : PLATEAUS) {
                 if (p < originalLength) {

@@ -207,19 +207,21 @@ final class Reassembler {
         Fragment first = d.fragments.get(0);
         int hl = first.headerLength;
         int total = hl + d.totalLength;
-        PooledBuffer out = total <= pool.bufferSize() - pool.headroom() ? pool.tryAcquire() : null;
+        // On the receive path nothing is prepended, so the datagram may use the whole block.
+        PooledBuffer out = total <= pool.bufferSize() ? pool.tryAcquire() : null;
         if (out == null) {
             tooBig.increment();
             drop(d);
             return null;
         }
+        out.window(0, 0);
         MemorySegment dst = out.memory();
-        long base = out.start();
+        long base = 0;
         MemorySegment.copy(first.buffer.memory(), first.buffer.start(), dst, base, hl);
         for (Fragment f : d.fragments) {
             MemorySegment.copy(f.buffer.memory(), f.buffer.start() + f.headerLength, dst, base + hl + f.offset, f.length);
         }
-        out.window(out.start(), out.start() + total);
+        out.window(0, total);
         // The reassembled header: full length, no MF, offset 0; checksum recomputed.
         BigEndian.putU16(dst, base + Ipv4Header.TOTAL_LENGTH, total);
         BigEndian.putU16(dst, base + Ipv4Header.FLAGS_FRAGMENT,

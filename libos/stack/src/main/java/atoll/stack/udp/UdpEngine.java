@@ -108,7 +108,10 @@ public final class UdpEngine implements ProtocolHandler {
             payload.release();
             return SendOutcome.TOO_BIG;
         }
-        new UdpRepr(sourcePort, destinationPort).prependTo(payload, ip.config().address().bits(), destination);
+        int length = payload.length();
+        payload.pushHeader(HeaderLayer.TRANSPORT, UdpHeader.HEADER_LENGTH);
+        UdpRepr.emit(payload.memory(), payload.start(), sourcePort, destinationPort, length,
+                ip.config().address().bits(), destination);
         return ip.send(IpProtocol.UDP, destination, payload, now);
     }
 }

@@ -48,6 +48,15 @@ public final class EthernetFrame {
         return Verdict.OK;
     }
 
+    /** The memory this view reads. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    public long offset() {
+        return offset;
+    }
+
     public long destination() {
         return BigEndian.u48(segment, offset + DESTINATION);
     }

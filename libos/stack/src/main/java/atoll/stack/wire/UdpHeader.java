@@ -70,6 +70,16 @@ public final class UdpHeader {
         return Verdict.OK;
     }
 
+    /** The memory this view reads. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /** Offset of the UDP header in {@link #segment()}. */
+    public long offset() {
+        return offset;
+    }
+
     public int srcPort() {
         return BigEndian.u16(segment, offset + SRC_PORT);
     }

@@ -15,12 +15,12 @@ import java.util.List;
  * in it: 8422; the full one is 85d0), 5 ICMP port unreachable for it, 6–7 the two fragments of a
  * 1608-byte echo request, 8–9 the fragments of its reply.
  */
-final class Capture {
+public final class Capture {
     private Capture() {}
 
     static final List<byte[]> FRAMES = load();
 
-    static byte[] frame(int i) {
+    public static byte[] frame(int i) {
         return FRAMES.get(i).clone();
     }
 

@@ -3,14 +3,14 @@ package atoll.stack.wire;
 import java.util.HexFormat;
 
 /** Test helper: hex dumps in, bytes out (whitespace ignored). */
-final class Hex {
+public final class Hex {
     private Hex() {}
 
-    static byte[] bytes(String hex) {
+    public static byte[] bytes(String hex) {
         return HexFormat.of().parseHex(hex.replaceAll("\\s+", ""));
     }
 
-    static String of(byte[] b) {
+    public static String of(byte[] b) {
         return HexFormat.of().formatHex(b);
     }
 }
