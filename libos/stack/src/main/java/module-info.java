@@ -4,7 +4,7 @@
  * frames, the current time and randomness in and hand frames out; the target drives them.
  *
  * <p>Packages depend one way: wire on nothing; link on libos buffers; arp on wire and link; ip on
- * arp; icmp and udp on ip; {@code atoll.stack} ({@link atoll.stack.EthernetInterface}) wires them.
+ * arp; icmp, udp and tcp on ip (tcp on wire only); {@code atoll.stack} ({@link atoll.stack.EthernetInterface}) wires them.
  */
 module atoll.stack {
     requires transitive atoll.libos;

@@ -30,6 +30,17 @@ sealed interface CongestionControl permits NewReno, Cubic {
         };
     }
 
+    /** A ceiling far above any window the stack can use (4 MiB buffers), so that int arithmetic never wraps. */
+    int MAX_CWND = 1 << 30;
+
+    /**
+     * RFC 7661 §4.3 (cwnd validation): the window grows only while the sender uses it; a flow
+     * whose flight is under half of cwnd is application-limited and leaves cwnd as it is.
+     */
+    static boolean cwndLimited(int cwnd, int bytesInFlight) {
+        return 2 * (long) bytesInFlight >= cwnd;
+    }
+
     /** RFC 5681 §3.1 (as updated by RFC 6928): IW = min(10*MSS, max(2*MSS, 14600)). */
     static int initialWindow(int mss) {
         return Math.min(10 * mss, Math.max(2 * mss, 14600));

@@ -18,7 +18,6 @@ final class Cubic implements CongestionControl {
     private long epochStart = Long.MIN_VALUE; // no epoch yet
     private double wEst; // segments
     private double cwndEpoch;
-    private double fraction; // sub-segment growth carried between ACKs
 
     Cubic(int mss) {
         this.mss = mss;
@@ -37,6 +36,9 @@ final class Cubic implements CongestionControl {
 
     @Override
     public void onAck(long now, int acked, int inFlight, long srtt) {
+        if (!CongestionControl.cwndLimited(cwnd, inFlight) || cwnd >= MAX_CWND) {
+            return;
+        }
         if (cwnd < ssthresh) {
             cwnd += Math.min(acked, 2 * mss); // RFC 9438 §4.10: slow start as in RFC 5681
             return;
@@ -67,11 +69,9 @@ final class Cubic implements CongestionControl {
             // RFC 9438 §4.4: target = W_cubic(t + RTT), clamped to [cwnd, 1.5 cwnd].
             double target = C * Math.pow(t + rtt - k, 3) + wMax;
             target = Math.max(segs, Math.min(1.5 * segs, target));
-            fraction += (target - segs) / segs * ((double) acked / mss);
-            next = segs + fraction;
-            fraction = 0;
+            next = segs + (target - segs) / segs * ((double) acked / mss);
         }
-        cwnd = Math.max(cwnd, (int) (next * mss));
+        cwnd = Math.min(MAX_CWND, Math.max(cwnd, (int) (next * mss)));
     }
 
     @Override

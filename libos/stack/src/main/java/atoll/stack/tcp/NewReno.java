@@ -24,6 +24,9 @@ final class NewReno implements CongestionControl {
 
     @Override
     public void onAck(long now, int acked, int inFlight, long srtt) {
+        if (!CongestionControl.cwndLimited(cwnd, inFlight) || cwnd >= MAX_CWND) {
+            return;
+        }
         if (cwnd < ssthresh) {
             // RFC 5681 §3.1 (RFC 3465 L=2): cwnd += min(N, SMSS) per ACK... we allow up to 2*SMSS.
             cwnd += Math.min(acked, 2 * mss);

@@ -1,5 +1,6 @@
 package atoll.stack.tcp;
 
+import atoll.libos.buffer.HeaderLayer;
 import atoll.libos.buffer.PooledBuffer;
 import atoll.stack.wire.BigEndian;
 import atoll.stack.wire.InternetChecksum;
@@ -67,7 +68,7 @@ final class OutboundSegment {
     void writeHeader(PooledBuffer b, int srcAddr, int dstAddr) {
         int hl = headerLength();
         int payload = b.length();
-        b.prepend(hl);
+        b.pushHeader(HeaderLayer.TRANSPORT, hl);
         MemorySegment s = b.memory();
         long offset = b.start();
         BigEndian.putU16(s, offset + TcpHeader.SRC_PORT, srcPort);

@@ -24,17 +24,15 @@ final class ReceiveBuffer {
     private int inOrderBytes;
 
     private final int maxOutOfOrder;
-    private final PooledBuffer[] oooBuf;
-    private final int[] oooSeq;
+    private PooledBuffer[] oooBuf = new PooledBuffer[4];
+    private int[] oooSeq = new int[4];
     private int oooCount;
     private int oooBytes;
     /** Sequence number of the most recently queued out-of-order segment (RFC 2018 §4 first block). */
     private int lastOooSeq;
 
     ReceiveBuffer(int maxOutOfOrder) {
-        this.maxOutOfOrder = maxOutOfOrder;
-        this.oooBuf = new PooledBuffer[maxOutOfOrder];
-        this.oooSeq = new int[maxOutOfOrder];
+        this.maxOutOfOrder = maxOutOfOrder; // the arrays grow up to this on demand
     }
 
     int inOrderBytes() {
@@ -108,6 +106,11 @@ final class ReceiveBuffer {
         if (oooCount == maxOutOfOrder) {
             b.release();
             return false;
+        }
+        if (oooCount == oooBuf.length) {
+            int size = Math.min(maxOutOfOrder, oooBuf.length * 2);
+            oooBuf = java.util.Arrays.copyOf(oooBuf, size);
+            oooSeq = java.util.Arrays.copyOf(oooSeq, size);
         }
         int at = 0;
         while (at < oooCount && SeqNumber.lt(oooSeq[at], seq)) {

@@ -15,9 +15,11 @@ final class SendBuffer {
     private int head;
     private int length;
 
+    private static final byte[] EMPTY = new byte[0];
+
     SendBuffer(int capacity) {
         this.capacity = capacity;
-        this.ring = new byte[Math.min(INITIAL, capacity)];
+        this.ring = EMPTY; // allocated on the first write: a connection that never sends holds nothing
     }
 
     int length() {
@@ -28,15 +30,18 @@ final class SendBuffer {
         return capacity - length;
     }
 
-    /** Appends as many of {@code src}'s bytes as fit; returns how many. */
-    int write(MemorySegment src) {
-        int n = (int) Math.min(src.byteSize(), free());
+    /** Appends as many of {@code src}'s {@code len} bytes at {@code offset} as fit; returns how many. */
+    int write(MemorySegment src, long offset, long len) {
+        int n = (int) Math.min(len, free());
+        if (n == 0) {
+            return 0;
+        }
         ensure(length + n);
         int tail = (head + length) % ring.length;
         int first = Math.min(n, ring.length - tail);
-        MemorySegment.copy(src, ValueLayout.JAVA_BYTE, 0, ring, tail, first);
+        MemorySegment.copy(src, ValueLayout.JAVA_BYTE, offset, ring, tail, first);
         if (n > first) {
-            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, first, ring, 0, n - first);
+            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, offset + first, ring, 0, n - first);
         }
         length += n;
         return n;
@@ -44,6 +49,9 @@ final class SendBuffer {
 
     /** Copies {@code len} bytes starting {@code offset} bytes after the head into {@code dst}. */
     void copyTo(int offset, int len, MemorySegment dst, long dstOffset) {
+        if (len == 0) {
+            return;
+        }
         int from = (head + offset) % ring.length;
         int first = Math.min(len, ring.length - from);
         MemorySegment.copy(ring, from, dst, ValueLayout.JAVA_BYTE, dstOffset, first);
@@ -54,6 +62,9 @@ final class SendBuffer {
 
     /** Drops {@code n} acknowledged bytes from the head. */
     void consume(int n) {
+        if (n == 0) {
+            return;
+        }
         head = (head + n) % ring.length;
         length -= n;
         if (length == 0) {
@@ -65,7 +76,7 @@ final class SendBuffer {
         if (needed <= ring.length) {
             return;
         }
-        int size = ring.length;
+        int size = Math.max(ring.length, Math.min(INITIAL, capacity));
         while (size < needed) {
             size = Math.min(capacity, size * 2);
         }

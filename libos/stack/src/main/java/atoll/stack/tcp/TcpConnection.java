@@ -82,7 +82,7 @@ public final class TcpConnection {
     private int peerFinSeq;
     private boolean peerFinReceived;
     private long rcvMarkTime;
-    private int rcvCopiedSinceMark;
+    private long rcvCopiedSinceMark;
     private long rcvRtt = -1;
 
     // --- timers (absolute nanoseconds; NEVER when off) ---
@@ -221,11 +221,17 @@ public final class TcpConnection {
      * @throws IllegalStateException after {@link #close()} or once the connection is closed
      */
     public int write(MemorySegment src) {
+        return write(src, 0, src.byteSize());
+    }
+
+    /** {@link #write(MemorySegment)} of {@code length} bytes at {@code offset} in {@code src} (no slice allocated). */
+    public int write(MemorySegment src, long offset, long length) {
         if (finQueued || !(state.canSend() || state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED)) {
             throw new IllegalStateException("connection closing: " + state);
         }
-        int n = sendBuf.write(src);
-        if (n < src.byteSize()) {
+        java.util.Objects.checkFromIndexSize(offset, length, src.byteSize());
+        int n = sendBuf.write(src, offset, length);
+        if (n < length) {
             wantWritable = true;
         }
         if (n > 0) {
@@ -298,6 +304,10 @@ public final class TcpConnection {
     public String toString() {
         return "TcpConnection[" + TcpStack.formatAddr(localAddr) + ":" + localPort + " -> "
                 + TcpStack.formatAddr(remoteAddr) + ":" + remotePort + " " + state + "]";
+    }
+
+    int tsRecent() {
+        return tsRecent;
     }
 
     // ------------------------------------------------------------------ opening

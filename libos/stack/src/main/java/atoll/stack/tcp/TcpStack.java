@@ -5,8 +5,10 @@ import atoll.stack.wire.SeqNumber;
 import atoll.stack.wire.TcpHeader;
 
 import atoll.libos.buffer.BufferPool;
+import atoll.libos.buffer.HeaderLayer;
 import atoll.libos.buffer.PooledBuffer;
 import atoll.libos.entropy.Entropy;
+import atoll.stack.wire.Icmpv4Message;
 import atoll.stack.wire.Verdict;
 import java.util.ArrayList;
 import java.util.List;
@@ -217,7 +219,7 @@ public final class TcpStack {
                 dispatch(c);
                 c = null;
             }
-            segment.consume(s.headerLength);
+            segment.consumeHeader(HeaderLayer.TRANSPORT, s.headerLength);
             if (c != null) {
                 TcpConnection conn = c;
                 PooledBuffer payload = segment;
@@ -256,7 +258,7 @@ public final class TcpStack {
 
     private static boolean reopensTimeWait(TcpConnection c, InboundSegment s) {
         if (c.tsOk && s.hasTimestamps) {
-            return true; // RFC 6191 §2: timestamps tell the new incarnation apart
+            return SeqNumber.lt(c.tsRecent(), s.tsVal); // RFC 6191 §2: a newer timestamp
         }
         return SeqNumber.lt(c.rcvNxt, s.seq);
     }
@@ -355,6 +357,26 @@ public final class TcpStack {
         o.window = 0;
         counters.resetsSent++;
         send(localAddr, remoteAddr, o);
+    }
+
+    /**
+     * An ICMP destination unreachable about a segment we sent (RFC 1122 §4.2.3.9: codes 2-4 are
+     * hard errors). Protocol or port unreachable about an opening connection (SYN-SENT) whose SYN
+     * is quoted exactly refuses it. Everything else, and any
+     * error about a synchronized connection, is soft and ignored: RFC 5927 §4 (blind ICMP
+     * attacks) and RFC 1122 §4.2.3.9 ("MUST NOT abort" on soft errors).
+     */
+    public void destinationUnreachable(long now, int localAddr, int localPort, int remoteAddr, int remotePort,
+            int quotedSeq, int code) {
+        this.now = now;
+        TcpConnection c = table.get(localAddr, localPort, remoteAddr, remotePort);
+        if (c == null || c.state != TcpState.SYN_SENT || quotedSeq != c.iss) {
+            return;
+        }
+        if (code == Icmpv4Message.PROTOCOL_UNREACHABLE || code == Icmpv4Message.PORT_UNREACHABLE) {
+            c.toClosed(CloseReason.REFUSED);
+            dispatch(c);
+        }
     }
 
     // ------------------------------------------------------------------ sending

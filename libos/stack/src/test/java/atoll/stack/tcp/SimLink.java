@@ -94,14 +94,26 @@ final class SimLink {
         while (!queue.isEmpty() && queue.peek().deliverAt <= now) {
             InFlight f = queue.poll();
             TcpStack to = hosts.get(f.dst);
-            if (to == null) {
-                f.segment.release();
-            } else {
-                to.receive(now, f.src, f.dst, f.segment);
+            PooledBuffer wire = copy(f.segment);
+            f.segment.release();
+            if (to != null && wire != null) {
+                to.receive(now, f.src, f.dst, wire);
+            } else if (wire != null) {
+                wire.release();
             }
             n++;
         }
         return n;
+    }
+
+    /** What arrives is a fresh buffer, as from a device read: the sender's header records stay behind. */
+    private PooledBuffer copy(PooledBuffer b) {
+        PooledBuffer c = pool.tryAcquire();
+        if (c != null) {
+            MemorySegment.copy(b.memory(), b.start(), c.memory(), c.start(), b.length());
+            c.append(b.length());
+        }
+        return c;
     }
 
     boolean idle() {

@@ -160,4 +160,22 @@ class TcpRetransmissionTest {
             h.expect(seq(h.isn + 1 + MSS)); // go-back-N: slow start resends what followed
         }
     }
+
+    @Test
+    void unacknowledgedFinIsRetransmittedThenLastAckCompletes() {
+        try (TcpHarness h = new TcpHarness()) {
+            TcpConnection c = h.acceptPlain();
+            h.inject(seg(LISTEN_PORT, P, h.isn + 1, Checker.FIN | ACK));
+            h.expect(flags(ACK), Checker.ack(P + 1));
+            c.close();
+            h.expect(flags(Checker.FIN | ACK), seq(h.isn + 1));
+            assertEquals(Duration.ofSeconds(1), h.advanceToNextDeadline());
+            h.expect(flags(Checker.FIN | ACK), seq(h.isn + 1), Checker.ack(P + 1));
+            assertEquals(Duration.ofSeconds(2), h.advanceToNextDeadline());
+            h.expect(flags(Checker.FIN | ACK), seq(h.isn + 1));
+            h.inject(seg(LISTEN_PORT, P + 1, h.isn + 2, ACK));
+            assertEquals(TcpState.CLOSED, c.state());
+            assertEquals(CloseReason.NORMAL, c.closeReason());
+        }
+    }
 }

@@ -197,4 +197,23 @@ class TcpSecurityTest {
             assertEquals(0, h.recorder.received.size());
         }
     }
+
+    @Test
+    void synFloodIsCappedByTheBacklogAndAnsweredWithCookies() {
+        try (TcpHarness h = new TcpHarness()) {
+            h.stack.listen(0, LISTEN_PORT, c -> h.recorder);
+            for (int port = 1024; port < 1024 + 5000; port++) {
+                h.inject(TcpRepr.of(port, LISTEN_PORT, port * 7919, 0, SYN, 65535).withMss(1460));
+            }
+            assertEquals(5000, h.sent.size(), "every SYN answered");
+            h.sent.clear();
+            int backlog = TcpConfig.defaults().listenBacklog();
+            assertEquals(backlog, h.stack.connectionCount(), "state kept only up to the backlog");
+            assertEquals(5000 - backlog, h.stack.counters().synCookiesSent());
+            // Half-open connections time out and free the backlog again.
+            h.advance(Duration.ofMinutes(3));
+            h.sent.clear();
+            assertEquals(0, h.stack.connectionCount());
+        }
+    }
 }

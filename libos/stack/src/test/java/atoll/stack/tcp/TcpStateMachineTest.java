@@ -309,4 +309,46 @@ class TcpStateMachineTest {
             assertNull(c.handler() == null ? null : null);
         }
     }
+
+    @Test
+    void closeInSynSentClosesAtOnce() {
+        try (TcpHarness h = new TcpHarness()) {
+            TcpConnection c = h.stack.connect(h.now, TcpHarness.LOCAL, 50000, TcpHarness.REMOTE, PEER_PORT, h.recorder);
+            h.expect(flags(SYN));
+            c.close();
+            assertEquals(TcpState.CLOSED, c.state());
+            assertEquals(0, h.stack.connectionCount());
+            h.expectNothing();
+        }
+    }
+
+    @Test
+    void dataWrittenInSynSentLeavesAfterTheHandshake() {
+        try (TcpHarness h = new TcpHarness()) {
+            TcpConnection c = h.stack.connect(h.now, TcpHarness.LOCAL, 50000, TcpHarness.REMOTE, PEER_PORT, h.recorder);
+            int isn = h.expect(flags(SYN)).seq();
+            assertEquals(HELLO.length, c.write(HELLO, 0, HELLO.length)); // RFC 9293 §3.10.2: queued
+            h.expectNothing();
+            h.inject(TcpRepr.of(PEER_PORT, 50000, PEER_ISN, isn + 1, SYN | ACK, 1000).withMss(1460));
+            h.expect(flags(ACK | PSH), seq(isn + 1), ack(PEER_ISN + 1), payload(HELLO));
+            h.expectNothing(); // the data carried the ACK of the SYN
+        }
+    }
+
+    @Test
+    void closeInSynReceivedSendsFinAfterTheHandshake() {
+        try (TcpHarness h = new TcpHarness()) {
+            TcpConnection c = h.stack.connect(h.now, TcpHarness.LOCAL, 50000, TcpHarness.REMOTE, PEER_PORT, h.recorder);
+            int isn = h.expect(flags(SYN)).seq();
+            h.inject(TcpRepr.of(PEER_PORT, 50000, PEER_ISN, 0, SYN, 1000).withMss(1460));
+            h.expect(flags(SYN | ACK));
+            assertEquals(TcpState.SYN_RECEIVED, c.state());
+            c.close();
+            // RFC 9293 §3.10.4: with nothing queued, form a FIN and enter FIN-WAIT-1.
+            assertEquals(TcpState.FIN_WAIT_1, c.state());
+            h.expect(flags(FIN | ACK), seq(isn + 1));
+            h.inject(TcpRepr.of(PEER_PORT, 50000, PEER_ISN + 1, isn + 2, ACK, 1000));
+            assertEquals(TcpState.FIN_WAIT_2, c.state());
+        }
+    }
 }
