@@ -11,11 +11,13 @@ import atoll.libos.net.TcpFlow;
 import atoll.libos.net.TcpListener;
 import atoll.libos.net.UdpEndpoint;
 import atoll.stack.EthernetInterface;
+import atoll.stack.ip.IcmpError;
 import atoll.stack.ip.ProtocolHandler;
 import atoll.stack.link.SendOutcome;
 import atoll.stack.tcp.TcpConfig;
 import atoll.stack.tcp.TcpStack;
 import atoll.stack.tcp.TcpState;
+import atoll.stack.wire.Icmpv4Message;
 import atoll.stack.wire.IpProtocol;
 import atoll.stack.wire.Ipv4Header;
 import atoll.stack.ip.IpConfig;
@@ -93,10 +95,20 @@ final class TapNetworkStack implements NetworkStack {
                 tcpTxDropped.increment(); // TCP retransmits
             }
         }, entropy);
+        // TcpOverIpv4's wiring, plus local delivery of segments to our own address (the IPv4
+        // engine has no loopback yet); switch to TcpOverIpv4 once it has.
         iface.ip().register(IpProtocol.TCP, new ProtocolHandler() {
             @Override
             public void receive(PooledBuffer packet, Ipv4Header ip, long now) {
                 tcp.receive(now, ip.source(), ip.destination(), packet);
+            }
+
+            @Override
+            public void icmpError(IcmpError error, long now) {
+                if (error.type() == Icmpv4Message.DESTINATION_UNREACHABLE) {
+                    tcp.destinationUnreachable(now, error.source(), error.srcPort(), error.destination(),
+                            error.dstPort(), error.tcpSequence(), error.code());
+                }
             }
         });
         metrics.gauge("tap.tcp.connections", tcp::connectionCount);
