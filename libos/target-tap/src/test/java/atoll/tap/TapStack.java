@@ -3,6 +3,7 @@ package atoll.tap;
 import atoll.libos.config.Config;
 import atoll.libos.metrics.SimpleMetrics;
 import atoll.libos.net.NetworkStack;
+import atoll.linux.NetworkNamespaceThread;
 import atoll.testkit.contract.StackUnderTest;
 import atoll.testkit.netns.NetworkNamespace;
 import java.io.IOException;
@@ -25,13 +26,13 @@ final class TapStack implements StackUnderTest {
     static final String STACK = "192.0.2.2";
 
     private final NetworkNamespace ns;
-    private final InsideNamespace inside;
+    private final NetworkNamespaceThread inside;
     private final TapPlatform platform;
     private boolean shutDown;
 
     TapStack() throws Exception {
         ns = NetworkNamespace.create();
-        InsideNamespace in = null;
+        NetworkNamespaceThread in = null;
         try {
             ns.ip("tuntap", "add", "dev", "atoll0", "mode", "tap");
             ns.ip("address", "add", KERNEL + "/24", "dev", "atoll0");
@@ -39,7 +40,7 @@ final class TapStack implements StackUnderTest {
             TapTargetProvider provider = new TapTargetProvider();
             Config config = Config.of(provider.configKeys(), Map.of("tap.device", "atoll0", "ipv4", STACK + "/24",
                     "mac", "02:00:00:00:00:02"));
-            in = new InsideNamespace(ns.name());
+            in = new NetworkNamespaceThread(ns.name());
             platform = in.call(() -> (TapPlatform) provider.boot(config, new SimpleMetrics()));
             inside = in;
         } catch (Exception | Error e) {

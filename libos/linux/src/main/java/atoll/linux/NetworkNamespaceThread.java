@@ -1,6 +1,5 @@
-package atoll.tap;
+package atoll.linux;
 
-import atoll.linux.Syscalls;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -10,15 +9,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One platform thread of this JVM that has entered a network namespace ({@code setns}); tasks run
- * on it, so the sockets and TAP devices they open belong to the namespace and can then be used
- * from any thread. Lets in-process tests (the contract tests) put the target and its kernel peers
- * inside the namespace the test made, while the test JVM itself stays outside.
+ * on it, so the sockets and TAP devices they open, and the threads it starts, belong to the
+ * namespace; the descriptors can then be used from any thread. Lets in-process tests put a target
+ * and its kernel peers inside the namespace the test made, while the JVM itself stays outside.
  */
-final class InsideNamespace implements AutoCloseable {
+public final class NetworkNamespaceThread implements AutoCloseable {
     private static final Duration LIMIT = Duration.ofSeconds(30);
     private final ExecutorService thread;
 
-    InsideNamespace(String namespace) throws Exception {
+    /**
+     * Starts the thread and moves it into {@code namespace} (made by {@code ip netns add}).
+     *
+     * @throws LinuxException if it cannot enter (no such namespace, no CAP_SYS_ADMIN)
+     */
+    public NetworkNamespaceThread(String namespace) throws Exception {
         thread = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().name("netns-" + namespace).daemon(true)
                 .unstarted(r));
         call(() -> {
@@ -27,8 +31,8 @@ final class InsideNamespace implements AutoCloseable {
         });
     }
 
-    /** Runs {@code task} inside the namespace and returns its result (bounded). */
-    <T> T call(Callable<T> task) throws Exception {
+    /** Runs {@code task} inside the namespace and returns its result (bounded: 30 s). */
+    public <T> T call(Callable<T> task) throws Exception {
         try {
             return thread.submit(task).get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -40,6 +44,7 @@ final class InsideNamespace implements AutoCloseable {
         }
     }
 
+    /** Stops the thread. */
     @Override
     public void close() {
         thread.shutdownNow();
