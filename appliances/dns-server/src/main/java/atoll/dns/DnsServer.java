@@ -5,13 +5,13 @@ import atoll.dns.zone.Zone;
 import atoll.dns.zone.ZoneFileException;
 import atoll.dns.zone.ZoneFileParser;
 import atoll.dns.zone.ZoneSet;
-import atoll.libos.buffer.BufferPool;
 import atoll.libos.buffer.PooledBuffer;
 import atoll.libos.config.Config;
 import atoll.libos.config.ConfigKey;
 import atoll.libos.config.ValueTypes;
 import atoll.libos.metrics.Metrics;
 import atoll.libos.net.Addresses;
+import atoll.libos.net.FlowDeadlines;
 import atoll.libos.net.FlowTimeoutException;
 import atoll.libos.net.NetworkStack;
 import atoll.libos.net.TcpFlow;
@@ -56,9 +56,18 @@ public final class DnsServer implements Appliance {
             List.of(new ZoneSource(atoll.dns.wire.Name.parse("example.com."),
                     ZoneSource.EMBEDDED + "zones/example.com.zone")),
             "zones to serve, as origin=path entries; embedded:<key> is a file baked into the image");
-    static final ConfigKey<Duration> TCP_IDLE = ConfigKey.of("tcp.idle-timeout", ValueTypes.duration(),
-            Duration.ofSeconds(10),
-            "close a TCP connection that sends no query for this long (RFC 7766 §6.2.3)");
+    /** Bounds for the TCP deadlines: 0 would not mean "never" but switch a protection off, so it is refused. */
+    private static final Duration DEADLINE_MIN = Duration.ofMillis(1);
+    private static final Duration DEADLINE_MAX = Duration.ofHours(1);
+    static final ConfigKey<Duration> TCP_IDLE = ConfigKey.of("tcp.idle-timeout",
+            ValueTypes.duration(DEADLINE_MIN, DEADLINE_MAX), Duration.ofSeconds(10),
+            "close a TCP connection when no query begins for this long after the last answer (RFC 7766 §6.2.3)");
+    static final ConfigKey<Duration> TCP_QUERY = ConfigKey.of("tcp.query-timeout",
+            ValueTypes.duration(DEADLINE_MIN, DEADLINE_MAX), Duration.ofSeconds(5),
+            "close a TCP connection whose query is not complete this long after its first octet (trickling does not extend it)");
+    static final ConfigKey<Duration> TCP_WRITE = ConfigKey.of("tcp.write-timeout",
+            ValueTypes.duration(DEADLINE_MIN, DEADLINE_MAX), Duration.ofSeconds(5),
+            "close a TCP connection whose client has not taken an answer this long after it was ready to send (a client that does not read)");
     static final ConfigKey<Integer> EDNS_UDP_SIZE = ConfigKey.of("edns.udp-size",
             ValueTypes.integer(512, 4096), 1232,
             "largest UDP response to an EDNS client, and the size advertised (RFC 6891 §6.2.5)");
@@ -77,7 +86,7 @@ public final class DnsServer implements Appliance {
 
     @Override
     public List<ConfigKey<?>> configKeys() {
-        return List.of(LISTEN, PORT, ZONES, TCP_IDLE, EDNS_UDP_SIZE);
+        return List.of(LISTEN, PORT, ZONES, TCP_IDLE, TCP_QUERY, TCP_WRITE, EDNS_UDP_SIZE);
     }
 
     @Override
@@ -89,14 +98,14 @@ public final class DnsServer implements Appliance {
 
         NetworkStack net = devices.network();
         int port = config.get(PORT);
-        Duration idle = config.get(TCP_IDLE);
+        FlowDeadlines deadlines = new FlowDeadlines(config.get(TCP_IDLE), config.get(TCP_QUERY), config.get(TCP_WRITE));
         Metrics.Counter udpQueries = metrics.counter("dns.queries.udp");
         Metrics.Counter tcpQueries = metrics.counter("dns.queries.tcp");
         for (InetAddress address : config.get(LISTEN)) {
             InetSocketAddress at = new InetSocketAddress(address, port);
             try {
                 endpoints.add(net.bindUdp(at, new UdpService(engine, net.bufferPool(), udpQueries)));
-                listeners.add(net.listenTcp(at, flow -> serveTcp(flow, net.bufferPool(), idle, tcpQueries)));
+                listeners.add(net.listenTcp(at, flow -> serveTcp(flow, deadlines, tcpQueries)));
             } catch (IOException e) {
                 stop(Duration.ZERO);
                 throw new StartupException("cannot listen on " + Addresses.format(at) + " (configuration keys 'listen'"
@@ -181,28 +190,39 @@ public final class DnsServer implements Appliance {
 
     /**
      * DNS over TCP (RFC 1035 §4.2.2, RFC 7766): each message is preceded by a two-octet length.
-     * Queries on one connection are answered in order; the connection is closed after
-     * {@code idle} without a query, on a malformed frame, or when the client closes.
+     * Queries on one connection are answered in order. Each query is one protocol unit of the
+     * flow: it must be complete within {@code tcp.query-timeout} of its first octet, the idle
+     * timeout counts from one answer to the next query's first octet (RFC 7766 §6.2.3), and each
+     * answer must be taken within {@code tcp.write-timeout}. The connection is also closed on a
+     * malformed frame or when the client closes.
+     *
+     * <p>Between queries the flow holds no buffer: it waits for the next octet with
+     * {@link TcpFlow#awaitReadable()}, so idle connections cost no pooled memory; a query being read
+     * holds one buffer, its answer a second one until written.
      */
-    private void serveTcp(TcpFlow flow, BufferPool pool, Duration idle, Metrics.Counter queries)
-            throws IOException {
-        flow.readTimeout(idle);
-        PooledBuffer in = pool.acquire();
-        PooledBuffer out = pool.acquire();
+    private void serveTcp(TcpFlow flow, FlowDeadlines deadlines, Metrics.Counter queries) throws IOException {
+        flow.deadlines(deadlines);
         MessageWriter writer = new MessageWriter();
+        PooledBuffer in = null;
         try {
-            // Use the whole block: a framed message is up to 2 + 65535 octets.
-            in.window(0, 0);
             while (!stopping) {
-                if (in.length() < 2) {
+                if (in == null) {
+                    // RFC 7766 §6.2.3: the idle timeout runs while no query is under way.
                     idleFlows.add(flow);
                     try {
-                        if (stopping || !fill(flow, in, 2)) {
+                        if (stopping) {
                             return;
                         }
+                        flow.awaitReadable();
                     } finally {
                         idleFlows.remove(flow);
                     }
+                    in = flow.acquireBuffer();
+                    // Use the whole block: a framed message is up to 2 + 65535 octets.
+                    in.window(0, 0);
+                }
+                if (!fill(flow, in, 2)) {
+                    return;
                 }
                 int length = in.getU16(0);
                 if (length < 12 || 2 + length > in.capacity()) {
@@ -212,31 +232,39 @@ public final class DnsServer implements Appliance {
                     return;
                 }
                 queries.increment();
-                out.clear();
-                MemorySegment room = out.memory().asSlice(out.end(), out.tailroom());
-                int n = engine.respond(in.slice(2, length), false, room, writer);
-                if (n >= 0) {
-                    out.append(n);
-                    // The length prefix goes into the headroom in front of the message.
-                    MemorySegment prefix = out.prepend(2);
-                    prefix.set(U16, 0, (short) n);
-                    flow.write(out);
+                try (PooledBuffer out = flow.acquireBuffer()) {
+                    MemorySegment room = out.memory().asSlice(out.end(), out.tailroom());
+                    int n = engine.respond(in.slice(2, length), false, room, writer);
+                    if (n >= 0) {
+                        out.append(n);
+                        // The length prefix goes into the headroom in front of the message.
+                        MemorySegment prefix = out.prepend(2);
+                        prefix.set(U16, 0, (short) n);
+                        flow.write(out);
+                    }
                 }
                 // Drop the answered frame and move what follows to the front.
                 in.consume(2 + length);
                 int rest = in.length();
                 MemorySegment.copy(in.memory(), in.start(), in.memory(), 0, rest);
                 in.window(0, rest);
+                flow.unitComplete(rest > 0);
+                if (rest == 0) {
+                    in.release();
+                    in = null;
+                }
             }
         } catch (FlowTimeoutException e) {
-            LOG.log(Level.DEBUG, "closing idle tcp connection from " + flow.remoteAddress());
+            LOG.log(Level.DEBUG, "closing tcp connection from " + Addresses.format(flow.remoteAddress()) + ": "
+                    + e.getMessage());
         } catch (IOException e) {
             if (!stopping) {
                 throw e;
             }
         } finally {
-            in.release();
-            out.release();
+            if (in != null) {
+                in.release();
+            }
         }
     }
 

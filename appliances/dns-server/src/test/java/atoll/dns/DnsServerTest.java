@@ -91,8 +91,10 @@ abstract class DnsServerTest {
     void stop() throws InterruptedException {
         if (running != null && running.devices() != null) {
             var pool = running.devices().network().bufferPool();
+            var streamPool = running.devices().network().streamBufferPool();
             assertEquals(0, running.stop(), () -> "clean stop: " + err);
             pool.assertNoLeaks();
+            streamPool.assertNoLeaks();
         }
     }
 
@@ -224,6 +226,64 @@ abstract class DnsServerTest {
         try (Socket s = new Socket(at.getAddress(), at.getPort())) {
             s.setSoTimeout(30_000);
             assertEquals(-1, s.getInputStream().read(), "server closes an idle connection");
+        }
+    }
+
+    /** Issue 6: a query trickled one octet at a time is cut at tcp.query-timeout, not kept alive by each octet. */
+    @Test
+    void aTrickledQueryIsClosedAtTheQueryDeadline() throws Exception {
+        start("--tcp.idle-timeout=1h", "--tcp.query-timeout=500ms");
+        InetSocketAddress at = server.tcpAddresses().getFirst();
+        byte[] wire = query("www.example.com.", Type.A).toWire();
+        byte[] framed = new byte[wire.length + 2];
+        framed[1] = (byte) wire.length;
+        System.arraycopy(wire, 0, framed, 2, wire.length);
+        try (Socket s = new Socket(at.getAddress(), at.getPort())) {
+            // One octet every 200 ms: the whole query would take several seconds; each octet arrives
+            // well inside the 1 h idle timeout.
+            boolean closed = false;
+            for (int i = 0; i < framed.length && !closed; i++) {
+                try {
+                    s.getOutputStream().write(framed[i]);
+                    Thread.sleep(200);
+                } catch (IOException e) {
+                    closed = true;
+                }
+            }
+            s.setSoTimeout(30_000);
+            assertEquals(-1, s.getInputStream().read(), "closed without an answer");
+        } catch (java.net.SocketException reset) {
+            // closed (reset) while the last octets were in flight: also a close without an answer
+        }
+        assertTrue(running.devices().metrics().snapshot().get("tcp.flows.timeout.unit") >= 1);
+    }
+
+    /** Between queries a connection holds no stream buffer; while a query is incomplete it holds one. */
+    @Test
+    void idleTcpConnectionsHoldNoBuffer() throws Exception {
+        start();
+        InetSocketAddress at = server.tcpAddresses().getFirst();
+        var streamPool = running.devices().network().streamBufferPool();
+        try (Socket s = new Socket(at.getAddress(), at.getPort())) {
+            s.setSoTimeout(30_000);
+            DataOutputStream out = new DataOutputStream(s.getOutputStream());
+            byte[] wire = query("www.example.com.", Type.A).toWire();
+            out.writeShort(wire.length);
+            out.write(wire);
+            DataInputStream in = new DataInputStream(s.getInputStream());
+            in.readFully(new byte[in.readUnsignedShort()]);
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (streamPool.outstanding() != 0 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(1); // the handler releases its buffers just after writing the answer
+            }
+            assertEquals(0, streamPool.outstanding(), "an idle connection holds no buffer");
+            out.writeShort(wire.length); // a query begins...
+            out.flush();
+            while (streamPool.outstanding() != 1 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(1);
+            }
+            assertEquals(1, streamPool.outstanding(), "an incomplete query holds one buffer");
+            assertEquals(0, running.devices().network().bufferPool().outstanding(), "none from the UDP pool");
         }
     }
 

@@ -1,5 +1,7 @@
 package atoll.socket;
 
+import atoll.libos.metrics.Metrics;
+import atoll.libos.runtime.Health;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.channels.SelectableChannel;
@@ -11,6 +13,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -22,6 +25,15 @@ import java.util.function.Consumer;
  * go through a lock-free queue; the loop is woken only when the new deadline is sooner than the
  * one it is sleeping towards. The select timeout is the time to the earliest deadline, so nothing
  * polls.
+ *
+ * <p>Failures: nothing a callback or timer task throws ends the loop, because the loop is the only
+ * thread serving UDP and waking TCP flows. A {@link RuntimeException} is logged and only that task's
+ * work is lost. An {@link Error} (out of memory, stack overflow, a broken invariant) is logged at
+ * ERROR, counted in {@code socket.loop.errors}, and turns {@link #health()} to
+ * {@link Health.Failed} for good: the process should be restarted by its supervisor. The loop then
+ * carries on with its next iteration (after a pause of {@value #ERROR_PAUSE_MILLIS} ms if the
+ * failure was in the loop's own select, so a persistent failure cannot spin a core), rather than
+ * leaving a dead loop behind a process that still says it is ready.
  */
 final class EventLoop {
     static final String THREAD_NAME = "atoll-loop";
@@ -31,6 +43,10 @@ final class EventLoop {
     private static final int PURGE_THRESHOLD = 256;
     /** {@link #sleepingUntil} while the loop is running rather than waiting in select. */
     private static final long AWAKE = Long.MIN_VALUE;
+    /** Preallocated: set when even handling a failure failed, when there may be no memory to say more. */
+    private static final Health HANDLER_FAILED = new Health.Failed("event loop: handling a failure failed");
+    /** Pause after an Error in the loop's own machinery before the next iteration (Netty pauses 1 s). */
+    static final long ERROR_PAUSE_MILLIS = 1000;
 
     /** Called on the loop thread when a registered channel is ready. */
     interface ReadyHandler {
@@ -43,12 +59,15 @@ final class EventLoop {
     private final ConcurrentLinkedQueue<LoopTimer> incomingTimers = new ConcurrentLinkedQueue<>();
     private final AtomicLong timerSequence = new AtomicLong();
     private final AtomicInteger cancelledTimers = new AtomicInteger();
-    private final Consumer<SelectionKey> dispatch = EventLoop::dispatch;
+    private final Consumer<SelectionKey> dispatch = this::dispatch;
+    private final AtomicReference<Health> health = new AtomicReference<>(Health.SERVING);
+    private final Metrics.Counter errors;
     private volatile long sleepingUntil = AWAKE;
     private volatile boolean sleepingForever;
     private volatile boolean running = true;
 
-    EventLoop() throws IOException {
+    EventLoop(Metrics metrics) throws IOException {
+        errors = metrics.counter("socket.loop.errors");
         selector = Selector.open();
         thread = Thread.ofPlatform().name(THREAD_NAME).daemon(true).unstarted(this::run);
     }
@@ -67,6 +86,19 @@ final class EventLoop {
 
     boolean isRunning() {
         return running;
+    }
+
+    /** {@link Health.Failed} once the loop has caught an Error; it stays failed. */
+    Health health() {
+        return health.get();
+    }
+
+    /** Logs an Error the loop caught and fails its health (the first reason is kept). */
+    private void failed(String what, Error e) {
+        errors.increment();
+        LOG.log(Level.ERROR, what + " failed with " + e + "; the event loop carries on but the target is now"
+                + " unhealthy: restart the process", e);
+        health.compareAndSet(Health.SERVING, new Health.Failed("event loop: " + what + " failed with " + e));
     }
 
     /**
@@ -143,47 +175,27 @@ final class EventLoop {
         }
     }
 
-    private static void dispatch(SelectionKey key) {
+    private void dispatch(SelectionKey key) {
         if (!key.isValid()) {
             return;
         }
         try {
             ((ReadyHandler) key.attachment()).onReady(key);
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "channel handler failed", e);
+        } catch (Error e) {
+            failed("channel handler", e);
         }
     }
 
     private void run() {
         while (running) {
             try {
-                drainIncomingTimers();
-                long now = System.nanoTime();
-                LoopTimer next = peekLive();
-                if (next == null) {
-                    sleepingForever = true;
-                } else {
-                    sleepingUntil = next.deadline;
-                }
-                // Last look after publishing the deadline (see schedule).
-                if (!incomingTimers.isEmpty() || !running) {
-                    selector.selectNow(dispatch);
-                } else if (next == null) {
-                    selector.select(dispatch, 0); // 0: no timeout
-                } else {
-                    long waitNanos = next.deadline - now;
-                    if (waitNanos <= 0) {
-                        selector.selectNow(dispatch);
-                    } else {
-                        // select() counts in milliseconds: round up so a timer never fires early.
-                        selector.select(dispatch, Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
-                    }
-                }
-                sleepingForever = false;
-                sleepingUntil = AWAKE;
-                runDueTimers();
-            } catch (IOException | RuntimeException e) {
-                LOG.log(Level.ERROR, "event loop iteration failed", e);
+                iterations();
+            } catch (Throwable t) {
+                // Thrown while handling another failure (an OutOfMemoryError while logging, say):
+                // nothing allocates here, and the loop goes round again.
+                health.compareAndSet(Health.SERVING, HANDLER_FAILED);
             }
         }
         int dropped = timers.size() + incomingTimers.size();
@@ -195,6 +207,51 @@ final class EventLoop {
             LOG.log(Level.WARNING, "closing the selector failed", e);
         }
         LOG.log(Level.DEBUG, "event loop stopped; {0} timer(s) dropped", dropped);
+    }
+
+    private void iterations() {
+        while (running) {
+            try {
+                iterate();
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.ERROR, "event loop iteration failed", e);
+            } catch (Error e) {
+                failed("event loop iteration", e);
+                try {
+                    Thread.sleep(ERROR_PAUSE_MILLIS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private void iterate() throws IOException {
+        drainIncomingTimers();
+        long now = System.nanoTime();
+        LoopTimer next = peekLive();
+        if (next == null) {
+            sleepingForever = true;
+        } else {
+            sleepingUntil = next.deadline;
+        }
+        // Last look after publishing the deadline (see schedule).
+        if (!incomingTimers.isEmpty() || !running) {
+            selector.selectNow(dispatch);
+        } else if (next == null) {
+            selector.select(dispatch, 0); // 0: no timeout
+        } else {
+            long waitNanos = next.deadline - now;
+            if (waitNanos <= 0) {
+                selector.selectNow(dispatch);
+            } else {
+                // select() counts in milliseconds: round up so a timer never fires early.
+                selector.select(dispatch, Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
+            }
+        }
+        sleepingForever = false;
+        sleepingUntil = AWAKE;
+        runDueTimers();
     }
 
     private void drainIncomingTimers() {
@@ -233,6 +290,8 @@ final class EventLoop {
                 t.task.run();
             } catch (RuntimeException e) {
                 LOG.log(Level.ERROR, "timer task failed", e);
+            } catch (Error e) {
+                failed("timer task", e);
             }
         }
     }

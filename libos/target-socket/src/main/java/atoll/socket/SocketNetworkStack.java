@@ -3,8 +3,11 @@ package atoll.socket;
 import atoll.libos.buffer.BufferPool;
 import atoll.libos.metrics.Metrics;
 import atoll.libos.net.DatagramHandler;
+import atoll.libos.net.FlowAdmission;
 import atoll.libos.net.FlowHandler;
+import atoll.libos.net.FlowTimeoutException;
 import atoll.libos.net.NetworkStack;
+import atoll.libos.net.StreamLimits;
 import atoll.libos.net.TcpFlow;
 import atoll.libos.net.TcpListener;
 import atoll.libos.net.UdpEndpoint;
@@ -29,7 +32,15 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The network stack on the host kernel's sockets. UDP endpoints are driven by the event loop;
- * TCP listeners and flows use blocking channels on virtual threads.
+ * TCP flows run on virtual threads and wait for readiness from the same loop.
+ *
+ * <p>Traffic classes do not share buffers: datagrams are received into {@link #bufferPool()},
+ * stream flows take theirs from {@link #streamBufferPool()} (each flow at most its
+ * {@code tcp.flow-buffers}). Accepted flows are admitted under {@link StreamLimits}: past
+ * {@code tcp.max-flows} the flow idle longest between units is closed to make room (RFC 7766
+ * §6.2.3 lets a DNS server close idle connections, especially under load), or the new one is
+ * refused if none is idle; past {@code tcp.max-flows-per-prefix} from one /24 or /56 the new one is
+ * refused.
  *
  * <p>The stack keeps every endpoint, listener and flow it opened so that {@link #shutdown}
  * can close what the appliance left open.
@@ -39,7 +50,20 @@ final class SocketNetworkStack implements NetworkStack {
 
     private final EventLoop loop;
     private final BufferPool pool;
+    private final BufferPool streamPool;
+    private final StreamLimits limits;
+    private final FlowAdmission admission;
     private final Metrics metrics;
+    private final Metrics.Counter refusedTotal;
+    private final Metrics.Counter refusedPrefix;
+    private final Metrics.Counter evictedIdle;
+    private final Metrics.Counter timeoutIdle;
+    private final Metrics.Counter timeoutUnit;
+    private final Metrics.Counter timeoutWrite;
+    private final Metrics.Counter bufferCap;
+    private final Metrics.Counter bufferExhausted;
+    /** Inbound flows holding an admission slot (flows from connectTcp hold none). */
+    private final Set<SocketTcpFlow> admitted = ConcurrentHashMap.newKeySet();
     private final Set<SocketUdpEndpoint> endpoints = ConcurrentHashMap.newKeySet();
     private final Set<SocketTcpListener> listeners = ConcurrentHashMap.newKeySet();
     private final Set<SocketTcpFlow> flows = ConcurrentHashMap.newKeySet();
@@ -48,10 +72,37 @@ final class SocketNetworkStack implements NetworkStack {
     private int runningHandlers;
     private volatile boolean shutDown;
 
-    SocketNetworkStack(EventLoop loop, BufferPool pool, Metrics metrics) {
+    SocketNetworkStack(EventLoop loop, BufferPool pool, BufferPool streamPool, StreamLimits limits, Metrics metrics) {
         this.loop = loop;
         this.pool = pool;
+        this.streamPool = streamPool;
+        this.limits = limits;
+        this.admission = new FlowAdmission(limits.maxFlows(), limits.maxFlowsPerPrefix());
         this.metrics = metrics;
+        this.refusedTotal = metrics.counter(StreamLimits.METRIC_REFUSED_TOTAL);
+        this.refusedPrefix = metrics.counter(StreamLimits.METRIC_REFUSED_PREFIX);
+        this.evictedIdle = metrics.counter(StreamLimits.METRIC_EVICTED_IDLE);
+        this.timeoutIdle = metrics.counter(StreamLimits.METRIC_TIMEOUT_PREFIX + "idle");
+        this.timeoutUnit = metrics.counter(StreamLimits.METRIC_TIMEOUT_PREFIX + "unit");
+        this.timeoutWrite = metrics.counter(StreamLimits.METRIC_TIMEOUT_PREFIX + "write");
+        this.bufferCap = metrics.counter(StreamLimits.METRIC_BUFFER_CAP);
+        this.bufferExhausted = metrics.counter(StreamLimits.METRIC_BUFFER_EXHAUSTED);
+        metrics.gauge(StreamLimits.METRIC_OPEN, admission::open);
+    }
+
+    StreamLimits limits() {
+        return limits;
+    }
+
+    /** The monotonic clock flow deadlines count on; tests replace it to move time by hand. */
+    private volatile java.util.function.LongSupplier flowClock = System::nanoTime;
+
+    java.util.function.LongSupplier flowClock() {
+        return flowClock;
+    }
+
+    void flowClock(java.util.function.LongSupplier clock) {
+        flowClock = clock;
     }
 
     EventLoop loop() {
@@ -65,6 +116,11 @@ final class SocketNetworkStack implements NetworkStack {
     @Override
     public BufferPool bufferPool() {
         return pool;
+    }
+
+    @Override
+    public BufferPool streamBufferPool() {
+        return streamPool;
     }
 
     /**
@@ -114,7 +170,7 @@ final class SocketNetworkStack implements NetworkStack {
         SocketTcpFlow flow;
         try {
             ch.connect(remote);
-            flow = new SocketTcpFlow(this, ch);
+            flow = new SocketTcpFlow(this, ch, flowClock);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -178,6 +234,73 @@ final class SocketNetworkStack implements NetworkStack {
 
     void flowClosed(SocketTcpFlow flow) {
         flows.remove(flow);
+        if (admitted.remove(flow)) {
+            admission.release(flow.remoteAddress().getAddress());
+        }
+    }
+
+    /**
+     * Takes an admission slot for a connection just accepted from {@code source}, closing the
+     * longest-idle flow if {@code tcp.max-flows} are open. False (and counted) if it must be
+     * refused. Each true needs {@link #admitted(SocketTcpFlow)} or {@link #unadmit}.
+     */
+    boolean admit(InetAddress source) {
+        FlowAdmission.Outcome outcome = admission.admit(source);
+        if (outcome == FlowAdmission.Outcome.OVER_TOTAL) {
+            SocketTcpFlow victim = longestIdle();
+            if (victim != null) {
+                evictedIdle.increment();
+                LOG.log(Level.DEBUG, "{0} flows open: closing the one idle longest, from {1}", limits.maxFlows(),
+                        victim.remoteAddress());
+                victim.close(); // gives back its slot
+                outcome = admission.admit(source);
+            }
+        }
+        switch (outcome) {
+            case ADMITTED -> {
+                return true;
+            }
+            case OVER_TOTAL -> refusedTotal.increment();
+            case OVER_PREFIX -> refusedPrefix.increment();
+        }
+        return false;
+    }
+
+    /** The flow now holds the slot {@link #admit} took; closing it gives the slot back. */
+    void admitted(SocketTcpFlow flow) {
+        admitted.add(flow);
+        if (!flows.contains(flow)) { // closed already (or refused by shutdown): give it back now
+            if (admitted.remove(flow)) {
+                admission.release(flow.remoteAddress().getAddress());
+            }
+        }
+    }
+
+    /** Gives back a slot whose flow never came to be. */
+    void unadmit(InetAddress source) {
+        admission.release(source);
+    }
+
+    private SocketTcpFlow longestIdle() {
+        SocketTcpFlow best = null;
+        for (SocketTcpFlow f : admitted) {
+            if (f.idleBetweenUnits() && (best == null || f.idleSince() - best.idleSince() < 0)) {
+                best = f;
+            }
+        }
+        return best;
+    }
+
+    void timedOut(FlowTimeoutException.Deadline which) {
+        switch (which) {
+            case IDLE -> timeoutIdle.increment();
+            case UNIT -> timeoutUnit.increment();
+            case WRITE -> timeoutWrite.increment();
+        }
+    }
+
+    void bufferRefused(boolean poolEmpty) {
+        (poolEmpty ? bufferExhausted : bufferCap).increment();
     }
 
     void handlerStarted() {

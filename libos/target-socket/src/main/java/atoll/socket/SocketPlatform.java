@@ -2,6 +2,7 @@ package atoll.socket;
 
 import atoll.libos.buffer.BufferPool;
 import atoll.libos.net.NetworkStack;
+import atoll.libos.runtime.Health;
 import atoll.libos.runtime.Platform;
 import atoll.libos.time.Clock;
 import java.lang.System.Logger.Level;
@@ -15,13 +16,25 @@ final class SocketPlatform implements Platform {
     private final SocketNetworkStack network;
     private final LoopClock clock;
     private final BufferPool pool;
+    private final BufferPool streamPool;
     private boolean shutDown;
 
-    SocketPlatform(EventLoop loop, SocketNetworkStack network, BufferPool pool) {
+    SocketPlatform(EventLoop loop, SocketNetworkStack network, BufferPool pool, BufferPool streamPool) {
         this.loop = loop;
         this.network = network;
         this.clock = new LoopClock(loop);
         this.pool = pool;
+        this.streamPool = streamPool;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Failed once the event loop has caught an {@link Error} (see {@link EventLoop}).
+     */
+    @Override
+    public Health health() {
+        return loop.health();
     }
 
     @Override
@@ -58,7 +71,7 @@ final class SocketPlatform implements Platform {
         shutDown = true;
         network.shutdown(grace);
         loop.stop();
-        long out = pool.outstanding();
+        long out = pool.outstanding() + streamPool.outstanding();
         if (out != 0) {
             LOG.log(Level.WARNING, "{0} pooled buffer(s) still out after shutdown (leaked, or held by a handler still running)", out);
         }

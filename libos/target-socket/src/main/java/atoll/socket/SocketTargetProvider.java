@@ -4,10 +4,12 @@ import atoll.libos.buffer.BufferPool;
 import atoll.libos.config.Config;
 import atoll.libos.config.ConfigKey;
 import atoll.libos.metrics.Metrics;
+import atoll.libos.net.StreamLimits;
 import atoll.libos.runtime.Platform;
 import atoll.libos.runtime.StartupException;
 import atoll.libos.runtime.TargetProvider;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,10 +31,13 @@ public final class SocketTargetProvider implements TargetProvider {
 
     public static final ConfigKey<Integer> BUFFER_SIZE = ConfigKey.of("socket.buffer-size",
             new IntRange("bytes", 512, 1 << 24), DEFAULT_BUFFER_SIZE,
-            "bytes per pooled buffer, headroom included; a received datagram longer than buffer-size minus headroom is truncated");
+            "bytes per pooled buffer (datagram and stream pools), headroom included; a received datagram longer than buffer-size minus headroom is truncated");
     public static final ConfigKey<Integer> BUFFERS = ConfigKey.of("socket.buffers",
             new IntRange("count", 1, 1 << 20), 1024,
-            "most pooled buffers ever allocated; when all are out, received datagrams are dropped and counted");
+            "most datagram buffers ever allocated (UDP only); when all are out, received datagrams are dropped and counted");
+    public static final ConfigKey<Integer> TCP_BUFFERS = ConfigKey.of("socket.tcp-buffers",
+            new IntRange("count", 1, 1 << 20), 1024,
+            "most stream buffers ever allocated, shared by TCP connections (never by UDP); a connection that finds none is closed and counted");
     public static final ConfigKey<Integer> HEADROOM = ConfigKey.of("socket.headroom",
             new IntRange("bytes", 0, 4096), DEFAULT_HEADROOM,
             "bytes kept free in front of each buffer's data for headers to be prepended");
@@ -44,12 +49,17 @@ public final class SocketTargetProvider implements TargetProvider {
 
     @Override
     public List<ConfigKey<?>> configKeys() {
-        return List.of(BUFFER_SIZE, BUFFERS, HEADROOM);
+        List<ConfigKey<?>> keys = new ArrayList<>(List.of(BUFFER_SIZE, BUFFERS, TCP_BUFFERS, HEADROOM));
+        keys.addAll(StreamLimits.KEYS);
+        return List.copyOf(keys);
     }
 
     /**
-     * Boots the target: allocates nothing up front (the pool grows on demand up to
-     * {@code socket.buffers}) and starts the event loop thread.
+     * Boots the target: allocates nothing up front (the datagram pool grows on demand up to
+     * {@code socket.buffers}, the stream pool up to {@code socket.tcp-buffers}) and starts the event
+     * loop thread. The two pools are separate so that TCP connections, however many and however
+     * slow, can never take the buffers UDP receives into (issue 6: 512 trickling connections held
+     * two buffers each and emptied a shared pool of 1,024).
      *
      * @throws StartupException if {@code socket.headroom} leaves no room in {@code socket.buffer-size}
      */
@@ -68,9 +78,10 @@ public final class SocketTargetProvider implements TargetProvider {
                     Integer.toString(size), Integer.toString(headroom), Integer.toString(size - headroom));
         }
         BufferPool pool = new BufferPool(size, headroom, count);
-        EventLoop loop = new EventLoop();
-        SocketNetworkStack stack = new SocketNetworkStack(loop, pool, metrics);
+        BufferPool streamPool = new BufferPool(size, headroom, config.get(TCP_BUFFERS));
+        EventLoop loop = new EventLoop(metrics);
+        SocketNetworkStack stack = new SocketNetworkStack(loop, pool, streamPool, StreamLimits.from(config), metrics);
         loop.start();
-        return new SocketPlatform(loop, stack, pool);
+        return new SocketPlatform(loop, stack, pool, streamPool);
     }
 }

@@ -1,51 +1,75 @@
 package atoll.socket;
 
+import atoll.libos.buffer.BufferQuota;
 import atoll.libos.buffer.PooledBuffer;
+import atoll.libos.net.FlowDeadlines;
+import atoll.libos.net.FlowLimitException;
 import atoll.libos.net.FlowTimeoutException;
+import atoll.libos.net.FlowTimeoutException.Deadline;
+import atoll.libos.net.StreamLimits;
 import atoll.libos.net.TcpFlow;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
- * A TCP connection on a blocking {@link SocketChannel}, meant for a virtual thread (which the JDK
- * parks, rather than blocking a carrier, while the socket is not ready).
+ * A TCP connection on a non-blocking {@link SocketChannel} whose readiness comes from the event
+ * loop, used from virtual threads: a read or write that finds nothing to do arms interest in the
+ * channel and parks its thread until the loop reports readiness or the deadline passes.
  *
- * <p>Read timeout: the JDK's channels have no timed read into a {@link ByteBuffer}, so a timed
- * read arms a timer on the event loop that closes the channel if the read is still waiting when
- * it fires; the read then ends with {@link AsynchronousCloseException}, which is reported as
- * {@link FlowTimeoutException}. Nothing polls. <strong>A read timeout therefore closes the
- * flow</strong>: after a {@link FlowTimeoutException} every read and write fails. (That is what
- * idle limits are for: RFC 7766 §6.2.3 has a DNS server close an idle connection.)
+ * <p>The thread that waits is the one that decides a deadline has passed, and only after a read
+ * found no data: nothing closes the channel under a read that has just returned bytes, so bytes
+ * that arrive at the deadline are still delivered and can be answered (the race of a timer that
+ * closes the channel after {@code read} returned data, but before the timer was cancelled, is
+ * gone with the timer). The loop only unparks; it never reads or writes a flow.
  */
-final class SocketTcpFlow implements TcpFlow {
+final class SocketTcpFlow implements TcpFlow, EventLoop.ReadyHandler {
     private static final System.Logger LOG = System.getLogger("atoll.socket");
-
-    private static final int IDLE = 0;
-    private static final int READING = 1;
-    private static final int TIMED_OUT = 2;
+    private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final SocketChannel channel;
     private final EventLoop loop;
     private final SocketNetworkStack stack;
     private final InetSocketAddress localAddress;
     private final InetSocketAddress remoteAddress;
-    private final AtomicInteger readState = new AtomicInteger(IDLE);
-    private final Runnable expire = this::expire;
-    private volatile Duration readTimeout = Duration.ZERO;
+    private final BufferQuota buffers;
+    private final LongSupplier nanoTime;
+    private final SelectionKey key;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Thread readWaiter;
+    private volatile Thread writeWaiter;
+    /** Set by the loop when it saw read readiness; cleared by {@link #awaitReadable} before it waits. */
+    private volatile boolean readReady;
+    private volatile FlowDeadlines deadlines = FlowDeadlines.NONE;
+    // Unit bookkeeping: written by the reading thread, read by the stack when it looks for an idle
+    // flow to close.
+    private volatile boolean inUnit;
+    private volatile long unitStart;
+    private volatile long idleSince;
+    private volatile boolean writing;
 
-    SocketTcpFlow(SocketNetworkStack stack, SocketChannel channel) throws IOException {
+    /** @param nanoTime the monotonic clock deadlines are counted on (tests move it by hand) */
+    SocketTcpFlow(SocketNetworkStack stack, SocketChannel channel, LongSupplier nanoTime) throws IOException {
         this.stack = stack;
         this.loop = stack.loop();
         this.channel = channel;
+        this.nanoTime = nanoTime;
         this.localAddress = (InetSocketAddress) channel.getLocalAddress();
         this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
+        this.buffers = new BufferQuota(stack.streamBufferPool(), stack.limits().flowBuffers());
+        this.idleSince = nanoTime.getAsLong();
+        channel.configureBlocking(false);
+        this.key = loop.register(channel, 0, this);
     }
 
     @Override
@@ -58,70 +82,205 @@ final class SocketTcpFlow implements TcpFlow {
         return remoteAddress;
     }
 
-    /**
-     * {@inheritDoc}
-     *
-     * @throws IllegalArgumentException if {@code into} has no tailroom
-     */
+    @Override
+    public void deadlines(FlowDeadlines deadlines) {
+        this.deadlines = Objects.requireNonNull(deadlines, "deadlines");
+    }
+
     @Override
     public int read(PooledBuffer into) throws IOException {
         ByteBuffer bb = into.writableByteBuffer();
         if (!bb.hasRemaining()) {
             throw new IllegalArgumentException("no tailroom to read into");
         }
-        Duration timeout = readTimeout;
-        int n;
-        if (timeout.isZero()) {
-            n = channel.read(bb);
-        } else {
-            if (readState.get() == TIMED_OUT) {
-                throw new FlowTimeoutException("flow to " + remoteAddress + " was closed by an earlier read timeout");
-            }
-            readState.set(READING);
-            LoopTimer timer = loop.schedule(timeout, expire);
-            try {
-                n = channel.read(bb);
-            } catch (AsynchronousCloseException e) {
-                if (readState.get() == TIMED_OUT) {
-                    throw new FlowTimeoutException("no data from " + remoteAddress + " within " + timeout);
+        // A unit whose deadline passed before this call does not get more time by trickling.
+        long deadline = readDeadline();
+        if (inUnit && deadline != NO_DEADLINE && nanoTime.getAsLong() - deadline >= 0) {
+            throw timeout(Deadline.UNIT);
+        }
+        while (true) {
+            int n = channel.read(bb); // ClosedChannelException once closed
+            if (n > 0) {
+                if (!inUnit) {
+                    inUnit = true;
+                    unitStart = nanoTime.getAsLong();
                 }
-                throw e;
-            } finally {
-                timer.cancel();
-                readState.compareAndSet(READING, IDLE);
+                into.commitWrite(bb);
+                return n;
             }
+            if (n < 0) {
+                return -1;
+            }
+            deadline = readDeadline();
+            if (deadline != NO_DEADLINE && nanoTime.getAsLong() - deadline >= 0) {
+                throw timeout(inUnit ? Deadline.UNIT : Deadline.IDLE);
+            }
+            await(SelectionKey.OP_READ, deadline);
         }
-        if (n > 0) {
-            into.commitWrite(bb);
-        }
-        return n;
     }
 
-    /** On the loop: the read has waited too long; close the channel under it. */
-    private void expire() {
-        if (readState.compareAndSet(READING, TIMED_OUT)) {
-            LOG.log(Level.DEBUG, "read timeout on flow from {0}; closing it", remoteAddress);
-            // Closing a channel in blocking mode does not wait for the reader: it signals it and
-            // lets the reader's thread finish the close, so the loop is not held up.
-            closeChannel();
+    @Override
+    public void awaitReadable() throws IOException {
+        while (true) {
+            readReady = false;
+            long deadline = readDeadline();
+            if (deadline != NO_DEADLINE && nanoTime.getAsLong() - deadline >= 0) {
+                throw timeout(inUnit ? Deadline.UNIT : Deadline.IDLE);
+            }
+            await(SelectionKey.OP_READ, deadline);
+            if (readReady) {
+                return;
+            }
         }
+    }
+
+    @Override
+    public void unitComplete(boolean nextBegun) {
+        long now = nanoTime.getAsLong();
+        if (nextBegun) {
+            unitStart = now;
+            inUnit = true;
+        } else {
+            idleSince = now;
+            inUnit = false;
+        }
+    }
+
+    /** When the current read wait must end: the unit deadline inside a unit, else the idle deadline. */
+    private long readDeadline() {
+        FlowDeadlines d = deadlines;
+        Duration limit = inUnit ? d.unit() : d.idle();
+        if (limit.isZero()) {
+            return NO_DEADLINE;
+        }
+        return (inUnit ? unitStart : idleSince) + saturatedNanos(limit);
     }
 
     @Override
     public void write(PooledBuffer from) throws IOException {
         ByteBuffer bb = from.readableByteBuffer();
-        while (bb.hasRemaining()) {
-            channel.write(bb);
+        Duration limit = deadlines.write();
+        long deadline = limit.isZero() ? NO_DEADLINE : nanoTime.getAsLong() + saturatedNanos(limit);
+        writing = true;
+        try {
+            while (bb.hasRemaining()) {
+                if (channel.write(bb) > 0) {
+                    continue;
+                }
+                if (deadline != NO_DEADLINE && nanoTime.getAsLong() - deadline >= 0) {
+                    throw timeout(Deadline.WRITE);
+                }
+                await(SelectionKey.OP_WRITE, deadline);
+            }
+        } finally {
+            writing = false;
         }
     }
 
-    @Override
-    public void readTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative()) {
-            throw new IllegalArgumentException("negative read timeout " + timeout);
+    /**
+     * Parks the calling thread until the loop reports {@code op} readiness, the deadline passes,
+     * or the flow is closed (the caller then finds out from the channel or the clock).
+     */
+    private void await(int op, long deadline) throws IOException {
+        Thread me = Thread.currentThread();
+        if (op == SelectionKey.OP_READ) {
+            readWaiter = me;
+        } else {
+            writeWaiter = me;
         }
-        readTimeout = timeout;
+        try {
+            try {
+                key.interestOpsOr(op);
+            } catch (CancelledKeyException e) {
+                throw new ClosedChannelException();
+            }
+            loop.wakeup(); // the new interest takes effect at the loop's next select
+            if (closed.get()) {
+                throw new ClosedChannelException();
+            }
+            if (deadline == NO_DEADLINE) {
+                LockSupport.park(this);
+            } else {
+                long wait = deadline - nanoTime.getAsLong();
+                if (wait > 0) {
+                    LockSupport.parkNanos(this, wait);
+                }
+            }
+        } finally {
+            if (op == SelectionKey.OP_READ) {
+                readWaiter = null;
+            } else {
+                writeWaiter = null;
+            }
+        }
+    }
+
+    /** On the loop: the channel is ready for what a waiting thread asked; wake it. */
+    @Override
+    public void onReady(SelectionKey k) {
+        int ready = k.readyOps();
+        try {
+            k.interestOpsAnd(~ready); // level-triggered: stop reporting until a thread asks again
+        } catch (CancelledKeyException closedMeanwhile) {
+            // close() unparks the waiters itself
+        }
+        if ((ready & SelectionKey.OP_READ) != 0) {
+            readReady = true;
+            unpark(readWaiter);
+        }
+        if ((ready & SelectionKey.OP_WRITE) != 0) {
+            unpark(writeWaiter);
+        }
+    }
+
+    private static void unpark(Thread t) {
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    private FlowTimeoutException timeout(Deadline which) {
+        FlowDeadlines d = deadlines;
+        Duration limit = switch (which) {
+            case IDLE -> d.idle();
+            case UNIT -> d.unit();
+            case WRITE -> d.write();
+        };
+        stack.timedOut(which);
+        LOG.log(Level.DEBUG, "{0} deadline ({1}) passed on flow from {2}; closing it",
+                which.name().toLowerCase(java.util.Locale.ROOT), limit, remoteAddress);
+        close();
+        return new FlowTimeoutException(which, switch (which) {
+            case IDLE -> "no data from " + remoteAddress + " within " + limit;
+            case UNIT -> "unit from " + remoteAddress + " not complete within " + limit + " of its first octet";
+            case WRITE -> remoteAddress + " took no data for " + limit;
+        });
+    }
+
+    @Override
+    public PooledBuffer acquireBuffer() throws IOException {
+        if (buffers.held() >= buffers.max()) {
+            stack.bufferRefused(false);
+            throw new FlowLimitException("flow from " + remoteAddress + " already holds its " + buffers.max()
+                    + " buffers (" + StreamLimits.FLOW_BUFFERS.name() + ")");
+        }
+        PooledBuffer b = buffers.tryAcquire();
+        if (b == null) {
+            stack.bufferRefused(true);
+            throw new FlowLimitException("no stream buffer free for flow from " + remoteAddress
+                    + " (" + SocketTargetProvider.TCP_BUFFERS.name() + ")");
+        }
+        return b;
+    }
+
+    /** Between units with nothing being written: a flow the stack may close to make room. */
+    boolean idleBetweenUnits() {
+        return !inUnit && !writing && !closed.get();
+    }
+
+    /** When the flow last became idle (monotonic nanos). */
+    long idleSince() {
+        return idleSince;
     }
 
     @Override
@@ -131,15 +290,26 @@ final class SocketTcpFlow implements TcpFlow {
 
     @Override
     public void close() {
-        closeChannel();
-        stack.flowClosed(this);
-    }
-
-    private void closeChannel() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        key.cancel();
         try {
             channel.close();
         } catch (IOException e) {
             LOG.log(Level.DEBUG, "closing flow from " + remoteAddress + " failed", e);
+        }
+        unpark(readWaiter);
+        unpark(writeWaiter);
+        loop.wakeup(); // the selector finishes closing a cancelled channel at its next select
+        stack.flowClosed(this);
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 4; // centuries: "never", without overflowing deadline arithmetic
         }
     }
 

@@ -16,8 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A listening socket in blocking mode with an acceptor on a virtual thread; each accepted
- * connection gets a virtual thread of its own running the {@link FlowHandler}, and is closed when
- * the handler returns or throws.
+ * connection is admitted under the stack's {@link atoll.libos.net.StreamLimits} (or closed at once,
+ * counted), then gets a virtual thread of its own running the {@link FlowHandler}, and is closed
+ * when the handler returns or throws. The listen backlog is {@code tcp.backlog}.
  */
 final class SocketTcpListener implements TcpListener {
     private static final System.Logger LOG = System.getLogger("atoll.socket");
@@ -50,7 +51,7 @@ final class SocketTcpListener implements TcpListener {
         ServerSocketChannel ch = ServerSocketChannel.open(
                 local.getAddress() instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
         try {
-            ch.bind(local);
+            ch.bind(local, stack.limits().backlog());
             SocketTcpListener l = new SocketTcpListener(stack, ch, handler);
             l.acceptor.start();
             return l;
@@ -87,18 +88,33 @@ final class SocketTcpListener implements TcpListener {
                 continue;
             }
             accepted.increment();
+            InetSocketAddress remote;
+            try {
+                remote = (InetSocketAddress) ch.getRemoteAddress();
+            } catch (IOException e) { // reset before we could read its address
+                LOG.log(Level.DEBUG, "accepted connection vanished", e);
+                closeQuietly(ch);
+                continue;
+            }
+            if (!stack.admit(remote.getAddress())) { // over a limit: counted by the stack
+                closeQuietly(ch);
+                continue;
+            }
             SocketTcpFlow flow;
             try {
-                flow = new SocketTcpFlow(stack, ch);
-            } catch (IOException e) { // reset before we could read its addresses
+                flow = new SocketTcpFlow(stack, ch, stack.flowClock());
+            } catch (IOException e) {
                 LOG.log(Level.DEBUG, "accepted connection vanished", e);
+                stack.unadmit(remote.getAddress());
                 closeQuietly(ch);
                 continue;
             }
             if (!stack.flowOpened(flow)) { // shutting down: the stack no longer takes flows
                 flow.close();
+                stack.unadmit(remote.getAddress());
                 continue;
             }
+            stack.admitted(flow);
             active.incrementAndGet();
             stack.handlerStarted();
             Thread.ofVirtual().name("atoll-flow-" + flow.remoteAddress()).start(() -> serve(flow));

@@ -69,5 +69,6 @@ final class Booted implements AutoCloseable {
         platform.shutdown(Duration.ofSeconds(5));
         assertEquals(0, pool().outstanding(), "pooled buffers outstanding after shutdown");
         pool().assertNoLeaks();
+        net().streamBufferPool().assertNoLeaks();
     }
 }

@@ -24,6 +24,11 @@ final class SocketStack implements StackUnderTest {
     }
 
     @Override
+    public java.util.OptionalLong metric(String name) {
+        return java.util.OptionalLong.of(booted.metrics.value(name));
+    }
+
+    @Override
     public InetAddress address(StandardProtocolFamily family) {
         try {
             return InetAddress.getByName(family == StandardProtocolFamily.INET6 ? "::1" : "127.0.0.1");

@@ -49,7 +49,6 @@ final class TapLoop {
     private final Metrics.Counter txFrames;
     private final Metrics.Counter txDropped;
     private final Metrics.Counter handlerFailures;
-    private final PooledBuffer scratch;
     private LinkDriver driver;
     /** The driver's next deadline, as its last {@link LinkDriver#poll} said (loop thread only). */
     private long driverDeadline = LinkDriver.NO_DEADLINE;
@@ -69,9 +68,6 @@ final class TapLoop {
             epoll.close();
             throw e;
         }
-        // Frames that find the pool empty are read into this one and dropped, so that a
-        // level-triggered device never spins the loop.
-        this.scratch = pool.acquire();
         this.rxFrames = metrics.counter("tap.rx.frames");
         this.rxNoBuffer = metrics.counter("tap.rx.dropped.no-buffer");
         this.txFrames = metrics.counter("tap.tx.frames");
@@ -271,7 +267,6 @@ final class TapLoop {
             int dropped = timers.size() + incoming.size();
             timers.clear();
             incoming.clear();
-            scratch.release();
             try {
                 epoll.close();
             } catch (LinuxException e) {
@@ -309,8 +304,9 @@ final class TapLoop {
         for (int i = 0; i < READ_BATCH && running; i++) {
             PooledBuffer frame = pool.tryAcquire();
             if (frame == null) {
-                scratch.clear();
-                if (device.read(scratch) == Syscalls.WOULD_BLOCK) {
+                // No buffer: the frame is read and dropped all the same, so that a level-triggered
+                // device never spins the loop.
+                if (device.discard() == Syscalls.WOULD_BLOCK) {
                     return;
                 }
                 rxNoBuffer.increment();

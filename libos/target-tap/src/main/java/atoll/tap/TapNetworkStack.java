@@ -5,7 +5,10 @@ import atoll.libos.buffer.PooledBuffer;
 import atoll.libos.entropy.Entropy;
 import atoll.libos.metrics.Metrics;
 import atoll.libos.net.DatagramHandler;
+import atoll.libos.net.FlowAdmission;
 import atoll.libos.net.FlowHandler;
+import atoll.libos.net.FlowTimeoutException;
+import atoll.libos.net.StreamLimits;
 import atoll.libos.net.NetworkStack;
 import atoll.libos.net.TcpFlow;
 import atoll.libos.net.TcpListener;
@@ -58,6 +61,17 @@ final class TapNetworkStack implements NetworkStack {
 
     private final TapLoop loop;
     private final BufferPool pool;
+    private final BufferPool streamPool;
+    private final StreamLimits limits;
+    private final FlowAdmission admission;
+    private final Metrics.Counter refusedTotal;
+    private final Metrics.Counter refusedPrefix;
+    private final Metrics.Counter evictedIdle;
+    private final Metrics.Counter timeoutIdle;
+    private final Metrics.Counter timeoutUnit;
+    private final Metrics.Counter timeoutWrite;
+    private final Metrics.Counter bufferCap;
+    private final Metrics.Counter bufferExhausted;
     private final Metrics metrics;
     private final EthernetInterface iface;
     private final IpConfig config;
@@ -71,16 +85,29 @@ final class TapNetworkStack implements NetworkStack {
     private int runningHandlers;
     private volatile boolean shutDown;
 
-    TapNetworkStack(TapLoop loop, BufferPool pool, Metrics metrics, Entropy entropy, IpConfig config) {
+    TapNetworkStack(TapLoop loop, BufferPool pool, BufferPool streamPool, StreamLimits limits, Metrics metrics,
+            Entropy entropy, IpConfig config) {
         this.loop = loop;
         this.pool = pool;
+        this.streamPool = streamPool;
+        this.limits = limits;
+        this.admission = new FlowAdmission(limits.maxFlows(), limits.maxFlowsPerPrefix());
+        this.refusedTotal = metrics.counter(StreamLimits.METRIC_REFUSED_TOTAL);
+        this.refusedPrefix = metrics.counter(StreamLimits.METRIC_REFUSED_PREFIX);
+        this.evictedIdle = metrics.counter(StreamLimits.METRIC_EVICTED_IDLE);
+        this.timeoutIdle = metrics.counter(StreamLimits.METRIC_TIMEOUT_PREFIX + "idle");
+        this.timeoutUnit = metrics.counter(StreamLimits.METRIC_TIMEOUT_PREFIX + "unit");
+        this.timeoutWrite = metrics.counter(StreamLimits.METRIC_TIMEOUT_PREFIX + "write");
+        this.bufferCap = metrics.counter(StreamLimits.METRIC_BUFFER_CAP);
+        this.bufferExhausted = metrics.counter(StreamLimits.METRIC_BUFFER_EXHAUSTED);
+        metrics.gauge(StreamLimits.METRIC_OPEN, admission::open);
         this.metrics = metrics;
         this.entropy = entropy;
         this.config = config;
         this.iface = new EthernetInterface(config, pool, loop::transmit, entropy, metrics);
         Metrics.Counter tcpTxDropped = metrics.counter("tap.tcp.tx.dropped");
         TcpConfig tcpConfig = TcpConfig.defaults().withMss(Math.min(TcpConfig.defaults().mss(),
-                config.mtu() - TCP_IPV4_HEADERS));
+                config.mtu() - TCP_IPV4_HEADERS)).withListenBacklog(limits.backlog());
         int self = config.address().bits();
         this.tcp = new TcpStack(tcpConfig, pool, (source, destination, segment) -> {
             if (destination == self) {
@@ -114,9 +141,23 @@ final class TapNetworkStack implements NetworkStack {
         metrics.gauge("tap.tcp.connections", tcp::connectionCount);
     }
 
+    /** A TCP segment from the stack to itself, waiting for the next poll. */
+    private record LocalSegment(int source, int destination, PooledBuffer segment) {}
+
+    /** Segments to our own address, delivered at the next poll (loop thread only). */
+    private final java.util.ArrayDeque<LocalSegment> local = new java.util.ArrayDeque<>();
+
     private void deliverLocally(int source, int destination, PooledBuffer segment) {
         segment.forgetHeaders();
-        loop.execute(() -> tcp.receive(System.nanoTime(), source, destination, segment));
+        local.add(new LocalSegment(source, destination, segment));
+    }
+
+    /** Delivers the queued local segments (those their delivery queues wait for the next poll). */
+    private void drainLocal(long now) {
+        for (int n = local.size(); n > 0; n--) {
+            LocalSegment l = local.poll();
+            tcp.receive(now, l.source(), l.destination(), l.segment());
+        }
     }
 
     /** What the event loop drives: frames in, timers, and the gratuitous ARP at start. */
@@ -135,6 +176,7 @@ final class TapNetworkStack implements NetworkStack {
                     started = true;
                     iface.start(nowNanos); // RFC 5227 §3: announce the address once the link is up
                 }
+                drainLocal(nowNanos);
                 long next = iface.poll(nowNanos);
                 long tcpNext = tcp.nextDeadline();
                 if (tcpNext != Long.MAX_VALUE && tcpNext - nowNanos <= 0) {
@@ -142,6 +184,9 @@ final class TapNetworkStack implements NetworkStack {
                     tcpNext = tcp.nextDeadline();
                 }
                 next = Math.min(next, tcpNext);
+                if (!local.isEmpty()) {
+                    return nowNanos; // answers to local segments wait: poll again at once
+                }
                 return next == Long.MAX_VALUE ? NO_DEADLINE : next;
             }
         };
@@ -281,11 +326,11 @@ final class TapNetworkStack implements NetworkStack {
         if (!(remote.getAddress() instanceof Inet4Address v4)) {
             throw new IOException("cannot connect to " + remote + ": the tap target speaks IPv4 only");
         }
-        TapTcpFlow flow = new TapTcpFlow(this);
+        TapTcpFlow flow = new TapTcpFlow(this, null);
         flowOpened(flow);
         try {
-            loop.call(() -> tcp.connect(System.nanoTime(), config.address().bits(), 0, Ipv4Address.of(v4).bits(),
-                    remote.getPort(), flow), LOOP_CALL_LIMIT);
+            flow.attach(loop.call(() -> tcp.connect(System.nanoTime(), config.address().bits(), 0,
+                    Ipv4Address.of(v4).bits(), remote.getPort(), flow), LOOP_CALL_LIMIT));
         } catch (IllegalStateException e) {
             flows.remove(flow);
             throw new IOException("cannot connect to " + atoll.libos.net.Addresses.format(remote) + ": "
@@ -304,8 +349,60 @@ final class TapNetworkStack implements NetworkStack {
         flows.add(flow);
     }
 
+    /** A flow closed (by either side): it leaves the table and gives back its admission slot. */
     void flowClosed(TapTcpFlow flow) {
         flows.remove(flow);
+        InetSocketAddress from = flow.admittedFrom;
+        if (from != null) {
+            admission.release(from.getAddress());
+        }
+    }
+
+    /**
+     * Admits an accepted connection from {@code source} under {@link StreamLimits}: past
+     * {@code tcp.max-flows} the flow idle longest between units is closed to make room; past the
+     * per-prefix limit, or with none idle, the connection is refused (counted).
+     */
+    boolean admit(InetSocketAddress source) {
+        FlowAdmission.Outcome outcome = admission.admit(source.getAddress());
+        if (outcome == FlowAdmission.Outcome.OVER_TOTAL) {
+            TapTcpFlow idlest = null;
+            for (TapTcpFlow f : flows) {
+                if (f.admittedFrom != null && f.idleBetweenUnits()
+                        && (idlest == null || f.idleSince() - idlest.idleSince() < 0)) {
+                    idlest = f;
+                }
+            }
+            if (idlest != null) {
+                evictedIdle.increment();
+                idlest.close();
+                outcome = admission.admit(source.getAddress());
+            }
+        }
+        switch (outcome) {
+            case ADMITTED -> {
+                return true;
+            }
+            case OVER_TOTAL -> refusedTotal.increment();
+            case OVER_PREFIX -> refusedPrefix.increment();
+        }
+        return false;
+    }
+
+    void timedOut(FlowTimeoutException.Deadline which) {
+        switch (which) {
+            case IDLE -> timeoutIdle.increment();
+            case UNIT -> timeoutUnit.increment();
+            case WRITE -> timeoutWrite.increment();
+        }
+    }
+
+    void bufferRefused(boolean poolEmpty) {
+        (poolEmpty ? bufferExhausted : bufferCap).increment();
+    }
+
+    StreamLimits limits() {
+        return limits;
     }
 
     void listenerClosed(TapTcpListener listener) {
@@ -358,6 +455,11 @@ final class TapNetworkStack implements NetworkStack {
         return pool;
     }
 
+    @Override
+    public BufferPool streamBufferPool() {
+        return streamPool;
+    }
+
     /**
      * Closes every endpoint and releases what the engines hold (packets waiting for ARP,
      * fragments), on the loop thread, while it still runs.
@@ -383,6 +485,9 @@ final class TapNetworkStack implements NetworkStack {
         try {
             loop.call(() -> {
                 tcp.shutdown(System.nanoTime()); // resets whatever has still not closed
+                for (LocalSegment l; (l = local.poll()) != null; ) {
+                    l.segment().release(); // resets to ourselves: nobody left to hear them
+                }
                 iface.close();
                 return null;
             }, LOOP_CALL_LIMIT);

@@ -2,6 +2,7 @@ package atoll.tap;
 
 import atoll.libos.buffer.BufferPool;
 import atoll.libos.net.NetworkStack;
+import atoll.libos.runtime.Health;
 import atoll.libos.runtime.Platform;
 import atoll.libos.time.Clock;
 import atoll.linux.LinuxException;
@@ -17,14 +18,16 @@ final class TapPlatform implements Platform {
     private final TapNetworkStack network;
     private final TapClock clock;
     private final BufferPool pool;
+    private final BufferPool streamPool;
     private final TapDevice device;
     private boolean shutDown;
 
-    TapPlatform(TapLoop loop, TapNetworkStack network, BufferPool pool, TapDevice device) {
+    TapPlatform(TapLoop loop, TapNetworkStack network, BufferPool pool, BufferPool streamPool, TapDevice device) {
         this.loop = loop;
         this.network = network;
         this.clock = new TapClock(loop);
         this.pool = pool;
+        this.streamPool = streamPool;
         this.device = device;
     }
 
@@ -36,6 +39,13 @@ final class TapPlatform implements Platform {
     @Override
     public Clock clock() {
         return clock;
+    }
+
+    /** {@code Failed} once the event loop has stopped on an error (logged when it happened). */
+    @Override
+    public Health health() {
+        Throwable f = loop.failure();
+        return f == null ? Health.SERVING : new Health.Failed("tap event loop failed: " + f);
     }
 
     /** The event loop (for tests). */
@@ -63,7 +73,7 @@ final class TapPlatform implements Platform {
         } catch (LinuxException e) {
             LOG.log(Level.WARNING, "closing the TAP device failed", e);
         }
-        long out = pool.outstanding();
+        long out = pool.outstanding() + streamPool.outstanding();
         if (out != 0) {
             LOG.log(Level.WARNING, "{0} pooled buffer(s) still out after shutdown", out);
         }

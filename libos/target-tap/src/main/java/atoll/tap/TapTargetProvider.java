@@ -5,6 +5,7 @@ import atoll.libos.config.Config;
 import atoll.libos.config.ConfigKey;
 import atoll.libos.config.ValueTypes;
 import atoll.libos.metrics.Metrics;
+import atoll.libos.net.StreamLimits;
 import atoll.libos.runtime.Platform;
 import atoll.libos.runtime.StartupException;
 import atoll.libos.runtime.TargetProvider;
@@ -50,6 +51,9 @@ public final class TapTargetProvider implements TargetProvider {
             "bytes per pooled buffer, headroom included; must hold the headroom plus one frame (MTU + 14); larger reassembled IPv4 datagrams are dropped and counted");
     public static final ConfigKey<Integer> BUFFERS = ConfigKey.of("tap.buffers", ValueTypes.integer(8, 1 << 20), 1024,
             "most pooled buffers ever allocated; frames that find none are dropped and counted");
+    public static final ConfigKey<Integer> TCP_BUFFERS = ConfigKey.of("tap.tcp-buffers",
+            ValueTypes.integer(1, 1 << 20), 1024,
+            "stream buffers (TCP flows' data) in a pool of their own, so TCP can never starve the frames and datagrams");
     public static final ConfigKey<Integer> HEADROOM = ConfigKey.of("tap.headroom", ValueTypes.integer(64, 4096),
             DEFAULT_HEADROOM, "bytes kept free in front of each buffer for headers to be prepended");
 
@@ -60,7 +64,10 @@ public final class TapTargetProvider implements TargetProvider {
 
     @Override
     public List<ConfigKey<?>> configKeys() {
-        return List.of(DEVICE, IPV4, IPV4_GATEWAY, MAC, BUFFER_SIZE, BUFFERS, HEADROOM);
+        List<ConfigKey<?>> keys = new java.util.ArrayList<>(List.of(DEVICE, IPV4, IPV4_GATEWAY, MAC, BUFFER_SIZE,
+                BUFFERS, TCP_BUFFERS, HEADROOM));
+        keys.addAll(StreamLimits.KEYS);
+        return keys;
     }
 
     /**
@@ -100,14 +107,16 @@ public final class TapTargetProvider implements TargetProvider {
                     + EthernetFrame.HEADER_LENGTH) + ")");
         }
         BufferPool pool = new BufferPool(size, headroom, config.get(BUFFERS));
+        BufferPool streamPool = new BufferPool(size, headroom, config.get(TCP_BUFFERS));
         try {
             TapLoop loop = new TapLoop(device, pool, metrics);
             MacAddress mac = config.get(MAC).equals(MacAddress.ZERO) ? randomLocalMac() : config.get(MAC);
             IpConfig ip = new IpConfig(mac, ipv4.address(), ipv4.prefixLength(),
                     gateway.equals(Ipv4Address.UNSPECIFIED) ? Optional.empty() : Optional.of(gateway), device.mtu());
-            TapNetworkStack stack = new TapNetworkStack(loop, pool, metrics, Entropies.secure(), ip);
+            TapNetworkStack stack = new TapNetworkStack(loop, pool, streamPool, StreamLimits.from(config), metrics,
+                    Entropies.secure(), ip);
             loop.start(stack.driver());
-            return new TapPlatform(loop, stack, pool, device);
+            return new TapPlatform(loop, stack, pool, streamPool, device);
         } catch (LinuxException e) {
             closeQuietly(device);
             throw new StartupException("cannot start the tap event loop: " + e.getMessage(), e);

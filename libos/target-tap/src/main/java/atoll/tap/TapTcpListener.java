@@ -40,7 +40,13 @@ final class TapTcpListener implements TcpListener, TcpListenHandler {
         if (closed) {
             return null; // refused: reset
         }
-        TapTcpFlow flow = new TapTcpFlow(stack);
+        InetSocketAddress peer = new InetSocketAddress(
+                new atoll.stack.wire.Ipv4Address(c.remoteAddress()).toInetAddress(), c.remotePort());
+        if (!stack.admit(peer)) {
+            return null; // over StreamLimits: reset, counted
+        }
+        TapTcpFlow flow = new TapTcpFlow(stack, c);
+        flow.admittedFrom = peer;
         stack.flowOpened(flow);
         active.incrementAndGet();
         stack.handlerStarted();

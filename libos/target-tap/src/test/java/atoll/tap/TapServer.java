@@ -36,12 +36,13 @@ public final class TapServer {
      * bytes while reading the echo, half-closes, and compares SHA-256 digests.
      */
     private static void bulkClient(TapPlatform platform, InetSocketAddress server, long total) throws Exception {
-        var pool = platform.network().bufferPool();
+        var pool = platform.network().streamBufferPool();
         java.security.MessageDigest sent = java.security.MessageDigest.getInstance("SHA-256");
         java.security.MessageDigest received = java.security.MessageDigest.getInstance("SHA-256");
         long[] got = new long[1];
         try (atoll.libos.net.TcpFlow flow = platform.network().connectTcp(server)) {
-            flow.readTimeout(Duration.ofSeconds(30));
+            flow.deadlines(new atoll.libos.net.FlowDeadlines(Duration.ofSeconds(30), Duration.ZERO,
+                    Duration.ofSeconds(30)));
             Thread reader = Thread.ofVirtual().start(() -> {
                 PooledBuffer b = pool.acquire();
                 try {
@@ -103,7 +104,7 @@ public final class TapServer {
         UdpEndpoint echo = platform.network().bindUdp(new InetSocketAddress("0.0.0.0", 7),
                 (endpoint, payload, addresses) -> endpoint.reply(payload, addresses));
         TcpListener tcpEcho = platform.network().listenTcp(new InetSocketAddress("0.0.0.0", 7), flow -> {
-            PooledBuffer b = platform.network().bufferPool().acquire();
+            PooledBuffer b = flow.acquireBuffer();
             try {
                 while (true) {
                     b.clear();
@@ -131,6 +132,7 @@ public final class TapServer {
         platform.shutdown(Duration.ofSeconds(1));
         Throwable failure = platform.loop().failure();
         platform.network().bufferPool().assertNoLeaks();
+        platform.network().streamBufferPool().assertNoLeaks();
         System.out.println("metrics " + metrics.summary());
         if (failure != null) {
             System.out.println("loop failed: " + failure);

@@ -28,9 +28,11 @@ final class TapStack implements StackUnderTest {
     private final NetworkNamespace ns;
     private final NetworkNamespaceThread inside;
     private final TapPlatform platform;
+    private final SimpleMetrics metrics = new SimpleMetrics();
     private boolean shutDown;
 
     TapStack() throws Exception {
+        NetworkNamespace.requireCommand("ping", "iputils-ping");
         ns = NetworkNamespace.create();
         NetworkNamespaceThread in = null;
         try {
@@ -41,8 +43,9 @@ final class TapStack implements StackUnderTest {
             Config config = Config.of(provider.configKeys(), Map.of("tap.device", "atoll0", "ipv4", STACK + "/24",
                     "mac", "02:00:00:00:00:02"));
             in = new NetworkNamespaceThread(ns.name());
-            platform = in.call(() -> (TapPlatform) provider.boot(config, new SimpleMetrics()));
+            platform = in.call(() -> (TapPlatform) provider.boot(config, metrics));
             inside = in;
+            warmUp();
         } catch (Exception | Error e) {
             if (in != null) {
                 in.close();
@@ -52,9 +55,32 @@ final class TapStack implements StackUnderTest {
         }
     }
 
+    /**
+     * Resolves the link both ways before the contract test starts (the kernel's ARP entry for the
+     * stack, the stack's for the kernel), with a ping from the namespace, retried a few times:
+     * the kernel drops datagrams queued behind an ARP request that goes unanswered for 3 s
+     * (mcast_solicit x retrans_time), which a cold JVM on a loaded machine can miss; ARP itself
+     * is tested by TapKernelStackTest.
+     */
+    private void warmUp() {
+        NetworkNamespace.Result r = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            r = ns.exec(Duration.ofSeconds(15), "ping", "-c", "1", "-W", "3", STACK);
+            if (r.status() == 0) {
+                return;
+            }
+        }
+        throw new AssertionError("the stack never answered ping: " + r.output());
+    }
+
     @Override
     public NetworkStack network() {
         return platform.network();
+    }
+
+    @Override
+    public java.util.OptionalLong metric(String name) {
+        return java.util.OptionalLong.of(metrics.snapshot().getOrDefault(name, 0L));
     }
 
     @Override
@@ -108,6 +134,7 @@ final class TapStack implements StackUnderTest {
         try {
             shutdown(Duration.ofSeconds(5));
             platform.network().bufferPool().assertNoLeaks();
+            platform.network().streamBufferPool().assertNoLeaks();
         } finally {
             inside.close();
             ns.close();

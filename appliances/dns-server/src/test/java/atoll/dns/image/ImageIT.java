@@ -175,6 +175,14 @@ class ImageIT {
         assertOneLineUsageError(run("--port=99999"), "port", "99999");
     }
 
+    /** Issue 6: 0s used to switch the idle timeout off silently; every TCP deadline now refuses it. */
+    @Test
+    void zeroTcpDeadlinesAreRefused() throws Exception {
+        for (String key : List.of("tcp.idle-timeout", "tcp.query-timeout", "tcp.write-timeout")) {
+            assertOneLineUsageError(run("--" + key + "=0s"), key, "1ms to 1h");
+        }
+    }
+
     @Test
     void brokenZoneFileNamesFileAndLine() throws Exception {
         Path zone = tmp.resolve("broken.zone");
@@ -192,7 +200,9 @@ class ImageIT {
         Run run = run("--help");
         assertEquals(0, run.status(), run.stderr());
         String text = run.stdout() + run.stderr();
-        for (String key : List.of("port", "zones", "log.level", "listen")) assertTrue(text.contains(key), key + " not in:\n" + text);
+        for (String key : List.of("port", "zones", "log.level", "listen", "tcp.idle-timeout", "tcp.query-timeout",
+                "tcp.write-timeout", "tcp.max-flows", "tcp.max-flows-per-prefix", "tcp.backlog", "tcp.flow-buffers",
+                "socket.tcp-buffers")) assertTrue(text.contains(key), key + " not in:\n" + text);
     }
 
     @Test

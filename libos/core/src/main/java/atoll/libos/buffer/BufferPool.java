@@ -103,6 +103,11 @@ public final class BufferPool implements AutoCloseable {
 
     void giveBack(PooledBuffer b) {
         outstanding.decrementAndGet();
+        BufferQuota q = b.quota;
+        if (q != null) {
+            b.quota = null;
+            q.returned();
+        }
         if (traceLeaks) {
             live.remove(b);
             b.acquiredAt = null;

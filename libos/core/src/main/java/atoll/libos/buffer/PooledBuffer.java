@@ -53,6 +53,7 @@ public final class PooledBuffer implements AutoCloseable {
     private final int[] headerAt = new int[HeaderLayer.values().length];
     private final int[] headerLength = new int[HeaderLayer.values().length];
     Throwable acquiredAt; // set by the pool when leak tracing is on
+    BufferQuota quota; // set by a BufferQuota that lent it; told when the buffer comes back
 
     PooledBuffer(BufferPool pool, MemorySegment memory) {
         this.pool = pool;

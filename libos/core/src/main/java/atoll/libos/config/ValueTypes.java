@@ -99,6 +99,25 @@ public final class ValueTypes {
         }, ValueTypes::formatDuration);
     }
 
+    /**
+     * A duration, as {@link #duration()} reads it, from {@code min} to {@code max} inclusive: for
+     * timeouts where zero would not mean "never" but would silently disable a protection.
+     */
+    public static ValueType<Duration> duration(Duration min, Duration max) {
+        if (min.isNegative() || min.compareTo(max) > 0) {
+            throw new IllegalArgumentException("bad duration range " + min + ".." + max);
+        }
+        ValueType<Duration> any = duration();
+        String range = formatDuration(min) + " to " + formatDuration(max);
+        return simple("duration", "a duration from " + range + ", such as 500ms, 10s, 5m (a plain number is seconds)", s -> {
+            Duration d = any.parse(s);
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw new IllegalArgumentException("out of range");
+            }
+            return d;
+        }, ValueTypes::formatDuration);
+    }
+
     /** The shortest exact spelling of {@code d} in the units {@link #duration()} reads. */
     static String formatDuration(Duration d) {
         long ms = d.toMillis();

@@ -41,9 +41,19 @@ public interface NetworkStack {
     List<InetAddress> localAddresses();
 
     /**
-     * The pool this stack's buffers come from: receive buffers are lent from it, and buffers
-     * given to {@link UdpEndpoint#send} should be acquired from it (they have the headroom lower
-     * layers need).
+     * The datagram pool: UDP receive buffers are lent from it, and buffers given to
+     * {@link UdpEndpoint#send} should be acquired from it (they have the headroom lower layers
+     * need). TCP flows never take buffers from it (see {@link TcpFlow#acquireBuffer()}), so stream
+     * traffic cannot starve datagram traffic.
      */
     BufferPool bufferPool();
+
+    /**
+     * The pool {@link TcpFlow#acquireBuffer()} lends from (for leak checks and metrics; handlers
+     * go through their flow, which enforces the per-flow share). A target without a separate
+     * stream pool returns {@link #bufferPool()}.
+     */
+    default BufferPool streamBufferPool() {
+        return bufferPool();
+    }
 }

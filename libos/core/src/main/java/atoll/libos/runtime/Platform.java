@@ -11,6 +11,11 @@ public interface Platform {
 
     Clock clock();
 
+    /** Whether the target still works (see {@link Health}); a target that cannot fail keeps the default. */
+    default Health health() {
+        return Health.SERVING;
+    }
+
     /**
      * Stops the event loop and closes every endpoint, listener and flow still open, waiting up to
      * {@code grace} for flow handlers to return. Idempotent.

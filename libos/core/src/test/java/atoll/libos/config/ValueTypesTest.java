@@ -79,6 +79,18 @@ class ValueTypesTest {
     }
 
     @Test
+    void durationsInARangeRefuseZeroWhenTheRangeDoes() {
+        ValueType<Duration> t = ValueTypes.duration(Duration.ofMillis(1), Duration.ofHours(1));
+        assertEquals(Duration.ofMillis(1), t.parse("1ms"));
+        assertEquals(Duration.ofHours(1), t.parse("60m"));
+        for (String bad : List.of("0", "0s", "0ms", "61m", "2h", "-1s", "x")) {
+            assertThrows(IllegalArgumentException.class, () -> t.parse(bad), bad);
+        }
+        assertTrue(t.accepted().contains("1ms to 1h"), t.accepted());
+        assertEquals("10s", t.format(Duration.ofSeconds(10)));
+    }
+
+    @Test
     void addressesAreLiteralsOnly() throws Exception {
         ValueType<InetAddress> t = ValueTypes.inetAddress();
         assertEquals(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), t.parse("127.0.0.1"));

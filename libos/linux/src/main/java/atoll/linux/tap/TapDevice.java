@@ -52,8 +52,13 @@ public final class TapDevice implements AutoCloseable {
     /** Names ip(8) accepts for an interface: 1 to IFNAMSIZ-1 bytes, no '/', ':' or whitespace. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
 
+    /** Room for the largest frame a TAP device hands out (64 KiB), for {@link #discard}. */
+    private static final int DISCARD_SIZE = 65_536;
+
     private final String name;
     private final int fd;
+    private final Arena arena = Arena.ofShared();
+    private MemorySegment discardSpace;
     private final int mtu;
     private final byte[] kernelMac;
     private volatile boolean closed;
@@ -159,6 +164,19 @@ public final class TapDevice implements AutoCloseable {
     }
 
     /**
+     * Reads one frame and drops it (when no pooled buffer is free: the frame must still leave the
+     * device's queue, or a level-triggered loop would spin on it).
+     *
+     * @return the frame's length, or {@link Syscalls#WOULD_BLOCK} when no frame is waiting
+     */
+    public int discard() throws LinuxException {
+        if (discardSpace == null) {
+            discardSpace = arena.allocate(DISCARD_SIZE, 64);
+        }
+        return (int) Syscalls.read(fd, discardSpace);
+    }
+
+    /**
      * Writes the buffer's data window as one frame. The buffer stays the caller's.
      *
      * @return the bytes written (the whole frame), or {@link Syscalls#WOULD_BLOCK} if the device
@@ -175,6 +193,10 @@ public final class TapDevice implements AutoCloseable {
             return;
         }
         closed = true;
-        Syscalls.close(fd);
+        try {
+            Syscalls.close(fd);
+        } finally {
+            arena.close();
+        }
     }
 }

@@ -26,6 +26,14 @@ public interface StackUnderTest extends AutoCloseable {
         return network().bufferPool();
     }
 
+    /**
+     * The value of the metric {@code name} the target counted, if this harness can read the
+     * target's metrics; empty if not (contract tests then skip that one check).
+     */
+    default java.util.OptionalLong metric(String name) {
+        return java.util.OptionalLong.empty();
+    }
+
     /** The address of {@code family} the stack answers on, where contract tests bind and peers send. */
     InetAddress address(StandardProtocolFamily family);
 

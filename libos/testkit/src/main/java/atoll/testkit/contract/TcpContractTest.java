@@ -10,7 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import atoll.libos.buffer.BufferPool;
 import atoll.libos.buffer.PooledBuffer;
 import atoll.libos.net.FlowHandler;
+import atoll.libos.net.FlowDeadlines;
+import atoll.libos.net.FlowLimitException;
 import atoll.libos.net.FlowTimeoutException;
+import atoll.libos.net.FlowTimeoutException.Deadline;
+import atoll.libos.net.StreamLimits;
 import atoll.libos.net.TcpFlow;
 import atoll.libos.net.TcpListener;
 import java.io.IOException;
@@ -28,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -151,11 +156,11 @@ public abstract class TcpContractTest {
     }
 
     @Test
-    void readTimeoutRaisesFlowTimeoutExceptionAndClosesTheFlow() throws Exception {
+    void idleDeadlineRaisesFlowTimeoutExceptionAndClosesTheFlow() throws Exception {
         try (StackUnderTest b = boot()) {
             CompletableFuture<Throwable> outcome = new CompletableFuture<>();
             TcpListener l = b.network().listenTcp(new InetSocketAddress(b.address(anyFamily()), 0), flow -> {
-                flow.readTimeout(Duration.ofMillis(200));
+                flow.deadlines(new FlowDeadlines(Duration.ofMillis(200), Duration.ZERO, Duration.ZERO));
                 try (PooledBuffer buf = b.pool().acquire()) {
                     flow.read(buf);
                     outcome.complete(null);
@@ -176,7 +181,7 @@ public abstract class TcpContractTest {
         try (StackUnderTest b = boot()) {
             CompletableFuture<byte[]> got = new CompletableFuture<>();
             TcpListener l = b.network().listenTcp(new InetSocketAddress(b.address(anyFamily()), 0), flow -> {
-                flow.readTimeout(Duration.ofSeconds(30));
+                flow.deadlines(new FlowDeadlines(Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ZERO));
                 try (PooledBuffer buf = b.pool().acquire()) {
                     ByteBuffer all = ByteBuffer.allocate(6);
                     while (all.hasRemaining()) {
@@ -290,6 +295,143 @@ public abstract class TcpContractTest {
                 }
             });
             assertArrayEquals(pattern(3, 1000), echoed.get(Wait.LIMIT.toMillis(), TimeUnit.MILLISECONDS));
+        }
+    }
+
+    // Deadlines (issue 6). Durations are far apart (a deadline of half a second against a trickle
+    // that needs several), so the outcomes do not depend on the machine's speed.
+
+    private static final Duration LONG = Duration.ofSeconds(60);
+
+    /** Reads units of {@code size} octets, declaring each complete, until the flow ends; reports how. */
+    private static CompletableFuture<Throwable> unitReader(StackUnderTest b, TcpListener[] l, FlowDeadlines d, int size,
+            StandardProtocolFamily family) throws IOException {
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        l[0] = b.network().listenTcp(new InetSocketAddress(b.address(family), 0), flow -> {
+            flow.deadlines(d);
+            try (PooledBuffer buf = flow.acquireBuffer()) {
+                while (true) {
+                    buf.clear();
+                    while (buf.length() < size) {
+                        if (flow.read(buf) < 0) {
+                            outcome.complete(null);
+                            return;
+                        }
+                    }
+                    flow.unitComplete(false);
+                }
+            } catch (IOException e) {
+                outcome.complete(e);
+            }
+        });
+        return outcome;
+    }
+
+    private static void assertMetric(StackUnderTest b, String name, long expected) {
+        b.metric(name).ifPresent(v -> assertEquals(expected, v, name));
+    }
+
+    @Test
+    void aTrickleCannotStretchTheUnitDeadline() throws Exception {
+        try (StackUnderTest b = boot()) {
+            TcpListener[] l = new TcpListener[1];
+            CompletableFuture<Throwable> outcome =
+                    unitReader(b, l, new FlowDeadlines(LONG, Duration.ofMillis(500), LONG), 64, anyFamily());
+            try (SocketChannel c = b.connectPeerTcp(l[0].localAddress())) {
+                // One octet every 100 ms: each read gets data, but the unit needs 6.4 s.
+                for (int i = 0; i < 64 && !outcome.isDone(); i++) {
+                    try {
+                        c.write(ByteBuffer.wrap(new byte[] {1}));
+                    } catch (IOException closedByServer) {
+                        break;
+                    }
+                    Thread.sleep(100);
+                }
+                Throwable t = outcome.get(Wait.LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+                assertEquals(Deadline.UNIT, assertInstanceOf(FlowTimeoutException.class, t).deadline(), String.valueOf(t));
+                assertMetric(b, StreamLimits.METRIC_TIMEOUT_PREFIX + "unit", 1);
+            }
+        }
+    }
+
+    @Test
+    void theIdleDeadlineCountsOnlyBetweenUnits() throws Exception {
+        try (StackUnderTest b = boot()) {
+            TcpListener[] l = new TcpListener[1];
+            // Idle 300 ms, unit 30 s: a unit that takes 1 s to arrive is not cut by the idle deadline.
+            CompletableFuture<Throwable> outcome =
+                    unitReader(b, l, new FlowDeadlines(Duration.ofMillis(300), Duration.ofSeconds(30), LONG), 5, anyFamily());
+            try (SocketChannel c = b.connectPeerTcp(l[0].localAddress())) {
+                for (int i = 0; i < 5; i++) {
+                    c.write(ByteBuffer.wrap(new byte[] {(byte) i}));
+                    Thread.sleep(200);
+                }
+                // The unit is complete; now silence past the idle deadline.
+                Throwable t = outcome.get(Wait.LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+                assertEquals(Deadline.IDLE, assertInstanceOf(FlowTimeoutException.class, t).deadline(), String.valueOf(t));
+                assertMetric(b, StreamLimits.METRIC_TIMEOUT_PREFIX + "unit", 0);
+                assertMetric(b, StreamLimits.METRIC_TIMEOUT_PREFIX + "idle", 1);
+                assertEquals(-1, c.read(ByteBuffer.allocate(1)), "the flow was closed");
+            }
+        }
+    }
+
+    @Test
+    void aPeerThatDoesNotReadIsClosedAtTheWriteDeadline() throws Exception {
+        try (StackUnderTest b = boot()) {
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            AtomicLong written = new AtomicLong();
+            TcpListener l = b.network().listenTcp(new InetSocketAddress(b.address(anyFamily()), 0), flow -> {
+                flow.deadlines(new FlowDeadlines(LONG, LONG, Duration.ofMillis(300)));
+                try (PooledBuffer out = flow.acquireBuffer()) {
+                    out.append(out.tailroom());
+                    // Bounded: socket buffers hold a few MB, far below this.
+                    for (int i = 0; i < 100_000; i++) {
+                        flow.write(out);
+                        written.addAndGet(out.length());
+                    }
+                    outcome.complete(null);
+                } catch (IOException e) {
+                    outcome.complete(e);
+                }
+            });
+            try (SocketChannel c = b.connectPeerTcp(l.localAddress())) { // and never read
+                Throwable t = outcome.get(Wait.LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+                assertEquals(Deadline.WRITE, assertInstanceOf(FlowTimeoutException.class, t).deadline(), String.valueOf(t));
+                assertTrue(written.get() > 0);
+                assertMetric(b, StreamLimits.METRIC_TIMEOUT_PREFIX + "write", 1);
+            }
+        }
+    }
+
+    /** The default {@code tcp.flow-buffers} share: a flow gets that many, then FlowLimitException. */
+    @Test
+    void aFlowHoldsAtMostItsShareOfStreamBuffers() throws Exception {
+        try (StackUnderTest b = boot()) {
+            int share = StreamLimits.FLOW_BUFFERS.defaultValue();
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            TcpListener l = b.network().listenTcp(new InetSocketAddress(b.address(anyFamily()), 0), flow -> {
+                List<PooledBuffer> held = new ArrayList<>();
+                try {
+                    for (int i = 0; i < share; i++) {
+                        held.add(flow.acquireBuffer());
+                    }
+                    try {
+                        flow.acquireBuffer().release();
+                        outcome.complete(null);
+                    } catch (IOException e) {
+                        outcome.complete(e);
+                    }
+                } finally {
+                    held.forEach(PooledBuffer::release);
+                }
+                flow.acquireBuffer().release(); // released: the share is back
+            });
+            try (SocketChannel c = b.connectPeerTcp(l.localAddress())) {
+                assertInstanceOf(FlowLimitException.class, outcome.get(Wait.LIMIT.toMillis(), TimeUnit.MILLISECONDS));
+                assertMetric(b, StreamLimits.METRIC_BUFFER_CAP, 1);
+                Wait.until("handler returned", () -> l.activeFlows() == 0);
+            }
         }
     }
 }
