@@ -84,6 +84,9 @@ public final class EthernetInterface implements AutoCloseable {
      * Takes ownership. Never throws on any content.
      */
     public void receiveFrame(PooledBuffer frame, long now) {
+        // A frame from an in-memory link may still carry the sender's recorded headers; this is a
+        // new reception, recorded afresh.
+        frame.forgetHeaders();
         if (view.check(frame) != Verdict.OK) {
             rxMalformed.increment();
             frame.release();
@@ -98,7 +101,7 @@ public final class EthernetInterface implements AutoCloseable {
         int type = view.etherType();
         frame.consumeHeader(HeaderLayer.LINK, EthernetFrame.HEADER_LENGTH);
         switch (type) {
-            case EthernetFrame.TYPE_IPV4 -> ip.receive(frame, now);
+            case EthernetFrame.TYPE_IPV4 -> ip.receive(frame, dst == MacAddress.BROADCAST.bits(), now);
             case EthernetFrame.TYPE_ARP -> arp.receive(frame, now);
             default -> {
                 rxUnknownType.increment(); // IPv6, VLAN tags, 802.3 lengths: not spoken here

@@ -192,6 +192,13 @@ class IpEngineTest {
             y.receive(Frames.udp(A_MAC, MacAddress.BROADCAST, A, Ipv4Address.parse("192.0.2.255"), 1000, 9,
                     new byte[] {1}, 99));
             assertTrue(y.sent.isEmpty(), "RFC 1122 §3.2.2: no error about a broadcast");
+            // Nor about a unicast datagram that came as a link-layer broadcast.
+            y.receive(Frames.udp(A_MAC, MacAddress.BROADCAST, A, B, 1000, 9, new byte[] {1}, 100));
+            assertTrue(y.sent.isEmpty(), "RFC 1122 §3.2.2: no error about a link-layer broadcast");
+            assertEquals(2, y.count("icmp.tx.errors_suppressed"));
+            // The same datagram as unicast is answered again.
+            y.receive(Frames.udp(A_MAC, B_MAC, A, B, 1000, 9, new byte[] {1}, 101));
+            assertEquals(1, y.sent.size());
         }
     }
 

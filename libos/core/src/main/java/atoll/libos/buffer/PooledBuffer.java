@@ -181,13 +181,19 @@ public final class PooledBuffer implements AutoCloseable {
 
     /** Grows the window backward by {@code n} bytes and returns the new bytes' segment. */
     public MemorySegment append(int n) {
+        int at = grow(n);
+        return memory.asSlice(at, n);
+    }
+
+    /** Grows the window backward by {@code n} bytes without making a slice; returns the old end. */
+    private int grow(int n) {
         checkLive();
         if (n < 0 || n > tailroom()) {
             throw new IndexOutOfBoundsException("append " + n + " with tailroom " + tailroom());
         }
         int at = end;
         end += n;
-        return memory.asSlice(at, n);
+        return at;
     }
 
     /** Drops {@code n} bytes from the front of the window (a parsed header). */
@@ -297,28 +303,23 @@ public final class PooledBuffer implements AutoCloseable {
 
     /** Appends one byte. */
     public void putU8(int value) {
-        memory.set(ValueLayout.JAVA_BYTE, append(1).address() - memory.address(), (byte) value);
+        memory.set(ValueLayout.JAVA_BYTE, grow(1), (byte) value);
     }
 
     /** Appends a big-endian 16-bit value. */
     public void putU16(int value) {
-        int at = end;
-        append(2);
-        memory.set(BE_SHORT, at, (short) value);
+        memory.set(BE_SHORT, grow(2), (short) value);
     }
 
     /** Appends a big-endian 32-bit value. */
     public void putI32(int value) {
-        int at = end;
-        append(4);
-        memory.set(BE_INT, at, value);
+        memory.set(BE_INT, grow(4), value);
     }
 
     /** Appends bytes. */
     public void put(byte[] bytes, int offset, int length) {
-        int at = end;
-        append(length);
-        MemorySegment.copy(bytes, offset, memory, ValueLayout.JAVA_BYTE, at, length);
+        java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+        MemorySegment.copy(bytes, offset, memory, ValueLayout.JAVA_BYTE, grow(length), length);
     }
 
     /** A heap copy of the window (for tests and slow paths). */

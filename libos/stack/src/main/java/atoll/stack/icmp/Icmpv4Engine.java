@@ -176,7 +176,7 @@ public final class Icmpv4Engine implements ProtocolHandler, IcmpErrorSender {
         int fragment = BigEndian.u16(s, at + Ipv4Header.FLAGS_FRAGMENT) & Ipv4Header.OFFSET_MASK;
         boolean aboutIcmpError = BigEndian.u8(s, at + Ipv4Header.PROTOCOL) == IpProtocol.ICMP
                 && (hl >= length || isError(BigEndian.u8(s, at + hl)));
-        if (aboutIcmpError || fragment != 0 || ip.config().isBroadcast(destination)
+        if (aboutIcmpError || fragment != 0 || ip.receivingLinkBroadcast() || ip.config().isBroadcast(destination)
                 || Ipv4Address.isMulticast(destination) || !singleHost(source)) {
             txErrorsSuppressed.increment();
             return;

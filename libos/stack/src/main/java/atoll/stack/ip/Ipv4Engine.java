@@ -43,6 +43,7 @@ public final class Ipv4Engine {
     private IcmpErrorSender errors = IcmpErrorSender.NONE;
     private int nextIdentification;
     private int ttl = Ipv4Header.DEFAULT_TTL;
+    private boolean receivingLinkBroadcast;
 
     private final Metrics.Counter[] rxDefects = new Metrics.Counter[Verdict.values().length];
     private final Metrics.Counter rxNotForUs;
@@ -116,6 +117,29 @@ public final class Ipv4Engine {
      * consumed). Takes ownership.
      */
     public void receive(PooledBuffer packet, long now) {
+        receive(packet, false, now);
+    }
+
+    /**
+     * As {@link #receive(PooledBuffer, long)}, saying whether the frame was a link-layer
+     * broadcast: while it is handled, {@link #receivingLinkBroadcast()} says so, and no ICMP
+     * error answers it (RFC 1122 §3.2.2).
+     */
+    public void receive(PooledBuffer packet, boolean linkBroadcast, long now) {
+        receivingLinkBroadcast = linkBroadcast;
+        try {
+            receiveDatagram(packet, now);
+        } finally {
+            receivingLinkBroadcast = false;
+        }
+    }
+
+    /** True while a datagram that arrived as a link-layer broadcast is being handled. */
+    public boolean receivingLinkBroadcast() {
+        return receivingLinkBroadcast;
+    }
+
+    private void receiveDatagram(PooledBuffer packet, long now) {
         Verdict v = view.check(packet);
         if (v != Verdict.OK) {
             rxDefects[v.ordinal()].increment();
