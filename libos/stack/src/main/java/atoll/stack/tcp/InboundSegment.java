@@ -7,7 +7,7 @@ import atoll.stack.wire.TcpHeader;
  * {@link TcpHeader} view. A mutable holder reused for every segment a stack receives, so the
  * receive path allocates nothing; valid during one {@code receive} call only.
  */
-public final class InboundSegment {
+final class InboundSegment {
     int srcPort;
     int dstPort;
     int seq;

@@ -109,6 +109,8 @@ public final class TcpConnection {
     private int recoveryPoint;
     private int highRxt;
     private int dupAcks;
+    /** RFC 3042 limited transmit: how far past cwnd the first two duplicate ACKs let new data go. */
+    private int limitedTransmit;
 
     private int unackedSegments;
     private boolean ackNow;
@@ -331,7 +333,7 @@ public final class TcpConnection {
         recoveryPoint = iss;
         irs = s.seq;
         rcvNxt = s.seq + 1;
-        negotiate(s, true);
+        negotiate(s);
         sndWnd = s.window; // RFC 7323 §2.2: the window of a SYN is never scaled
         maxSndWnd = sndWnd;
         sndWl1 = s.seq;
@@ -352,6 +354,7 @@ public final class TcpConnection {
         irs = s.seq - 1;
         rcvNxt = s.seq;
         sndMss = Math.min(mss, cfg.mss());
+        rcvTarget = Math.min(rcvTarget, 0xFFFF); // no window scaling on a cookie connection
         sndUna = iss + 1;
         sndNxt = sndUna;
         sndMax = sndUna;
@@ -366,7 +369,7 @@ public final class TcpConnection {
         touchKeepAlive(now);
     }
 
-    private void negotiate(InboundSegment s, boolean passive) {
+    private void negotiate(InboundSegment s) {
         // RFC 9293 §3.7.1: without the MSS option the peer takes 536 (IPv4).
         int peerMss = s.mss >= 0 ? s.mss : TcpConfig.DEFAULT_MSS_IPV4;
         tsOk = cfg.timestamps() && s.hasTimestamps;
@@ -472,6 +475,12 @@ public final class TcpConnection {
         }
         // Second: the RST bit, with RFC 5961 §3.2 instead of "any RST in the window".
         if (s.has(TcpHeader.RST)) {
+            if (state == TcpState.TIME_WAIT) {
+                // RFC 1337 §3 (TIME-WAIT assassination): "ignore RST segments in TIME-WAIT state".
+                // A duplicate of our last ACK reaching a peer that has already closed draws such
+                // a RST; honouring it would end TIME-WAIT early and report a reset.
+                return false;
+            }
             if (s.seq == rcvNxt) {
                 if (state == TcpState.SYN_RECEIVED && listener != null) {
                     toClosed(null); // RFC 9293: a passive open returns to LISTEN, silently
@@ -508,7 +517,7 @@ public final class TcpConnection {
                 stack.sendReset(localAddr, remoteAddr, localPort, remotePort, s.ack, 0, TcpHeader.RST);
                 return false;
             }
-            established(now, s);
+            established();
         }
         if (!processAck(now, s)) {
             return false;
@@ -636,7 +645,7 @@ public final class TcpConnection {
         irs = s.seq;
         rcvNxt = s.seq + 1;
         rcvRight = rcvNxt + Math.min(rcvTarget, 0xFFFF); // what our SYN offered
-        negotiate(s, false);
+        negotiate(s);
         if (s.has(TcpHeader.ACK_FLAG)) {
             sndUna = s.ack;
             sndWnd = s.window; // RFC 7323 §2.2: not scaled in a SYN
@@ -648,7 +657,7 @@ public final class TcpConnection {
             } else if (!synRetransmitted) {
                 rtt.sample(now - rttStart);
             }
-            established(now, s);
+            established();
             ackNow = true;
             flush(now);
         } else {
@@ -659,7 +668,7 @@ public final class TcpConnection {
         }
     }
 
-    private void established(long now, InboundSegment s) {
+    private void established() {
         state = TcpState.ESTABLISHED;
         if (listener != null) {
             listener.halfOpen--;
@@ -762,6 +771,7 @@ public final class TcpConnection {
             cc.onAck(now, acked, flightBefore, rtt.srtt());
         }
         dupAcks = 0;
+        limitedTransmit = 0;
         // RFC 6298 §5.2/5.3: stop the timer when all is acknowledged, otherwise restart it.
         if (sndUna == sndMax) {
             rtxAt = NEVER;
@@ -790,8 +800,14 @@ public final class TcpConnection {
                         || SeqNumber.lt(sndUna, scoreboard.lostFrontier(sndUna, sndMss))
                 : dupAcks == SackScoreboard.DUP_THRESH;
         if (!lost) {
+            if (dupAcks <= 2 && sndNxt == sndMax) {
+                // RFC 3042 §2: one new segment per each of the first two duplicate ACKs, FlightSize
+                // at most cwnd + 2*SMSS, cwnd itself unchanged.
+                limitedTransmit = dupAcks * sndMss;
+            }
             return;
         }
+        limitedTransmit = 0;
         if (!sackOk && SeqNumber.lt(sndUna, recoveryPoint)) {
             // RFC 6582 §3.2 step 2: only if the cumulative ACK covers more than "recover".
             return;
@@ -900,7 +916,7 @@ public final class TcpConnection {
                 }
                 continue;
             }
-            int wnd = Math.min(sndWnd, cc.cwnd());
+            int wnd = Math.min(sndWnd, cc.cwnd() + (sndNxt == sndMax ? limitedTransmit : 0));
             if (!sendNext(now, sndUna + wnd - sndNxt, false)) {
                 return;
             }
@@ -1177,6 +1193,7 @@ public final class TcpConnection {
         }
         rtt.backOff();
         inRecovery = false;
+        limitedTransmit = 0;
         recoveryPoint = sndMax; // RFC 6582 §3.2 step 6 (the timeout case of "recover")
         dupAcks = 0;
         rttTiming = false;

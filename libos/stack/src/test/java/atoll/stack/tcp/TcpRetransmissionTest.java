@@ -178,4 +178,23 @@ class TcpRetransmissionTest {
             assertEquals(CloseReason.NORMAL, c.closeReason());
         }
     }
+
+    @Test
+    void firstTwoDuplicateAcksReleaseOneNewSegmentEach() {
+        try (TcpHarness h = new TcpHarness(TcpConfig.defaults().withCongestionControl(CongestionAlgorithm.NEW_RENO))) {
+            TcpConnection c = h.acceptPlain();
+            sendTenSegments(h, c);
+            c.write(new byte[3 * MSS], 0, 3 * MSS); // queued: cwnd is full
+            h.expectNothing();
+            int una = h.isn + 1;
+            int cwnd = c.cc.cwnd();
+            h.inject(seg(LISTEN_PORT, P, una, ACK));
+            h.expect(seq(una + 10 * MSS), payloadLength(MSS)); // RFC 3042 limited transmit
+            h.inject(seg(LISTEN_PORT, P, una, ACK));
+            h.expect(seq(una + 11 * MSS), payloadLength(MSS));
+            assertEquals(cwnd, c.cc.cwnd(), "cwnd unchanged by limited transmit");
+            h.inject(seg(LISTEN_PORT, P, una, ACK));
+            h.expect(seq(una), payloadLength(MSS)); // the third: fast retransmit
+        }
+    }
 }

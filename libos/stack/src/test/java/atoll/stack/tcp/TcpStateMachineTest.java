@@ -351,4 +351,22 @@ class TcpStateMachineTest {
             assertEquals(TcpState.FIN_WAIT_2, c.state());
         }
     }
+
+    @Test
+    void rstInTimeWaitIsIgnored() {
+        try (TcpHarness h = new TcpHarness()) {
+            TcpConnection c = h.connectPlain();
+            c.close();
+            h.expect(flags(FIN | ACK));
+            h.inject(TcpRepr.of(PEER_PORT, 50000, PEER_ISN + 1, h.isn + 2, FIN | ACK, 1000));
+            h.expect(flags(ACK));
+            assertEquals(TcpState.TIME_WAIT, c.state());
+            // RFC 1337: the peer, already closed, answers a duplicate of our last ACK with RST.
+            h.inject(TcpRepr.of(PEER_PORT, 50000, PEER_ISN + 2, 0, RST, 0));
+            assertEquals(TcpState.TIME_WAIT, c.state());
+            h.expectNothing();
+            h.advance(Duration.ofMinutes(5));
+            assertEquals(CloseReason.NORMAL, c.closeReason());
+        }
+    }
 }
