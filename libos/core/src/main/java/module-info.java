@@ -3,7 +3,7 @@
  * typed configuration, logging, and the runtime that boots a target and runs an appliance.
  */
 module atoll.libos {
-    requires jdk.unsupported; // sun.misc.Signal: SIGTERM/SIGINT trigger an orderly stop
+    requires jdk.unsupported; // sun.misc.Signal: SIGTERM/SIGINT stop, SIGHUP reloads, SIGUSR1/2 (Launcher)
 
     exports atoll.libos.buffer;
     exports atoll.libos.net;

@@ -1,9 +1,6 @@
 package atoll.dns;
 
 import atoll.dns.wire.MessageWriter;
-import atoll.dns.zone.Zone;
-import atoll.dns.zone.ZoneFileException;
-import atoll.dns.zone.ZoneFileParser;
 import atoll.dns.zone.ZoneSet;
 import atoll.libos.buffer.PooledBuffer;
 import atoll.libos.config.Config;
@@ -19,6 +16,7 @@ import atoll.libos.net.TcpListener;
 import atoll.libos.net.UdpEndpoint;
 import atoll.libos.runtime.Appliance;
 import atoll.libos.runtime.Devices;
+import atoll.libos.runtime.ReloadOutcome;
 import atoll.libos.runtime.StartupException;
 import atoll.libos.store.ReadOnlyStore;
 import java.io.IOException;
@@ -28,10 +26,6 @@ import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +40,7 @@ public final class DnsServer implements Appliance {
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     static final ConfigKey<List<InetAddress>> LISTEN = ConfigKey.of("listen",
-            ValueTypes.listOf(ValueTypes.inetAddress()),
+            ValueTypes.nonEmptyListOf(ValueTypes.inetAddress()),
             List.of(InetAddress.getLoopbackAddress(), loopback6()),
             "addresses to answer on, over UDP and TCP (0.0.0.0 means every IPv4 address, :: every IPv6 address;"
                     + " a UDP answer leaves from the address asked)");
@@ -75,6 +69,7 @@ public final class DnsServer implements Appliance {
     private final List<UdpEndpoint> endpoints = new ArrayList<>();
     private final List<TcpListener> listeners = new ArrayList<>();
     private volatile QueryEngine engine;
+    private volatile Devices devices;
     private volatile boolean stopping;
     /** TCP flows waiting for their next query: closed at once on stop, as nothing is in flight. */
     private final java.util.Set<TcpFlow> idleFlows = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -92,6 +87,7 @@ public final class DnsServer implements Appliance {
     @Override
     public void start(Devices devices) throws Exception {
         Config config = devices.config();
+        this.devices = devices;
         ZoneSet zones = loadZones(config.get(ZONES), devices.data());
         Metrics metrics = devices.metrics();
         engine = new QueryEngine(zones, config.get(EDNS_UDP_SIZE), metrics);
@@ -149,43 +145,35 @@ public final class DnsServer implements Appliance {
     }
 
     static ZoneSet loadZones(List<ZoneSource> sources, ReadOnlyStore data) throws StartupException {
-        List<Zone> zones = new ArrayList<>();
-        List<String> loaded = new ArrayList<>();
-        for (ZoneSource source : sources) {
-            String text;
-            String where;
-            try {
-                if (source.embedded()) {
-                    where = source.embeddedKey();
-                    text = new String(data.read(source.embeddedKey()), StandardCharsets.UTF_8);
-                } else {
-                    where = source.path();
-                    text = Files.readString(Path.of(source.path()), StandardCharsets.UTF_8);
-                }
-            } catch (NoSuchFileException e) {
-                throw new StartupException("zone file not found: " + source.path() + " (configuration key 'zones')");
-            } catch (IOException e) {
-                throw new StartupException("cannot read zone file " + source.path() + ": " + e.getMessage());
-            }
-            try {
-                Zone zone = ZoneFileParser.parse(text, where, source.origin());
-                if (!zone.origin().equals(source.origin())) {
-                    throw new StartupException(where + ": zone apex " + zone.origin()
-                            + " differs from the origin " + source.origin() + " configured in 'zones'");
-                }
-                loaded.add("loaded zone " + zone.origin() + " from " + where + ": " + zone.recordCount()
-                        + " records, serial " + ((atoll.dns.wire.Rdata.SOA) zone.soa().rdata()).serial());
-                for (String warning : zone.warnings()) {
-                    loaded.add("zone " + zone.origin() + ": " + warning);
-                }
-                zones.add(zone);
-            } catch (ZoneFileException e) {
-                throw new StartupException(e.getMessage(), e);
-            }
-        }
+        ZoneLoader.Loaded loaded = ZoneLoader.load(sources, data);
         // Logged once every zone loaded: a failed start-up leaves only its one error line.
-        loaded.forEach(line -> LOG.log(line.startsWith("zone ") ? Level.WARNING : Level.INFO, line));
-        return new ZoneSet(zones);
+        loaded.info().forEach(line -> LOG.log(Level.INFO, line));
+        loaded.warnings().forEach(line -> LOG.log(Level.WARNING, line));
+        return loaded.zones();
+    }
+
+    /**
+     * SIGHUP: reads the zone files named by the running configuration again (the configuration
+     * itself is not re-read) and swaps them in as a whole. A query in flight finishes on the zones
+     * it started with. If any file is unreadable or broken, nothing changes: the old zones stay in
+     * service and the outcome names {@code file:line}.
+     */
+    @Override
+    public ReloadOutcome reload() {
+        Devices d = devices;
+        QueryEngine e = engine;
+        if (d == null || e == null) {
+            return new ReloadOutcome.Failed("not started");
+        }
+        ZoneLoader.Loaded loaded;
+        try {
+            loaded = ZoneLoader.load(d.config().get(ZONES), d.data());
+        } catch (StartupException bad) {
+            return new ReloadOutcome.Failed(bad.getMessage());
+        }
+        loaded.warnings().forEach(line -> LOG.log(Level.WARNING, line));
+        e.replaceZones(loaded.zones());
+        return new ReloadOutcome.Reloaded(String.join("; ", loaded.info()));
     }
 
     /**

@@ -19,7 +19,8 @@ import java.util.List;
 /**
  * The authoritative server as a sans-I/O engine: query octets in, response octets out. No sockets,
  * threads or clocks; the UDP and TCP services feed it and send what it writes. Thread-safe (the
- * zone data is immutable); each caller brings its own {@link MessageWriter}, which is not.
+ * zone data is immutable and replaced whole); each caller brings its own {@link MessageWriter},
+ * which is not.
  */
 public final class QueryEngine {
     /** RFC 1035 §4.2.1: UDP messages are restricted to 512 octets without EDNS. */
@@ -27,11 +28,13 @@ public final class QueryEngine {
     /** RFC 1035 §4.2.2: a TCP message is prefixed by a two-octet length, so at most 65535. */
     static final int TCP_LIMIT = 65535;
 
-    private final ZoneSet zones;
+    /** Swapped whole by {@link #replaceZones} (reload); each query reads it once. */
+    private volatile ZoneSet zones;
     private final int ednsUdpSize;
     private final Metrics.Counter formErr;
     private final Metrics.Counter dropped;
     private final Metrics.Counter truncated;
+    private final Metrics.Counter tooLarge;
     private final Metrics.Counter[] byRcode = new Metrics.Counter[24];
     private final Metrics metrics;
 
@@ -47,6 +50,7 @@ public final class QueryEngine {
         this.formErr = metrics.counter("dns.formerr");
         this.dropped = metrics.counter("dns.dropped");
         this.truncated = metrics.counter("dns.truncated");
+        this.tooLarge = metrics.counter("dns.servfail.too-large");
     }
 
     /**
@@ -114,6 +118,14 @@ public final class QueryEngine {
                 replyEdns), out, limit, writer);
     }
 
+    /**
+     * Serves {@code next} from the next query on; a query being answered finishes on the zones it
+     * started with (they are immutable).
+     */
+    public void replaceZones(ZoneSet next) {
+        zones = java.util.Objects.requireNonNull(next, "zones");
+    }
+
     private int udpLimit(Edns edns) {
         if (edns == null) {
             return CLASSIC_UDP_LIMIT;
@@ -125,6 +137,20 @@ public final class QueryEngine {
 
     private int write(Message response, MemorySegment out, int limit, MessageWriter writer) {
         var result = writer.write(response, out, (int) Math.min(limit, out.byteSize()));
+        if (result.truncated() && limit == TCP_LIMIT) {
+            // The answer does not fit in the largest message there is (an RRset too large for any
+            // message, warned about at zone load). TC=1 would tell a TCP client to retry over the
+            // TCP it is already using; answer SERVFAIL instead, as Knot does
+            // (nameserver/internet.c: ESPACE is TRUNC over UDP only, an error otherwise).
+            tooLarge.increment();
+            Header h = response.header();
+            Message failure = new Message(
+                    new Header(h.id(), true, h.opcode(), false, false, h.rd(), false, false, false, Rcode.SERVFAIL),
+                    response.questions(), List.of(), List.of(), List.of(), response.edns());
+            result = writer.write(failure, out, (int) Math.min(limit, out.byteSize()));
+            count(Rcode.SERVFAIL);
+            return result.length();
+        }
         if (result.truncated()) {
             truncated.increment();
         }

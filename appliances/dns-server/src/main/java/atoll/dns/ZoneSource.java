@@ -2,6 +2,8 @@ package atoll.dns;
 
 import atoll.dns.wire.Name;
 import atoll.libos.config.ValueType;
+import atoll.libos.store.StoreKeys;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -43,8 +45,11 @@ record ZoneSource(Name origin, String path) {
                 }
                 String origin = entry.substring(0, eq).strip();
                 String path = entry.substring(eq + 1).strip();
-                if (path.equals(EMBEDDED)) {
-                    throw new IllegalArgumentException(entry);
+                if (path.startsWith(EMBEDDED)) {
+                    // A relative key without '..': the image's data, never a way out of it.
+                    StoreKeys.check(path.substring(EMBEDDED.length()));
+                } else {
+                    Path.of(path); // InvalidPathException is an IllegalArgumentException
                 }
                 out.add(new ZoneSource(Name.parse(origin), path));
             }
@@ -66,7 +71,8 @@ record ZoneSource(Name origin, String path) {
         @Override
         public String accepted() {
             return "a comma-separated list of origin=path entries, one per zone, each origin once"
-                    + " (e.g. example.org.=/etc/atoll/example.org.zone; embedded:<key> reads the image's data)";
+                    + " (e.g. example.org.=/etc/atoll/example.org.zone; embedded:<key> reads the image's data,"
+                    + " the key relative with no '..' segment)";
         }
 
         @Override

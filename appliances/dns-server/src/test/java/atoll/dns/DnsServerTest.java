@@ -294,7 +294,8 @@ abstract class DnsServerTest {
         Path zone = tmp.resolve("broken.zone");
         Files.writeString(zone, "$TTL 60\n@ IN SOA ns1 host 1 2 3 4 5\n@ IN A 300.1.1.1\n");
         assertOneLineError(64, "broken.zone:3:", "--zones=example.net.=" + zone);
-        assertOneLineError(64, "zone file not found", "--zones=example.net.=" + tmp.resolve("missing.zone"));
+        assertOneLineError(64, "missing.zone (configuration key 'zones', origin example.net.): does not exist",
+                "--zones=example.net.=" + tmp.resolve("missing.zone"));
     }
 
     private void assertOneLineError(int status, String needle, String... args) throws InterruptedException {

@@ -11,6 +11,10 @@ import java.util.List;
  * comment; the remainder of the line is ignored." Comments inside parentheses therefore end at the
  * end of their physical line and the entry goes on.
  *
+ * <p>The text is the file's octets, one {@code char} (0-255) each (see
+ * {@link ZoneFileParser#parse(byte[], String, atoll.dns.wire.Name)}): only the ASCII delimiters
+ * below mean anything here, every other octet is token or comment content.
+ *
  * <p>Escapes ({@code \X}, {@code \DDD}) are kept verbatim in a token's text: a name goes to
  * {@link atoll.dns.wire.Name#parse} which decodes them, a character-string is decoded by the parser.
  * An escaped character never delimits a token.

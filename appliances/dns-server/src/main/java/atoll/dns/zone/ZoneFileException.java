@@ -27,7 +27,8 @@ public final class ZoneFileException extends Exception {
      * The problem text with every C0 control, DEL, NEL and the Unicode line and paragraph separators
      * written as RFC 1035 §5.1 {@code \DDD} escapes of their octets (the form the master file could
      * have used), so that a token that carries a form feed or the like cannot break the message's
-     * one line. Above Latin-1 the octets are the UTF-8 ones, as the parser reads such characters.
+     * one line. Above Latin-1 (text an embedder wrote, not a file's octets) the octets are the
+     * UTF-8 ones.
      */
     static String oneLine(String problem) {
         StringBuilder sb = null;

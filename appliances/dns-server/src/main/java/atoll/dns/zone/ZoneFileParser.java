@@ -1,6 +1,11 @@
 package atoll.dns.zone;
 
+import atoll.dns.wire.Header;
+import atoll.dns.wire.Message;
+import atoll.dns.wire.MessageWriter;
 import atoll.dns.wire.Name;
+import atoll.dns.wire.Opcode;
+import atoll.dns.wire.Question;
 import atoll.dns.wire.RRClass;
 import atoll.dns.wire.RRType;
 import atoll.dns.wire.Rdata;
@@ -8,6 +13,7 @@ import atoll.dns.wire.ResourceRecord;
 import atoll.dns.zone.MasterFileLexer.Entry;
 import atoll.dns.zone.MasterFileLexer.Token;
 import java.io.ByteArrayOutputStream;
+import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -71,21 +77,68 @@ public final class ZoneFileParser {
     }
 
     /**
-     * Parses and validates a zone.
+     * Parses and validates a zone from the master file's octets.
      *
-     * @param text the master file's contents
+     * <p>RFC 1035 §5.1 defines a master file over octets, not characters: the file is never
+     * decoded. Each octet is one {@code char} (0-255) of the text the lexer walks, so an octet
+     * above 127 in a quoted string or a name is kept as that octet (a UTF-8 {@code "café"} is
+     * served as the octets {@code c3 a9}, as BIND and NSD serve it), and any octet in a comment is
+     * skipped. An octet that is wrong where it stands (in a type, a TTL, an address) is reported as
+     * {@code source:line: what}, with the octet shown as a {@code \DDD} escape.
+     *
+     * @param octets the master file's contents
      * @param source the file name, used only in error messages
      * @param origin the zone apex and the initial origin for relative names ({@code $ORIGIN} may
      *     change the latter); if {@code null}, the apex is the owner of the SOA and relative names
      *     before a {@code $ORIGIN} are an error
      * @throws ZoneFileException on the first problem, message {@code source:line: what is wrong}
      */
-    public static Zone parse(String text, String source, Name origin) throws ZoneFileException {
+    public static Zone parse(byte[] octets, String source, Name origin) throws ZoneFileException {
+        // ISO-8859-1 maps octet n to char n: a view of the octets, not a decoding.
+        String text = new String(octets, StandardCharsets.ISO_8859_1);
+        int start = 0;
+        if (text.startsWith(UTF8_BOM)) {
+            // Some editors write one; it would otherwise become part of the first owner name.
+            start = UTF8_BOM.length();
+        }
         ZoneFileParser p = new ZoneFileParser(source, origin);
-        for (Entry e : MasterFileLexer.entries(text, source)) {
+        for (Entry e : MasterFileLexer.entries(text.substring(start), source)) {
             p.entry(e);
         }
         return p.build();
+    }
+
+    /**
+     * Parses {@code text} as the master file a UTF-8 editor would save it as: its UTF-8 octets go
+     * to {@link #parse(byte[], String, Name)}. For tests and embedders holding a string.
+     */
+    public static Zone parse(String text, String source, Name origin) throws ZoneFileException {
+        return parse(text.getBytes(StandardCharsets.UTF_8), source, origin);
+    }
+
+    /** The UTF-8 byte order mark EF BB BF, as the octet view {@link #parse(byte[], String, Name)} uses. */
+    private static final String UTF8_BOM = "\u00ef\u00bb\u00bf";
+
+    /**
+     * An octet string from the file as error messages show it: printable ASCII as is, every other
+     * octet as an RFC 1035 §5.1 {@code \DDD} escape, so that the message is one line of ASCII that
+     * names the exact octet.
+     */
+    static String shown(String octets) {
+        StringBuilder sb = null;
+        for (int i = 0; i < octets.length(); i++) {
+            char c = octets.charAt(i);
+            boolean plain = c >= 0x20 && c < 0x7f;
+            if (!plain && sb == null) {
+                sb = new StringBuilder(octets.length() + 8).append(octets, 0, i);
+            }
+            if (!plain) {
+                sb.append('\\').append(String.format("%03d", (int) c & 0xff));
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? octets : sb.toString();
     }
 
     private ZoneFileException error(int line, String problem) {
@@ -138,9 +191,9 @@ public final class ZoneFileParser {
         int type = typeTok.quoted() ? -1 : RRType.parse(typeTok.text());
         if (type < 0) {
             if (!typeTok.quoted() && Character.isDigit(typeTok.text().charAt(0))) {
-                throw error(typeTok.line(), "TTL given twice ('" + typeTok.text() + "')");
+                throw error(typeTok.line(), "TTL given twice ('" + shown(typeTok.text()) + "')");
             }
-            throw error(typeTok.line(), "unknown type '" + typeTok.text() + "'");
+            throw error(typeTok.line(), "unknown type '" + shown(typeTok.text()) + "'");
         }
         // RFC 6895 §3.1: 128-255 are QTYPEs/meta-TYPEs and OPT is a pseudo-RR; none is zone data.
         if (type == RRType.OPT || (type >= 128 && type <= 255)) {
@@ -189,7 +242,7 @@ public final class ZoneFileParser {
                 dollarTtl = ttl(t.get(1));
             }
             case "$INCLUDE" -> throw error(e.line(), "$INCLUDE is not supported");
-            default -> throw error(e.line(), "unknown directive '" + t.getFirst().text() + "'");
+            default -> throw error(e.line(), "unknown directive '" + shown(t.getFirst().text()) + "'");
         }
     }
 
@@ -199,7 +252,7 @@ public final class ZoneFileParser {
             throw error(e.line(), t.getFirst().text() + " needs an argument");
         }
         if (t.size() > n + 1) {
-            throw error(t.get(n + 1).line(), "unexpected '" + t.get(n + 1).text() + "' after "
+            throw error(t.get(n + 1).line(), "unexpected '" + shown(t.get(n + 1).text()) + "' after "
                     + t.getFirst().text());
         }
     }
@@ -210,7 +263,7 @@ public final class ZoneFileParser {
     private Name name(Token tok) throws ZoneFileException {
         String s = tok.text();
         if (tok.quoted()) {
-            throw error(tok.line(), "quoted string '" + s + "' where a domain name belongs");
+            throw error(tok.line(), "quoted string '" + shown(s) + "' where a domain name belongs");
         }
         if (s.equals("@")) {
             if (origin == null) {
@@ -228,7 +281,7 @@ public final class ZoneFileParser {
             }
             return Name.parse(s).concat(origin);
         } catch (IllegalArgumentException ex) {
-            throw error(tok.line(), "bad domain name '" + s + "': " + ex.getMessage());
+            throw error(tok.line(), "bad domain name '" + shown(s) + "': " + ex.getMessage().replace(s, shown(s)));
         }
     }
 
@@ -247,10 +300,10 @@ public final class ZoneFileParser {
     private long ttl(Token tok) throws ZoneFileException {
         long v = parseTtl(tok.text());
         if (v < 0) {
-            throw error(tok.line(), "bad TTL '" + tok.text() + "'");
+            throw error(tok.line(), "bad TTL '" + shown(tok.text()) + "'");
         }
         if (v > MAX_TTL) {
-            throw error(tok.line(), "TTL '" + tok.text() + "' above 2147483647 (RFC 2181 §8)");
+            throw error(tok.line(), "TTL '" + shown(tok.text()) + "' above 2147483647 (RFC 2181 §8)");
         }
         return v;
     }
@@ -300,18 +353,18 @@ public final class ZoneFileParser {
     private long number(Token tok, String what, long max) throws ZoneFileException {
         String s = tok.text();
         if (tok.quoted() || s.isEmpty() || s.length() > 10 || !s.chars().allMatch(Character::isDigit)) {
-            throw error(tok.line(), "bad " + what + " '" + s + "'");
+            throw error(tok.line(), "bad " + what + " '" + shown(s) + "'");
         }
         long v = Long.parseLong(s);
         if (v > max) {
-            throw error(tok.line(), what + " '" + s + "' above " + max);
+            throw error(tok.line(), what + " '" + shown(s) + "' above " + max);
         }
         return v;
     }
 
     /**
-     * A character-string (RFC 1035 §5.1): escapes decoded, one char per octet. Characters above
-     * Latin-1 are taken as their UTF-8 octets.
+     * A character-string (RFC 1035 §5.1): escapes decoded, every other octet taken as it is (the
+     * token's chars are octets, see {@link #parse(byte[], String, Name)}).
      */
     private String characterString(Token tok) throws ZoneFileException {
         String s = tok.text();
@@ -320,14 +373,13 @@ public final class ZoneFileParser {
             char c = s.charAt(i);
             if (c == '\\') {
                 char d = s.charAt(i + 1); // the lexer never leaves a trailing backslash
-                if (Character.isDigit(d)) {
-                    if (i + 3 >= s.length()
-                            || !Character.isDigit(s.charAt(i + 2)) || !Character.isDigit(s.charAt(i + 3))) {
-                        throw error(tok.line(), "bad \\DDD escape in '" + s + "'");
+                if (d >= '0' && d <= '9') {
+                    if (i + 3 >= s.length() || !isAsciiDigit(s.charAt(i + 2)) || !isAsciiDigit(s.charAt(i + 3))) {
+                        throw error(tok.line(), "bad \\DDD escape in '" + shown(s) + "'");
                     }
                     int v = Integer.parseInt(s.substring(i + 1, i + 4));
                     if (v > 255) {
-                        throw error(tok.line(), "\\DDD escape above 255 in '" + s + "'");
+                        throw error(tok.line(), "\\DDD escape above 255 in '" + shown(s) + "'");
                     }
                     out.write(v);
                     i += 3;
@@ -335,18 +387,18 @@ public final class ZoneFileParser {
                     out.write(d);
                     i += 1;
                 }
-            } else if (c <= 0xff) {
-                out.write(c);
             } else {
-                int cp = s.codePointAt(i);
-                out.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
-                i += Character.charCount(cp) - 1;
+                out.write(c);
             }
         }
         if (out.size() > 255) {
             throw error(tok.line(), "character-string of " + out.size() + " octets (at most 255)");
         }
         return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     // ---- RDATA ----
@@ -417,7 +469,7 @@ public final class ZoneFileParser {
         void end() throws ZoneFileException {
             if (i < tokens.size()) {
                 Token extra = tokens.get(i);
-                throw error(extra.line(), "unexpected '" + extra.text() + "' after the " + type + " RDATA");
+                throw error(extra.line(), "unexpected '" + shown(extra.text()) + "' after the " + type + " RDATA");
             }
         }
     }
@@ -425,10 +477,10 @@ public final class ZoneFileParser {
     private long soaTimer(Token tok, String field) throws ZoneFileException {
         long v = tok.quoted() ? -1 : parseTtl(tok.text());
         if (v < 0) {
-            throw error(tok.line(), "bad SOA " + field + " '" + tok.text() + "'");
+            throw error(tok.line(), "bad SOA " + field + " '" + shown(tok.text()) + "'");
         }
         if (v > 0xffffffffL) {
-            throw error(tok.line(), "SOA " + field + " '" + tok.text() + "' above 4294967295");
+            throw error(tok.line(), "SOA " + field + " '" + shown(tok.text()) + "' above 4294967295");
         }
         return v;
     }
@@ -437,7 +489,7 @@ public final class ZoneFileParser {
     private Inet4Address ipv4(Token tok) throws ZoneFileException {
         byte[] b = parseIpv4(tok.text());
         if (b == null || tok.quoted()) {
-            throw error(tok.line(), "bad IPv4 address '" + tok.text() + "'");
+            throw error(tok.line(), "bad IPv4 address '" + shown(tok.text()) + "'");
         }
         try {
             return (Inet4Address) InetAddress.getByAddress(b);
@@ -470,7 +522,7 @@ public final class ZoneFileParser {
     private Inet6Address ipv6(Token tok) throws ZoneFileException {
         byte[] b = parseIpv6(tok.text());
         if (b == null || tok.quoted()) {
-            throw error(tok.line(), "bad IPv6 address '" + tok.text() + "'");
+            throw error(tok.line(), "bad IPv6 address '" + shown(tok.text()) + "'");
         }
         return inet6(b);
     }
@@ -665,6 +717,72 @@ public final class ZoneFileParser {
         if (!nodes.get(soa.name()).containsKey(RRType.NS)) {
             throw error(soaLine, "no NS records at the zone apex '" + apex + "'");
         }
+        warnTooLarge(nodes, lines, warnings);
         return new Zone(apex, soa, nodes, warnings);
+    }
+
+    /**
+     * Warns about every RRset that cannot fit in any DNS message, even alone in the answer
+     * section of a response to a query for exactly it: over UDP the client gets TC=1 and retries
+     * over TCP, where the server answers SERVFAIL (as Knot does; {@code QueryEngine}). Not an
+     * error: the rest of the zone is served.
+     */
+    private void warnTooLarge(Map<Name, Map<Integer, List<ResourceRecord>>> nodes,
+            Map<Name, Map<Integer, Integer>> lines, List<String> warnings) {
+        MessageWriter writer = null;
+        MemorySegment buffer = null;
+        for (Map.Entry<Name, Map<Integer, List<ResourceRecord>>> node : nodes.entrySet()) {
+            for (Map.Entry<Integer, List<ResourceRecord>> set : node.getValue().entrySet()) {
+                if (!mayNotFit(set.getValue())) {
+                    continue;
+                }
+                if (writer == null) {
+                    writer = new MessageWriter();
+                    buffer = MemorySegment.ofArray(new byte[MessageWriter.MAX_LIMIT]);
+                }
+                Name owner = node.getKey();
+                int type = set.getKey();
+                Message response = new Message(
+                        new Header(0, true, Opcode.QUERY, true, false, false, false, false, false, 0),
+                        List.of(new Question(owner, type, RRClass.IN)), set.getValue(), List.of(), List.of(), null);
+                // RFC 1035 §4.2.2: the two-octet length prefix bounds any message to 65535 octets;
+                // RFC 2181 §9: an RRset is never split, so one that overflows cannot be answered.
+                if (writer.write(response, buffer, MessageWriter.MAX_LIMIT).truncated()) {
+                    warnings.add(source + ":" + lines.get(owner).get(type) + ": the " + RRType.name(type)
+                            + " RRset at '" + owner + "' (" + set.getValue().size() + " records) does not fit in a"
+                            + " DNS message (at most 65535 octets): queries for it get TC=1 over UDP and SERVFAIL"
+                            + " over TCP");
+                }
+            }
+        }
+    }
+
+    /**
+     * Whether the RRset might exceed a message: a cheap upper bound on its uncompressed size (owner
+     * and RDATA names counted at their longest, 255 octets) keeps the writer for the rare large set.
+     */
+    private static boolean mayNotFit(List<ResourceRecord> set) {
+        long bound = 12 + 255 + 4; // RFC 1035 §4.1: header, and a question of the longest name
+        for (ResourceRecord rr : set) {
+            bound += 255 + 10 + rdataBound(rr.rdata());
+            if (bound > MessageWriter.MAX_LIMIT) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An upper bound on the RDATA's length on the wire (RFC 1035 §3.3, RFC 2782, RFC 3596). */
+    private static int rdataBound(Rdata rdata) {
+        return switch (rdata) {
+            case Rdata.A _ -> 4;
+            case Rdata.AAAA _ -> 16;
+            case Rdata.NS _, Rdata.CNAME _, Rdata.PTR _ -> 255;
+            case Rdata.MX _ -> 2 + 255;
+            case Rdata.SRV _ -> 6 + 255;
+            case Rdata.SOA _ -> 255 + 255 + 20;
+            case Rdata.TXT t -> t.strings().stream().mapToInt(x -> 1 + x.length()).sum();
+            case Rdata.Unknown u -> u.data().length;
+        };
     }
 }

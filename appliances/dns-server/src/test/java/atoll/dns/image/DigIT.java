@@ -75,6 +75,11 @@ class DigIT extends DigConformance {
 
     @Override
     protected String client(String tool, String debianPackage, String... args) throws Exception {
+        return hostClient(tool, debianPackage, args);
+    }
+
+    /** Runs a client on the host; a missing client fails the test naming the Debian package to install. */
+    static String hostClient(String tool, String debianPackage, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(tool);
         cmd.addAll(List.of(args));

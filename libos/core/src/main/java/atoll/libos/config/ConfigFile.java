@@ -1,12 +1,12 @@
 package atoll.libos.config;
 
+import atoll.libos.store.FileErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -40,13 +40,24 @@ public record ConfigFile(String source, Map<String, String> values, Map<String, 
      *     key set twice; the message names {@code file:line}
      */
     public static ConfigFile read(Path file) throws ConfigException {
+        return read(file, null);
+    }
+
+    /**
+     * Reads and parses {@code file}, which {@code namedBy} named ({@code --config}, say: said in the
+     * error when the file cannot be read, so the operator knows which setting to fix).
+     *
+     * @throws ConfigException as {@link #read(Path)}
+     */
+    public static ConfigFile read(Path file, String namedBy) throws ConfigException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(null, "config file " + file + " does not exist");
         } catch (IOException e) {
-            throw new ConfigException(null, "cannot read config file " + file + ": " + e);
+            // One line naming the file, the cause and what is expected: no exception class names.
+            throw new ConfigException(null, "cannot read the config file " + file
+                    + (namedBy == null ? "" : " (" + namedBy + ")") + ": "
+                    + FileErrors.reason(e) + "; expected a readable file of 'key = value' lines");
         }
         String text;
         try {

@@ -215,6 +215,39 @@ public final class ValueTypes {
         };
     }
 
+    /**
+     * Like {@link #listOf} but at least one element: for keys where an empty list would leave the
+     * appliance running with nothing to do (no address to answer on, say).
+     */
+    public static <T> ValueType<List<T>> nonEmptyListOf(ValueType<T> element) {
+        ValueType<List<T>> list = listOf(element);
+        return new ValueType<>() {
+            @Override
+            public List<T> parse(String raw) {
+                List<T> out = list.parse(raw);
+                if (out.isEmpty()) {
+                    throw new IllegalArgumentException("empty list");
+                }
+                return out;
+            }
+
+            @Override
+            public String format(List<T> value) {
+                return list.format(value);
+            }
+
+            @Override
+            public String accepted() {
+                return "a non-empty comma-separated list, each " + element.accepted();
+            }
+
+            @Override
+            public String name() {
+                return list.name();
+            }
+        };
+    }
+
     /** One of {@code choices}, exactly as spelled. */
     public static ValueType<String> enumOf(String... choices) {
         if (choices.length == 0) {

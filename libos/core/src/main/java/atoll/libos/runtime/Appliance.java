@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * A single-purpose network service. It is written only against {@link Devices}, so it runs
  * unchanged on every target. {@link Launcher#run} boots the target, builds the devices, calls
- * {@link #start}, waits for SIGTERM or SIGINT, then calls {@link #stop}.
+ * {@link #start}, calls {@link #reload} on each SIGHUP, waits for SIGTERM or SIGINT, then calls
+ * {@link #stop}.
  */
 public interface Appliance {
 
@@ -25,6 +26,18 @@ public interface Appliance {
      * @throws Exception anything else stops start-up with exit status 70
      */
     void start(Devices devices) throws Exception;
+
+    /**
+     * Re-reads the appliance's data (zone files, site files) while it goes on serving; the
+     * launcher calls it on SIGHUP, never during {@link #start} or {@link #stop} nor twice at once.
+     * New data that is broken must be refused as a whole: the old data stays in service and the
+     * outcome says why. An exception thrown here is logged and treated the same way.
+     *
+     * <p>The default has nothing to reload: the launcher logs one line and the appliance goes on.
+     */
+    default ReloadOutcome reload() throws Exception {
+        return new ReloadOutcome.Unsupported();
+    }
 
     /**
      * Stops accepting new work, lets in-flight work finish within {@code grace}, and releases what

@@ -10,6 +10,7 @@ import atoll.libos.entropy.Entropies;
 import atoll.libos.log.AtollLog;
 import atoll.libos.metrics.SimpleMetrics;
 import atoll.libos.store.DirectoryStore;
+import atoll.libos.store.FileErrors;
 import atoll.libos.store.LayeredStore;
 import atoll.libos.store.ReadOnlyStore;
 import atoll.libos.store.ReadWriteStore;
@@ -18,7 +19,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,36 +81,76 @@ public final class Launcher {
     public static int run(Appliance appliance, String version, String[] args, TargetProvider target,
             PrintStream out, PrintStream err) {
         // Handlers go in before start-up, so that a signal right after "ready" is never lost to
-        // the JVM's default action; one that arrives during start-up stops the appliance once it
-        // has started.
+        // the JVM's default action. A signal that arrives before the handle exists (during
+        // start-up, or between the "ready" line and the handle) is kept and acted on once it does:
+        // a stop signal stops the appliance once it has started, the others run then.
+        Logger log = log(appliance);
         Object lock = new Object();
         Running[] current = new Running[1];
-        String[] early = new String[1];
+        List<String> pending = new ArrayList<>();
         Consumer<String> onSignal = name -> {
-            String why = "signal " + name;
             Running running;
             synchronized (lock) {
                 running = current[0];
                 if (running == null) {
-                    if (early[0] == null) {
-                        early[0] = why;
-                    }
+                    pending.add(name);
                     return;
                 }
             }
-            running.requestStop(why);
+            onSignal(name, running, log);
         };
-        try (SignalTrap _ = SignalTrap.install(List.of("TERM", "INT"), onSignal, log(appliance))) {
+        try (SignalTrap _ = SignalTrap.install(SIGNALS, onSignal, log)) {
             Running running = start(appliance, version, args, target, out, err);
+            List<String> early;
             synchronized (lock) {
                 current[0] = running;
-                if (early[0] != null) {
-                    running.requestStop(early[0]);
-                }
+                early = List.copyOf(pending);
+            }
+            for (String name : early) {
+                onSignal(name, running, log);
             }
             return awaitUninterruptibly(running);
         }
     }
+
+    private static void onSignal(String name, Running running, Logger log) {
+        if (STOP_SIGNALS.contains(name)) {
+            running.requestStop("signal " + name);
+            return;
+        }
+        if (!running.isRunning()) {
+            return; // start-up failed or a stop is under way: nothing to reload or report
+        }
+        switch (name) {
+            case "HUP" -> running.reload();
+            case "USR1" -> log.log(Level.INFO, "SIGUSR1: metrics: " + running.metricsSummary());
+            default -> log.log(Level.INFO, "SIG" + name + ": no action is assigned to it; still serving");
+        }
+    }
+
+    /** What {@code --help} says about signals, after the keys. */
+    static final String SIGNALS_HELP = """
+
+            Signals:
+              TERM, INT  stop in order: finish in-flight work within shutdown.grace, flush the state,
+                         log the metrics line, exit 0
+              HUP        reload the appliance's data (an appliance without reload logs one line);
+                         broken new data is refused and the old data stays in service
+              USR1       log the metrics line; keep serving
+              USR2       log one line; keep serving
+              QUIT       the JVM prints a thread dump on stderr; keep serving
+            """;
+
+    /** Signals that ask for the orderly stop (drain, flush, metrics line, exit 0). */
+    private static final List<String> STOP_SIGNALS = List.of("TERM", "INT");
+
+    /**
+     * Every signal the launcher handles: besides the stop signals, SIGHUP asks the appliance to
+     * {@linkplain Appliance#reload reload}, SIGUSR1 logs the metrics line, SIGUSR2 is logged and
+     * otherwise ignored. Left to the JVM: SIGQUIT (a thread dump on stderr, then serving on);
+     * SIGPIPE is ignored by the JVM. SIGKILL cannot be caught: it ends the process with no stop.
+     */
+    private static final List<String> SIGNALS = List.of("TERM", "INT", "HUP", "USR1", "USR2");
 
     private static int awaitUninterruptibly(Running running) {
         boolean interrupted = false;
@@ -198,6 +243,7 @@ public final class Launcher {
             CommandLine cl = CommandLine.parse(args, keys);
             if (cl.help()) {
                 out.print(HelpPrinter.render(app, groups));
+                out.print(SIGNALS_HELP);
                 out.flush();
                 return Running.exited(0);
             }
@@ -241,7 +287,7 @@ public final class Launcher {
             return fail(err, app, e.getMessage(), EX_USAGE);
         } catch (RuntimeException e) {
             log.log(Level.ERROR, "cannot open the stores", e);
-            return fail(err, app, "cannot open the stores: " + e, EX_SOFTWARE);
+            return fail(err, app, "internal error opening the stores: " + words(e), EX_SOFTWARE);
         }
 
         SimpleMetrics metrics = new SimpleMetrics();
@@ -252,7 +298,7 @@ public final class Launcher {
             return fail(err, app, e.getMessage(), EX_USAGE);
         } catch (Exception | Error e) {
             log.log(Level.ERROR, "target " + target.name() + " failed to boot", e);
-            return fail(err, app, "target " + target.name() + " failed to boot: " + e, EX_SOFTWARE);
+            return fail(err, app, "internal error: target " + target.name() + " failed to boot: " + words(e), EX_SOFTWARE);
         }
 
         Devices devices = new Devices(platform.network(), platform.clock(), Entropies.secure(), data, state,
@@ -262,16 +308,71 @@ public final class Launcher {
         } catch (StartupException | ConfigException e) {
             shutdownQuietly(platform, grace, log);
             return fail(err, app, e.getMessage(), EX_USAGE);
+        } catch (OutOfMemoryError e) {
+            // The data does not fit in the heap the JVM was given: the operator's setting to change.
+            stopQuietly(appliance, grace, log);
+            shutdownQuietly(platform, grace, log);
+            return fail(err, app, words(e), EX_USAGE);
         } catch (Exception | Error e) {
             log.log(Level.ERROR, "start failed", e);
             stopQuietly(appliance, grace, log);
             shutdownQuietly(platform, grace, log);
-            return fail(err, app, "start failed: " + e, EX_SOFTWARE);
+            return fail(err, app, "internal error: start failed: " + words(e), EX_SOFTWARE);
         }
 
         log.log(Level.INFO, app + " " + version + " ready on target " + target.name() + ", pid "
                 + ProcessHandle.current().pid() + ", in " + sinceProcessStart(begun).toMillis() + " ms");
-        return new Running(devices, why -> stop(appliance, platform, state, metrics, grace, log, why));
+        Running running = new Running(devices, why -> stop(appliance, platform, state, metrics, grace, log, why),
+                () -> reload(appliance, log),
+                metrics::summary);
+        watchHealth(platform, running, log);
+        return running;
+    }
+
+    /** How often the runtime looks at the target's {@link Platform#health()}. */
+    static final Duration HEALTH_POLL = Duration.ofMillis(250);
+
+    /**
+     * Stops the appliance in order once its target reports {@link Health.Failed} (an event loop hit
+     * an {@link Error}, say): a process that says "ready" must not serve on half-dead. The stop
+     * then ends with {@link #EX_SOFTWARE}, so a supervisor (systemd, Kubernetes) restarts it. A
+     * poll on a virtual thread keeps this independent of the target's threads, which may be the
+     * ones that failed; it ends with the appliance and never holds the JVM's exit.
+     */
+    private static void watchHealth(Platform platform, Running running, Logger log) {
+        Thread.ofVirtual().name("atoll-health").start(() -> {
+            try {
+                while (running.isRunning()) {
+                    if (platform.health() instanceof Health.Failed failed) {
+                        log.log(Level.ERROR, "target failed (" + failed.reason()
+                                + "); stopping so that a supervisor restarts the process");
+                        running.requestStop("target failed");
+                        return;
+                    }
+                    Thread.sleep(HEALTH_POLL);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    private static ReloadOutcome reload(Appliance appliance, Logger log) {
+        ReloadOutcome outcome;
+        try {
+            outcome = appliance.reload();
+        } catch (Exception | Error e) {
+            log.log(Level.ERROR, "reload failed", e);
+            outcome = new ReloadOutcome.Failed(words(e));
+        }
+        switch (outcome) {
+            case ReloadOutcome.Reloaded r -> log.log(Level.INFO, "reloaded: " + r.summary());
+            case ReloadOutcome.Failed f -> log.log(Level.ERROR, "reload failed, still serving the previous data: "
+                    + f.problem());
+            case ReloadOutcome.Unsupported _ -> log.log(Level.INFO, appliance.name()
+                    + " has nothing to reload; still serving");
+        }
+        return outcome;
     }
 
     private static int stop(Appliance appliance, Platform platform, ReadWriteStore state, SimpleMetrics metrics,
@@ -295,6 +396,9 @@ public final class Launcher {
         } catch (IOException | RuntimeException e) {
             log.log(Level.ERROR, "state flush failed", e);
             status = EX_SOFTWARE;
+        }
+        if (platform.health() instanceof Health.Failed) {
+            status = EX_SOFTWARE; // an orderly stop of a failed target still exits non-zero
         }
         String summary = metrics.summary();
         log.log(Level.INFO, "metrics: " + (summary.isEmpty() ? "none" : summary));
@@ -329,6 +433,20 @@ public final class Launcher {
         return Running.exited(status);
     }
 
+    /**
+     * An internal failure's one line: its message without the exception's class name (the ERROR
+     * record logged just before carries the class and stack trace for whoever debugs it).
+     */
+    private static String words(Throwable e) {
+        if (e instanceof OutOfMemoryError) {
+            return "out of Java memory (" + e.getMessage() + ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+                    + " MiB): the data needs a larger heap; give one with -Xmx (an image reads ATOLL_JAVA_OPTS, e.g."
+                    + " ATOLL_JAVA_OPTS=-Xmx512m)";
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? "an unexpected error (the log record above has the details)" : m;
+    }
+
     /** Whether {@code k} is declared only by targets (each may declare a key of the same name). */
     private static boolean sharedTargetKey(ConfigKey<?> k, Map<String, List<ConfigKey<?>>> groups) {
         for (Map.Entry<String, List<ConfigKey<?>>> g : groups.entrySet()) {
@@ -359,14 +477,14 @@ public final class Launcher {
 
     private static ConfigFile configFile(CommandLine cl) throws ConfigException {
         if (cl.configFile().isPresent()) {
-            return ConfigFile.read(cl.configFile().get());
+            return ConfigFile.read(cl.configFile().get(), "--config");
         }
         String implicit = System.getProperty(CONFIG_PROPERTY);
         if (implicit != null && !implicit.isBlank()) {
             Path p = Path.of(implicit);
             // The image's own file is optional: an appliance runs on its defaults without one.
             if (Files.exists(p)) {
-                return ConfigFile.read(p);
+                return ConfigFile.read(p, "the image's configuration, -D" + CONFIG_PROPERTY);
             }
         }
         return ConfigFile.empty();
@@ -381,9 +499,12 @@ public final class Launcher {
         }
         try {
             return LayeredStore.of(DirectoryStore.existing(Path.of(dir.strip())), embedded);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             throw new StartupException("bad value '" + dir + "' for configuration key '" + RuntimeKeys.DATA_DIR.name()
-                    + "': expected an existing directory (" + e.getClass().getSimpleName() + ")", e);
+                    + "': " + FileErrors.reason(e) + "; expected an existing directory, or empty for none", e);
+        } catch (InvalidPathException e) {
+            throw new StartupException("bad value '" + dir + "' for configuration key '" + RuntimeKeys.DATA_DIR.name()
+                    + "': not a path (" + e.getReason() + "); expected an existing directory, or empty for none", e);
         }
     }
 
@@ -396,10 +517,20 @@ public final class Launcher {
             dir = Path.of(home).resolve(dir);
         }
         try {
+            if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                throw new NotDirectoryException(dir.toAbsolutePath().normalize().toString());
+            }
             return DirectoryStore.open(dir);
         } catch (IOException e) {
+            // The failing path may be a parent of dir (a file where a directory is needed).
+            String reason = e instanceof FileAlreadyExistsException f && f.getFile() != null
+                    && !Files.isDirectory(Path.of(f.getFile())) ? "is not a directory" : FileErrors.reason(e);
+            String which = e instanceof FileSystemException f && f.getFile() != null
+                    && !Path.of(f.getFile()).equals(dir.toAbsolutePath().normalize())
+                    ? " (" + f.getFile() + " " + reason + ")" : ": " + reason;
             throw new StartupException("bad value '" + dir + "' for configuration key '" + RuntimeKeys.STATE_DIR.name()
-                    + "': cannot create or open the directory (" + e + ")", e);
+                    + "': cannot create or open the directory" + which
+                    + "; expected a writable directory or a path where one can be created", e);
         }
     }
 

@@ -20,7 +20,7 @@ final class SignalTrap implements AutoCloseable {
     private SignalTrap() {}
 
     /**
-     * Installs {@code onSignal} for each signal name ({@code TERM}, {@code INT}); it runs on a
+     * Installs {@code onSignal} for each signal name ({@code TERM}, {@code HUP}, ...); it runs on a
      * thread the JVM starts for each signal, given the name. A signal that cannot be caught here
      * (the JVM runs with {@code -Xrs}, or the platform lacks it) keeps its default action.
      */

@@ -120,6 +120,17 @@ class ValueTypesTest {
     }
 
     @Test
+    void nonEmptyLists() {
+        ValueType<List<Integer>> t = ValueTypes.nonEmptyListOf(ValueTypes.port());
+        assertEquals(List.of(53, 853), t.parse("53,853"));
+        assertThrows(IllegalArgumentException.class, () -> t.parse(""));
+        assertThrows(IllegalArgumentException.class, () -> t.parse("  "));
+        assertThrows(IllegalArgumentException.class, () -> t.parse("53,"));
+        assertEquals("53", t.format(List.of(53)));
+        assertEquals("a non-empty comma-separated list, each an integer from 1 to 65535", t.accepted());
+    }
+
+    @Test
     void enums() {
         ValueType<String> t = ValueTypes.enumOf("udp", "tcp");
         assertEquals("tcp", t.parse("tcp"));

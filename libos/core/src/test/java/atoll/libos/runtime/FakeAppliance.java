@@ -16,6 +16,9 @@ final class FakeAppliance implements Appliance {
     Devices devices;
     final List<String> events = new ArrayList<>();
     Duration stopGrace;
+    /** What {@link #reload} returns; null for the interface's default. */
+    ReloadOutcome reloadOutcome;
+    Exception reloadFailure;
 
     @Override
     public String name() {
@@ -35,6 +38,15 @@ final class FakeAppliance implements Appliance {
         }
         this.devices = devices;
         devices.metrics().counter("test.started").increment();
+    }
+
+    @Override
+    public ReloadOutcome reload() throws Exception {
+        events.add("reload");
+        if (reloadFailure != null) {
+            throw reloadFailure;
+        }
+        return reloadOutcome == null ? Appliance.super.reload() : reloadOutcome;
     }
 
     @Override

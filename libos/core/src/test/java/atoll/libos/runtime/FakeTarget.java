@@ -30,6 +30,8 @@ final class FakeTarget implements TargetProvider {
     Config bootedWith;
     final AtomicInteger shutdowns = new AtomicInteger();
     Duration shutdownGrace;
+    /** What the booted platform reports as its health; a test sets it to a failure. */
+    volatile Health health = Health.SERVING;
 
     FakeTarget() {
         this("fake");
@@ -108,6 +110,11 @@ final class FakeTarget implements TargetProvider {
             @Override
             public Clock clock() {
                 return clock;
+            }
+
+            @Override
+            public Health health() {
+                return health;
             }
 
             @Override

@@ -21,6 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.Isolated;
 
@@ -281,6 +282,23 @@ class LauncherTest {
     }
 
     @Test
+    @Timeout(30) // without the runtime's health watch nothing ends the wait: fail rather than hang
+    void aFailedTargetStopsTheApplianceInOrderWithStatus70() throws Exception {
+        Running r = start(args());
+        assertTrue(r.isRunning(), text(err));
+        target.health = new Health.Failed("event loop: timer task failed with java.lang.StackOverflowError");
+        // No stop is requested by the test: the runtime's own watch of the target's health must do it.
+        assertEquals(Launcher.EX_SOFTWARE, r.awaitExit());
+        assertEquals(List.of("start", "stop"), app.events);
+        assertEquals(1, target.shutdowns.get());
+        String log = text(logs);
+        assertTrue(log.contains("test-app: target failed (event loop: timer task failed with"
+                + " java.lang.StackOverflowError); stopping so that a supervisor restarts the process"), log);
+        assertTrue(log.contains("test-app: stopping (target failed)"), log);
+        assertTrue(log.lines().toList().getLast().endsWith(" INFO  test-app: stopped"), log);
+    }
+
+    @Test
     void logLevelIsLeftAloneUnlessConfigured() throws Exception {
         AtollLog.setLevel(Level.TRACE); // as -Datoll.log.level=trace would
         Running r = start(args());
@@ -333,5 +351,16 @@ class LauncherTest {
         String line = oneErrorLine();
         assertTrue(line.contains("'data.dir'") && line.contains("nowhere"), line);
         assertNull(target.bootedWith);
+    }
+
+    @Test
+    void helpSaysWhatEachSignalDoes() {
+        assertEquals(0, run("--help"));
+        String help = text(out);
+        assertTrue(help.contains("\nSignals:\n"), help);
+        for (String s : List.of("TERM, INT  stop in order", "HUP        reload", "USR1       log the metrics line",
+                "USR2       log one line")) {
+            assertTrue(help.contains(s), s + " not in:\n" + help);
+        }
     }
 }

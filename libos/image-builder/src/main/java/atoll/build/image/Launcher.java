@@ -8,19 +8,44 @@ public final class Launcher {
     private Launcher() {}
 
     /**
-     * The launcher text. Options in {@code $ATOLL_JAVA_OPTS} come after the image's defaults so
-     * that, for options where the JVM lets the last one win (-Xshare, -D, -Xmx), the operator's
-     * choice wins.
+     * Memory sizes for a single-purpose appliance, from measurements of dns-server (perf/memory,
+     * perf/README.md): its live heap is its data (about 0.6 KiB per zone record, twice that while a
+     * reload builds the new copy) plus per-connection state, a few MiB for the embedded zone.
+     * <ul>
+     *   <li>{@code -Xms8m}: start small; the serial collector grows the heap only when the live set
+     *       needs it, so the young generation (where per-query garbage dies) stays a few MiB and
+     *       RSS under load stays near idle, instead of the JVM's default initial heap of 1/64 of
+     *       the machine's memory.
+     *   <li>{@code -Xmx128m}: the hard cap on heap, room for zones of about 100 000 records with a
+     *       reload in progress; larger data needs {@code ATOLL_JAVA_OPTS=-Xmx...}.
+     *   <li>{@code -XX:MaxMetaspaceSize=32m}: class metadata measured at under 4 MiB.
+     *   <li>{@code -XX:MaxDirectMemorySize=32m}: NIO's own direct buffers. The pooled packet buffers
+     *       are {@code MemorySegment}s from an arena, which this limit does not cover: the pool
+     *       pools bound them themselves (the socket target: {@code socket.buffers} plus
+     *       {@code socket.tcp-buffers}, times {@code socket.buffer-size}).
+     * </ul>
+     */
+    public static final List<String> MEMORY_OPTIONS =
+            List.of("-Xms8m", "-Xmx128m", "-XX:MaxMetaspaceSize=32m", "-XX:MaxDirectMemorySize=32m");
+
+    /**
+     * The launcher text. The image's defaults ({@link #MEMORY_OPTIONS}, then the spec's options)
+     * come first and {@code $ATOLL_JAVA_OPTS} last, so that for options where the JVM lets the last
+     * one win (-Xmx, -XX:..., -Xshare, -D) the operator's choice wins.
      */
     public static String script(ImageSpec spec) {
         StringBuilder extra = new StringBuilder();
+        for (String o : MEMORY_OPTIONS) extra.append(' ').append(o);
         for (String o : spec.javaOptions()) extra.append(" '").append(o).append('\'');
         return """
                 #!/bin/sh
                 # %1$s %2$s (target %3$s): launcher written by the Atoll image builder.
-                # Arguments go to the appliance (--help lists its keys); $ATOLL_JAVA_OPTS adds JVM options.
+                # Arguments go to the appliance (--help lists its keys); $ATOLL_JAVA_OPTS adds JVM options
+                # after the defaults, so its -Xmx and -XX settings win.
                 # The serial collector suits a single-purpose appliance on few cores; -Xshare:auto uses the
-                # runtime's CDS archive (faster start-up) when the platform allows it.
+                # runtime's CDS archive (faster start-up) when the platform allows it. The memory options
+                # cap heap, metaspace and NIO direct memory (see the README's Memory section).
+                # Signals: TERM/INT stop in order, HUP reloads, USR1 logs the metrics line, USR2 is logged.
                 set -e
                 self=$0
                 # Follow symbolic links (e.g. from /usr/local/bin) to find the image directory.
