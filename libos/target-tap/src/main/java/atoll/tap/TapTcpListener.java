@@ -85,10 +85,14 @@ final class TapTcpListener implements TcpListener, TcpListenHandler {
         stack.listenerClosed(this);
         atoll.stack.tcp.TcpListener l = engineListener;
         if (l != null) {
-            if (stack.loop().inLoop()) {
-                l.close();
-            } else {
-                stack.loop().execute(l::close);
+            // Synchronously: once close returns, a new connection is refused (reset).
+            try {
+                stack.loop().call(() -> {
+                    l.close();
+                    return null;
+                }, TapNetworkStack.LOOP_CALL_LIMIT);
+            } catch (java.io.IOException e) {
+                LOG.log(Level.WARNING, "closing the listener on the loop failed: {0}", e.getMessage());
             }
         }
     }
