@@ -23,7 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -51,8 +51,21 @@ abstract class DnsServerTest {
     /** The target to boot. */
     protected abstract TargetProvider target();
 
-    /** The value of {@code --listen}: one IPv4 and one IPv6 address of the target. */
+    /** The value of {@code --listen}: one IPv4 and (if {@link #hasIpv6()}) one IPv6 address of the target. */
     protected abstract String listen();
+
+    /**
+     * The IP versions the parameterized tests ask over (4 and 6); a subclass for a target without
+     * IPv6 hides this with its own static {@code families()}, and overrides {@link #hasIpv6()}.
+     */
+    static List<Integer> families() {
+        return List.of(4, 6);
+    }
+
+    /** Whether the target answers over IPv6 too ({@link #listen()} holds an IPv6 address). */
+    protected boolean hasIpv6() {
+        return true;
+    }
 
     /** More command-line arguments the target needs (its device, addresses...). */
     protected List<String> targetArgs() {
@@ -104,7 +117,7 @@ abstract class DnsServerTest {
     }
 
     @ParameterizedTest(name = "IPv{0}")
-    @ValueSource(ints = {4, 6})
+    @MethodSource("families")
     void answersOverUdpAndTcp(int family) throws IOException {
         start();
         for (boolean tcp : new boolean[] {false, true}) {
@@ -142,7 +155,7 @@ abstract class DnsServerTest {
         Message nx = resolver(4, false).send(query("nope.example.com.", Type.A));
         assertEquals(Rcode.NXDOMAIN, nx.getRcode());
         assertEquals(Type.SOA, nx.getSection(Section.AUTHORITY).getFirst().getType());
-        Message nodata = resolver(6, true).send(query("mail.example.com.", Type.AAAA));
+        Message nodata = resolver(hasIpv6() ? 6 : 4, true).send(query("mail.example.com.", Type.AAAA));
         assertEquals(Rcode.NOERROR, nodata.getRcode());
         assertTrue(nodata.getSection(Section.ANSWER).isEmpty());
         assertEquals(Type.SOA, nodata.getSection(Section.AUTHORITY).getFirst().getType());
@@ -270,7 +283,13 @@ abstract class DnsServerTest {
                 Thread.sleep(1);
             }
             assertEquals(1, streamPool.outstanding(), "an incomplete query holds one buffer");
-            assertEquals(0, running.devices().network().bufferPool().outstanding(), "none from the UDP pool");
+            // On a target whose frames share the datagram pool (tap), a segment being handled
+            // holds one for a moment: wait for it to come back, as above.
+            var datagramPool = running.devices().network().bufferPool();
+            while (datagramPool.outstanding() != 0 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(1);
+            }
+            assertEquals(0, datagramPool.outstanding(), "none from the UDP pool");
         }
     }
 

@@ -219,7 +219,7 @@ class ImageIT {
         String m = Files.readString(manifest);
         for (String part : List.of("runtime", "app", "bin", "conf")) assertTrue(m.contains("\"" + part + "\": {"), part + " missing");
         assertTrue(m.contains("\"name\": \"" + NAME + "\""), m);
-        assertTrue(m.contains("\"target\": \"socket\""), m);
+        assertTrue(m.contains("\"target\": \"socket,tap\""), m);
         byte[] launcher = Files.readAllBytes(LAUNCHER);
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(launcher));
         assertTrue(m.contains("{\"path\": \"bin/" + NAME + "\", \"size\": " + launcher.length + ", \"sha256\": \"" + sha + "\"}"), m);

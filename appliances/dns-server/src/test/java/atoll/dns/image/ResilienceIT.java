@@ -128,7 +128,7 @@ class ResilienceIT {
             assertTrue(udp.matches("(?s).*flags: qr aa tc;.*"), udp);
             String tcp = dig(port, "@127.0.0.1", "+tcp", "big.example.com", "TXT");
             assertTrue(tcp.contains("status: SERVFAIL"), tcp);
-            String kdig = DigIT.client("kdig", "knot-dnsutils", "@127.0.0.1", "-p", String.valueOf(port), "+tcp",
+            String kdig = DigIT.hostClient("kdig", "knot-dnsutils", "@127.0.0.1", "-p", String.valueOf(port), "+tcp",
                     "+norecurse", "big.example.com", "TXT");
             assertTrue(kdig.contains("status: SERVFAIL"), kdig);
 
@@ -166,7 +166,7 @@ class ResilienceIT {
     static String dig(int port, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("-p", String.valueOf(port), "+norecurse", "+tries=1", "+time=5"));
         all.addAll(List.of(args));
-        return DigIT.client("dig", "dnsutils", all.toArray(String[]::new));
+        return DigIT.hostClient("dig", "dnsutils", all.toArray(String[]::new));
     }
 
     private static void signal(String name, Process p) throws Exception {

@@ -71,7 +71,8 @@ public final class PooledBuffer implements AutoCloseable {
 
     /**
      * Forgets every recorded header and keeps the window: a frame built on the send path can then
-     * be received as is (a loopback, an in-memory link between two stacks).
+     * be received as is (a loopback, an in-memory link between two stacks), and a received payload
+     * can be sent on as a new datagram (an echo, a reply written in place).
      */
     public void forgetHeaders() {
         java.util.Arrays.fill(headerAt, -1);

@@ -39,7 +39,7 @@ import java.util.function.Consumer;
 
 /**
  * Runs an appliance: parses the command line, loads and validates configuration, boots the target
- * found by {@link java.util.ServiceLoader}, builds the {@link Devices}, starts the appliance, waits
+ * chosen by the {@code target} key among those found by {@link java.util.ServiceLoader}, builds the {@link Devices}, starts the appliance, waits
  * for SIGTERM/SIGINT, stops it, flushes the stores and returns the exit status.
  *
  * <p>Exit statuses (sysexits.h): 0 after a clean stop or for {@code --help}/{@code --version};
@@ -72,7 +72,8 @@ public final class Launcher {
      * Runs {@code appliance} to completion: starts it as {@link #start} does, then waits for
      * SIGTERM or SIGINT and stops it.
      *
-     * @param target the target to boot, or null to find exactly one with {@link ServiceLoader}
+     * @param target the target to boot, or null to choose one with the {@code target} key among
+     *     those {@link ServiceLoader} finds
      * @param out where {@code --help} and {@code --version} go
      * @param err where start-up errors go (one line each); log records go to {@link AtollLog}'s
      *     output
@@ -174,34 +175,65 @@ public final class Launcher {
      * for signals: the returned handle stops it. This is what tests and embedders use; the handle
      * of a start-up that ended early (help, version, an error) is already exited with its status.
      *
-     * @param target the target to boot, or null to find exactly one with {@link ServiceLoader}
+     * @param target the target to boot, or null to choose one with the {@code target} key among
+     *     those {@link ServiceLoader} finds
      */
     public static Running start(Appliance appliance, String version, String[] args, TargetProvider target,
+            PrintStream out, PrintStream err) {
+        return startAmong(appliance, version, args, target == null ? null : List.of(target), out, err);
+    }
+
+    /**
+     * Starts {@code appliance} on the target among {@code available} that the {@code target} key
+     * chooses ({@code socket} if offered and the key is not set, else the first); otherwise as
+     * {@link #start(Appliance, String, String[], TargetProvider, PrintStream, PrintStream)}.
+     *
+     * @param available the targets to choose from, or null for those {@link ServiceLoader} finds
+     */
+    public static Running startAmong(Appliance appliance, String version, String[] args, List<TargetProvider> available,
             PrintStream out, PrintStream err) {
         String app = appliance.name();
         Logger log = log(appliance);
         Instant begun = Instant.now();
 
-        if (target == null) {
+        List<TargetProvider> targets;
+        if (available != null && !available.isEmpty()) {
+            targets = List.copyOf(available);
+        } else {
             try {
-                target = findTarget();
+                targets = findTargets();
             } catch (StartupException e) {
                 return fail(err, app, e.getMessage(), EX_SOFTWARE);
             }
         }
+        TargetProvider target;
+        ConfigKey<String> targetKey = RuntimeKeys.target(targets.stream().map(TargetProvider::name).toList());
 
         Map<String, List<ConfigKey<?>>> groups = new LinkedHashMap<>();
-        groups.put("runtime", RuntimeKeys.all());
-        groups.put("target (" + target.name() + ")", List.copyOf(target.configKeys()));
+        List<ConfigKey<?>> runtimeKeys = new ArrayList<>(RuntimeKeys.all());
+        runtimeKeys.add(targetKey);
+        groups.put("runtime", List.copyOf(runtimeKeys));
+        // Every target the image carries declares its keys; the one the target key chooses reads them.
+        Map<String, TargetProvider> byName = new LinkedHashMap<>();
+        for (TargetProvider t : targets) {
+            if (byName.putIfAbsent(t.name(), t) != null) {
+                return fail(err, app, "two target modules are called '" + t.name() + "'", EX_SOFTWARE);
+            }
+            groups.put("target (" + t.name() + ")", List.copyOf(t.configKeys()));
+        }
         groups.put("appliance (" + app + ")", List.copyOf(appliance.configKeys()));
         List<ConfigKey<?>> keys = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (List<ConfigKey<?>> group : groups.values()) {
             for (ConfigKey<?> k : group) {
-                if (!names.add(k.name())) {
+                // Two targets may share a key name (both declare the same meaning); a clash with
+                // the runtime or the appliance is a programming error.
+                if (!names.add(k.name()) && !sharedTargetKey(k, groups)) {
                     return fail(err, app, "configuration key '" + k.name() + "' is declared twice", EX_SOFTWARE);
                 }
-                keys.add(k);
+                if (keys.stream().noneMatch(x -> x.name().equals(k.name()))) {
+                    keys.add(k);
+                }
             }
         }
 
@@ -216,7 +248,8 @@ public final class Launcher {
                 return Running.exited(0);
             }
             if (cl.version()) {
-                out.println(app + " " + version + " (target " + target.name() + ", Java " + Runtime.version() + ")");
+                out.println(app + " " + version + " (target" + (targets.size() == 1 ? " " : "s ")
+                        + String.join(", ", byName.keySet()) + ", Java " + Runtime.version() + ")");
                 out.flush();
                 return Running.exited(0);
             }
@@ -234,6 +267,7 @@ public final class Launcher {
         } catch (ConfigException e) {
             return fail(err, app, e.getMessage(), EX_USAGE);
         }
+        target = byName.get(config.get(targetKey));
 
         if (explicitLevel) {
             // Otherwise the level stays as -Datoll.log.level (or INFO) set it.
@@ -413,27 +447,32 @@ public final class Launcher {
         return m == null || m.isBlank() ? "an unexpected error (the log record above has the details)" : m;
     }
 
-    private static TargetProvider findTarget() throws StartupException {
-        List<ServiceLoader.Provider<TargetProvider>> found;
+    /** Whether {@code k} is declared only by targets (each may declare a key of the same name). */
+    private static boolean sharedTargetKey(ConfigKey<?> k, Map<String, List<ConfigKey<?>>> groups) {
+        for (Map.Entry<String, List<ConfigKey<?>>> g : groups.entrySet()) {
+            if (!g.getKey().startsWith("target (") && g.getValue().stream().anyMatch(x -> x.name().equals(k.name()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The targets the image carries, socket first (the default), then by name. */
+    private static List<TargetProvider> findTargets() throws StartupException {
+        List<TargetProvider> found = new ArrayList<>();
         try {
-            found = ServiceLoader.load(TargetProvider.class).stream().toList();
+            for (ServiceLoader.Provider<TargetProvider> p : ServiceLoader.load(TargetProvider.class).stream().toList()) {
+                found.add(p.get());
+            }
         } catch (ServiceConfigurationError e) {
             throw new StartupException("cannot load the target: " + e.getMessage(), e);
         }
-        if (found.size() != 1) {
-            List<String> which = found.stream().map(p -> {
-                Module m = p.type().getModule();
-                return (m.isNamed() ? m.getName() : "class path") + " (" + p.type().getName() + ")";
-            }).toList();
-            throw new StartupException(found.isEmpty()
-                    ? "no target module found; an image needs exactly one, such as atoll.socket"
-                    : found.size() + " target modules found, an image needs exactly one: " + String.join(", ", which));
+        if (found.isEmpty()) {
+            throw new StartupException("no target module found; an image needs at least one, such as atoll.socket");
         }
-        try {
-            return found.getFirst().get();
-        } catch (ServiceConfigurationError e) {
-            throw new StartupException("cannot load the target: " + e.getMessage(), e);
-        }
+        found.sort(java.util.Comparator.comparing((TargetProvider t) -> !t.name().equals(RuntimeKeys.DEFAULT_TARGET))
+                .thenComparing(TargetProvider::name));
+        return found;
     }
 
     private static ConfigFile configFile(CommandLine cl) throws ConfigException {

@@ -31,7 +31,21 @@ public final class RuntimeKeys {
     public static final ConfigKey<Duration> SHUTDOWN_GRACE = ConfigKey.of("shutdown.grace", ValueTypes.duration(),
             Duration.ofSeconds(5), "time allowed for in-flight work to finish on stop");
 
-    /** Every runtime key, in --help order. */
+    /** The target chosen when the image carries it and the {@code target} key is not set. */
+    public static final String DEFAULT_TARGET = "socket";
+
+    /**
+     * The {@code target} key: which of the image's targets to boot ({@code socket}, {@code tap}).
+     * Its choices are the targets found at start; the default is {@value #DEFAULT_TARGET} when the
+     * image carries it, else the first.
+     */
+    public static ConfigKey<String> target(List<String> available) {
+        String def = available.contains(DEFAULT_TARGET) ? DEFAULT_TARGET : available.getFirst();
+        return ConfigKey.of("target", ValueTypes.enumOf(available.toArray(String[]::new)), def,
+                "the platform to run on: " + String.join(", ", available) + " (the image's targets)");
+    }
+
+    /** Every runtime key, in --help order (the {@code target} key comes after them). */
     public static List<ConfigKey<?>> all() {
         return List.of(LOG_LEVEL, STATE_DIR, DATA_DIR, SHUTDOWN_GRACE);
     }

@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * A target: the platform underneath an appliance (host sockets, a TAP device with Atoll's own
- * stack, ...). Found with {@link java.util.ServiceLoader}; an image holds exactly one, chosen at
- * build time by which target module it depends on, as {@code mirage configure -t} does.
+ * stack, ...). Found with {@link java.util.ServiceLoader}; an image holds those its appliance
+ * depends on, and the runtime's {@code target} key chooses one at start (see
+ * {@link RuntimeKeys#target}).
  */
 public interface TargetProvider {
 

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeTarget implements TargetProvider {
     static final ConfigKey<Integer> MTU = ConfigKey.of("fake.mtu", ValueTypes.integer(576, 9000), 1500, "fake MTU");
 
+    private final String name;
     Exception bootFailure;
     Config bootedWith;
     final AtomicInteger shutdowns = new AtomicInteger();
@@ -32,9 +33,17 @@ final class FakeTarget implements TargetProvider {
     /** What the booted platform reports as its health; a test sets it to a failure. */
     volatile Health health = Health.SERVING;
 
+    FakeTarget() {
+        this("fake");
+    }
+
+    FakeTarget(String name) {
+        this.name = name;
+    }
+
     @Override
     public String name() {
-        return "fake";
+        return name;
     }
 
     @Override

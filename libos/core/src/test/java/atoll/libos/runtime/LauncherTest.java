@@ -211,6 +211,45 @@ class LauncherTest {
     }
 
     @Test
+    void theTargetKeyChoosesAmongTheImagesTargets() throws Exception {
+        FakeTarget other = new FakeTarget("other");
+        List<TargetProvider> both = List.of(target, other);
+        Running r = Launcher.startAmong(app, "1", args("--target=other"), both, print(out), print(err));
+        assertTrue(r.isRunning(), text(err));
+        assertNull(target.bootedWith);
+        assertNotNull(other.bootedWith);
+        assertEquals(0, r.stop());
+        assertEquals(1, other.shutdowns.get());
+        assertEquals(0, target.shutdowns.get());
+    }
+
+    @Test
+    void withoutTheTargetKeyTheFirstTargetBootsAndHelpListsEveryTargetsKeys() throws Exception {
+        FakeTarget other = new FakeTarget("other");
+        Running r = Launcher.startAmong(app, "1", args(), List.of(target, other), print(out), print(err));
+        assertTrue(r.isRunning(), text(err));
+        assertNotNull(target.bootedWith);
+        assertNull(other.bootedWith);
+        assertEquals(0, r.stop());
+
+        Running help = Launcher.startAmong(app, "1", new String[] {"--help"}, List.of(target, other), print(out), print(err));
+        assertEquals(0, help.awaitExit());
+        String h = text(out);
+        assertTrue(h.contains("\n  target ") && h.contains("target (fake) keys") && h.contains("target (other) keys"), h);
+    }
+
+    @Test
+    void anUnknownTargetIsOneLineNamingTheChoices() {
+        FakeTarget other = new FakeTarget("other");
+        Running r = Launcher.startAmong(app, "1", args("--target=tap"), List.of(target, other), print(out), print(err));
+        assertFalse(r.isRunning());
+        String line = oneErrorLine();
+        assertTrue(line.contains("'target'") && line.contains("'tap'") && line.contains("one of fake, other"), line);
+        assertNull(target.bootedWith);
+        assertNull(other.bootedWith);
+    }
+
+    @Test
     void noTargetFoundIs70() {
         // The core module alone provides no TargetProvider.
         assertEquals(Launcher.EX_SOFTWARE, Launcher.run(app, "1", args(), null, print(out), print(err)));

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  *
  * @param name           appliance name: the launcher {@code bin/<name>} and the config {@code conf/<name>.conf}
  * @param version        appliance version, in the archive's top directory {@code <name>-<version>/}
- * @param target         the libos target the image is built for (e.g. {@code socket})
+ * @param target         the libos targets the image carries, comma-separated, the default first
+ *                       (e.g. {@code socket,tap}); the appliance's {@code target} key picks one at start
  * @param modulePath     directories and jars holding the appliance's modules and their runtime dependencies
  * @param mainModule     the module holding the main class
  * @param mainClass      fully qualified main class
@@ -51,8 +52,11 @@ public record ImageSpec(String name, String version, String target, List<Path> m
         Objects.requireNonNull(output, "--output");
         Objects.requireNonNull(archive, "--archive");
         Objects.requireNonNull(timestamp, "--timestamp");
-        for (String s : List.of(name, version, target)) {
+        for (String s : List.of(name, version)) {
             if (!SAFE.matcher(s).matches()) throw new IllegalArgumentException("not a plain name: '" + s + "'");
+        }
+        for (String s : target.split(",", -1)) {
+            if (!SAFE.matcher(s).matches()) throw new IllegalArgumentException("not a plain target name: '" + s + "'");
         }
         for (String s : List.of(mainModule, mainClass)) {
             if (!JAVA_NAME.matcher(s).matches()) throw new IllegalArgumentException("not a Java name: '" + s + "'");

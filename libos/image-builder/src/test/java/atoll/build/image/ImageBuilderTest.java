@@ -187,4 +187,18 @@ class ImageBuilderTest {
         assertThrows(IllegalArgumentException.class, () -> ImageSpec.parseTimestamp("yesterday"));
         assertTrue(new String(ImageSpec.USAGE.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8).contains("--timestamp"));
     }
+
+    @Test
+    void anImageMayCarrySeveralTargets() {
+        String[] base = {"--name", "d", "--version", "1", "--module-path", "a", "--main-module", "m", "--main-class",
+                "m.Main", "--conf-dir", "c", "--output", "o", "--archive", "x.tar.gz", "--timestamp", "0"};
+        String[] both = java.util.Arrays.copyOf(base, base.length + 1);
+        both[base.length] = "--target=socket,tap";
+        assertEquals("socket,tap", ImageSpec.parse(both).target());
+        for (String bad : List.of("--target=socket,,tap", "--target=socket,", "--target=a b")) {
+            String[] args = java.util.Arrays.copyOf(base, base.length + 1);
+            args[base.length] = bad;
+            assertThrows(IllegalArgumentException.class, () -> ImageSpec.parse(args), bad);
+        }
+    }
 }
