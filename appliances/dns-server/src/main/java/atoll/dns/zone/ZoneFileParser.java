@@ -8,6 +8,7 @@ import atoll.dns.wire.Opcode;
 import atoll.dns.wire.Question;
 import atoll.dns.wire.RRClass;
 import atoll.dns.wire.RRType;
+import atoll.dns.wire.RdataSchema;
 import atoll.dns.wire.Rdata;
 import atoll.dns.wire.ResourceRecord;
 import atoll.dns.zone.MasterFileLexer.Entry;
@@ -56,8 +57,8 @@ public final class ZoneFileParser {
     /** RFC 2181 §8: a TTL is an unsigned number from 0 to 2147483647. */
     static final long MAX_TTL = 0x7fffffffL;
     /** RFC 4034 §3 / §4: DNSSEC types allowed beside a CNAME (RFC 2181 §10.1, RFC 4035 §2.5). */
-    private static final int RRSIG = 46;
-    private static final int NSEC = 47;
+    private static final int RRSIG = RRType.RRSIG;
+    private static final int NSEC = RRType.NSEC;
 
     private final String source;
     private final Name apexGiven;
@@ -141,7 +142,7 @@ public final class ZoneFileParser {
         return sb == null ? octets : sb.toString();
     }
 
-    private ZoneFileException error(int line, String problem) {
+    ZoneFileException error(int line, String problem) {
         return new ZoneFileException(source, line, problem);
     }
 
@@ -171,7 +172,7 @@ public final class ZoneFileParser {
             if (tok.quoted()) {
                 break;
             }
-            if (ttl < 0 && Character.isDigit(tok.text().charAt(0))) {
+            if (ttl < 0 && isAsciiDigit(tok.text().charAt(0))) {
                 ttl = ttl(tok);
                 i++;
             } else if (rrClass < 0 && RRClass.parse(tok.text()) >= 0) {
@@ -190,7 +191,7 @@ public final class ZoneFileParser {
         Token typeTok = t.get(i++);
         int type = typeTok.quoted() ? -1 : RRType.parse(typeTok.text());
         if (type < 0) {
-            if (!typeTok.quoted() && Character.isDigit(typeTok.text().charAt(0))) {
+            if (!typeTok.quoted() && isAsciiDigit(typeTok.text().charAt(0))) {
                 throw error(typeTok.line(), "TTL given twice ('" + shown(typeTok.text()) + "')");
             }
             throw error(typeTok.line(), "unknown type '" + shown(typeTok.text()) + "'");
@@ -260,7 +261,7 @@ public final class ZoneFileParser {
     // ---- names, numbers, strings ----
 
     /** A domain name: {@code @} is the origin, no trailing dot means relative (RFC 1035 §5.1). */
-    private Name name(Token tok) throws ZoneFileException {
+    Name name(Token tok) throws ZoneFileException {
         String s = tok.text();
         if (tok.quoted()) {
             throw error(tok.line(), "quoted string '" + shown(s) + "' where a domain name belongs");
@@ -310,7 +311,7 @@ public final class ZoneFileParser {
 
     /** -1 if malformed; may exceed {@link #MAX_TTL} (the caller decides). */
     static long parseTtl(String s) {
-        if (s.isEmpty() || !Character.isDigit(s.charAt(0))) {
+        if (s.isEmpty() || !isAsciiDigit(s.charAt(0))) {
             return -1;
         }
         long total = 0;
@@ -350,9 +351,10 @@ public final class ZoneFileParser {
         return total;
     }
 
-    private long number(Token tok, String what, long max) throws ZoneFileException {
+    long number(Token tok, String what, long max) throws ZoneFileException {
         String s = tok.text();
-        if (tok.quoted() || s.isEmpty() || s.length() > 10 || !s.chars().allMatch(Character::isDigit)) {
+        // ASCII digits only: Character.isDigit and Long.parseLong also take other scripts' digits.
+        if (tok.quoted() || s.isEmpty() || s.length() > 10 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw error(tok.line(), "bad " + what + " '" + shown(s) + "'");
         }
         long v = Long.parseLong(s);
@@ -366,7 +368,16 @@ public final class ZoneFileParser {
      * A character-string (RFC 1035 §5.1): escapes decoded, every other octet taken as it is (the
      * token's chars are octets, see {@link #parse(byte[], String, Name)}).
      */
-    private String characterString(Token tok) throws ZoneFileException {
+    String characterString(Token tok) throws ZoneFileException {
+        String octets = octets(tok);
+        if (octets.length() > 255) {
+            throw error(tok.line(), "character-string of " + octets.length() + " octets (at most 255)");
+        }
+        return octets;
+    }
+
+    /** A string's octets, escapes decoded, of any length (a CAA value, RFC 8659 §4.1.1). */
+    String octets(Token tok) throws ZoneFileException {
         String s = tok.text();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < s.length(); i++) {
@@ -390,9 +401,6 @@ public final class ZoneFileParser {
             } else {
                 out.write(c);
             }
-        }
-        if (out.size() > 255) {
-            throw error(tok.line(), "character-string of " + out.size() + " octets (at most 255)");
         }
         return out.toString(StandardCharsets.ISO_8859_1);
     }
@@ -434,15 +442,20 @@ public final class ZoneFileParser {
                 }
                 yield new Rdata.TXT(strings);
             }
-            default -> throw error(typeTok.line(), "type " + typeName
+            default -> {
+                if (RdataSchema.layout(type) != null) {
+                    yield new TypedRdataParser(this, f, type).parse();
+                }
+                throw error(typeTok.line(), "type " + typeName
                     + " is only supported in RFC 3597 generic form ('\\# length hex')");
+            }
         };
         f.end();
         return r;
     }
 
     /** Walks the RDATA tokens, reporting a missing field at the entry and extra ones where they are. */
-    private final class Fields {
+    final class Fields {
         private final List<Token> tokens;
         private final String type;
         private final int line;
