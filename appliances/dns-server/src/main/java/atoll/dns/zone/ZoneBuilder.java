@@ -31,19 +31,39 @@ final class ZoneBuilder {
     private final Name apexGiven;
     private final List<Parsed> parsed = new ArrayList<>();
 
+    /** A record and the index of its place in {@link #places}. */
     private record Parsed(ResourceRecord rr, int line) {}
+
+    /** Where a record was read: the main file or one it includes ($INCLUDE), and the line. */
+    private record Place(String file, int line) {
+        @Override
+        public String toString() {
+            return file + ":" + line;
+        }
+    }
+
+    private final List<Place> places = new ArrayList<>();
 
     ZoneBuilder(String source, Name apexGiven) {
         this.source = source;
         this.apexGiven = apexGiven;
     }
 
-    void add(ResourceRecord rr, int line) {
-        parsed.add(new Parsed(rr, line));
+    void add(ResourceRecord rr, String file, int line) {
+        places.add(new Place(file, line));
+        parsed.add(new Parsed(rr, places.size() - 1));
     }
 
-    private ZoneFileException error(int line, String problem) {
-        return new ZoneFileException(source, line, problem);
+    /** {@code at} is a record's place index, or -1 for line 1 of the main file (an empty zone). */
+    private ZoneFileException error(int at, String problem) {
+        Place place = at < 0 ? new Place(source, 1) : places.get(at);
+        return new ZoneFileException(place.file(), place.line(), problem);
+    }
+
+    /** A place as the message of an error at {@code from} names it: "line N" in the same file. */
+    private String ref(int at, int from) {
+        Place p = places.get(at);
+        return p.file().equals(places.get(from).file()) ? "line " + p.line() : p.toString();
     }
 
     /** Checks the records read and builds the zone. */
@@ -57,7 +77,7 @@ final class ZoneBuilder {
                 }
             }
         }
-        int firstLine = parsed.isEmpty() ? 1 : parsed.getFirst().line();
+        int firstLine = parsed.isEmpty() ? -1 : parsed.getFirst().line();
         if (apex == null) {
             throw error(firstLine, "no SOA record");
         }
@@ -80,7 +100,7 @@ final class ZoneBuilder {
                 }
                 if (soa != null && !soa.rdata().equals(rr.rdata())) {
                     // RFC 1035 §5.2: "Exactly one SOA RR should be present at the top of the zone."
-                    throw error(p.line(), "second SOA record (the first is on line " + soaLine + ")");
+                    throw error(p.line(), "second SOA record (the first is on " + ref(soaLine, p.line()) + ")");
                 }
             }
             Map<Integer, List<ResourceRecord>> node = nodes.computeIfAbsent(owner, k -> new LinkedHashMap<>());
@@ -93,25 +113,25 @@ final class ZoneBuilder {
                         || (ot == RRType.CNAME && type != RRType.CNAME && type != RRSIG && type != NSEC);
                 if (clash) {
                     throw error(p.line(), "CNAME and other data at '" + owner + "' ("
-                            + RRType.name(ot) + " on line " + other.getValue() + ")");
+                            + RRType.name(ot) + " on " + ref(other.getValue(), p.line()) + ")");
                 }
             }
             List<ResourceRecord> set = node.computeIfAbsent(type, k -> new ArrayList<>());
             if (!set.isEmpty()) {
                 ResourceRecord first = set.getFirst();
                 if (set.stream().anyMatch(r -> r.rdata().equals(rr.rdata()))) {
-                    warnings.add(source + ":" + p.line() + ": duplicate " + RRType.name(type)
+                    warnings.add(places.get(p.line()) + ": duplicate " + RRType.name(type)
                             + " record at '" + owner + "' ignored");
                     continue;
                 }
                 if (type == RRType.CNAME) {
                     // RFC 1034 §3.6.2: an alias has exactly one canonical name.
-                    throw error(p.line(), "more than one CNAME at '" + owner + "' (the first is on line "
-                            + nodeLines.get(type) + ")");
+                    throw error(p.line(), "more than one CNAME at '" + owner + "' (the first is on "
+                            + ref(nodeLines.get(type), p.line()) + ")");
                 }
                 if (rr.ttl() != first.ttl()) {
                     // RFC 2181 §5.2: differing TTLs in an RRset are deprecated; BIND uses the first.
-                    warnings.add(source + ":" + p.line() + ": TTL " + rr.ttl() + " differs from the "
+                    warnings.add(places.get(p.line()) + ": TTL " + rr.ttl() + " differs from the "
                             + RRType.name(type) + " RRset's TTL " + first.ttl() + " at '" + owner
                             + "'; using " + first.ttl());
                     set.add(new ResourceRecord(owner, rr.rrClass(), first.ttl(), rr.rdata()));
@@ -193,7 +213,7 @@ final class ZoneBuilder {
                 // RFC 1035 §4.2.2: the two-octet length prefix bounds any message to 65535 octets;
                 // RFC 2181 §9: an RRset is never split, so one that overflows cannot be answered.
                 if (writer.write(response, buffer, MessageWriter.MAX_LIMIT).truncated()) {
-                    warnings.add(source + ":" + lines.get(owner).get(type) + ": the " + RRType.name(type)
+                    warnings.add(places.get(lines.get(owner).get(type)) + ": the " + RRType.name(type)
                             + " RRset at '" + owner + "' (" + set.getValue().size() + " records) does not fit in a"
                             + " DNS message (at most 65535 octets): queries for it get TC=1 over UDP and SERVFAIL"
                             + " over TCP");

@@ -49,7 +49,12 @@ public final class ZoneFileParser {
     /** RFC 2181 §8: a TTL is an unsigned number from 0 to 2147483647. */
     static final long MAX_TTL = 0x7fffffffL;
 
-    private final String source;
+    /** The file being read: the zone's, or one it includes while its {@code $INCLUDE} is read. */
+    private String source;
+    private final Includes includes;
+    private int includeDepth;
+    /** Bounds nesting, and so an {@code $INCLUDE} loop, the way BIND and NSD do. */
+    static final int MAX_INCLUDE_DEPTH = 8;
     private final Name apexGiven;
     private Name origin;
     private long dollarTtl = -1;
@@ -58,8 +63,9 @@ public final class ZoneFileParser {
     private Name lastOwner;
     private final ZoneBuilder builder;
 
-    private ZoneFileParser(String source, Name origin) {
+    private ZoneFileParser(String source, Name origin, Includes includes) {
         this.source = source;
+        this.includes = includes;
         this.apexGiven = origin;
         this.builder = new ZoneBuilder(source, origin);
         this.origin = origin;
@@ -83,6 +89,20 @@ public final class ZoneFileParser {
      * @throws ZoneFileException on the first problem, message {@code source:line: what is wrong}
      */
     public static Zone parse(byte[] octets, String source, Name origin) throws ZoneFileException {
+        return parse(octets, source, origin, Includes.NONE);
+    }
+
+    /**
+     * As {@link #parse(byte[], String, Name)}, with {@code $INCLUDE} reading files through
+     * {@code includes} (which confines them); errors in an included file name that file and line.
+     */
+    public static Zone parse(byte[] octets, String source, Name origin, Includes includes) throws ZoneFileException {
+        ZoneFileParser p = new ZoneFileParser(source, origin, includes);
+        p.read(octets);
+        return p.builder.build();
+    }
+
+    private void read(byte[] octets) throws ZoneFileException {
         // ISO-8859-1 maps octet n to char n: a view of the octets, not a decoding.
         String text = new String(octets, StandardCharsets.ISO_8859_1);
         int start = 0;
@@ -90,11 +110,47 @@ public final class ZoneFileParser {
             // Some editors write one; it would otherwise become part of the first owner name.
             start = UTF8_BOM.length();
         }
-        ZoneFileParser p = new ZoneFileParser(source, origin);
         for (Entry e : MasterFileLexer.entries(text.substring(start), source)) {
-            p.entry(e);
+            entry(e);
         }
-        return p.builder.build();
+    }
+
+    /**
+     * RFC 1035 §5.1: "$INCLUDE <file-name> [<domain-name>]" reads the file in place; the optional
+     * name is the included file's origin, and the origin of the file holding the {@code $INCLUDE}
+     * is unchanged after it ("does not change the relative origin in the parent file"). The
+     * previous owner for blank owners is restored too; a {@code $TTL} set inside stays set.
+     */
+    private void include(Entry e) throws ZoneFileException {
+        List<Token> t = e.tokens();
+        if (t.size() < 2 || t.size() > 3) {
+            throw error(e.line(), "$INCLUDE needs a file name and at most an origin");
+        }
+        Token file = t.get(1);
+        Name includedOrigin = t.size() == 3 ? name(t.get(2)) : origin;
+        if (includeDepth >= MAX_INCLUDE_DEPTH) {
+            throw error(e.line(), "$INCLUDE nested more than " + MAX_INCLUDE_DEPTH + " deep (a loop?)");
+        }
+        Includes.Included included;
+        try {
+            included = includes.read(file.text());
+        } catch (IllegalArgumentException ex) {
+            throw error(e.line(), "$INCLUDE " + shown(file.text()) + ": " + ex.getMessage());
+        }
+        String outerSource = source;
+        Name outerOrigin = origin;
+        Name outerOwner = lastOwner;
+        source = included.name();
+        origin = includedOrigin;
+        includeDepth++;
+        try {
+            read(included.octets());
+        } finally {
+            includeDepth--;
+            source = outerSource;
+            origin = outerOrigin;
+            lastOwner = outerOwner;
+        }
     }
 
     /**
@@ -214,7 +270,7 @@ public final class ZoneFileParser {
             throw error(e.line(), "'" + owner + "' is out of zone '" + apexGiven + "'");
         }
         lastOwner = owner;
-        builder.add(new ResourceRecord(owner, RRClass.IN, ttl, rdata), e.line());
+        builder.add(new ResourceRecord(owner, RRClass.IN, ttl, rdata), source, e.line());
     }
 
     private void directive(Entry e) throws ZoneFileException {
@@ -230,7 +286,7 @@ public final class ZoneFileParser {
                 expectArgs(e, 1);
                 dollarTtl = ttl(t.get(1));
             }
-            case "$INCLUDE" -> throw error(e.line(), "$INCLUDE is not supported");
+            case "$INCLUDE" -> include(e);
             default -> throw error(e.line(), "unknown directive '" + shown(t.getFirst().text()) + "'");
         }
     }
