@@ -197,6 +197,13 @@ public final class ZoneFileParser {
             directive(e);
             return;
         }
+        record(e);
+    }
+
+    /** A resource record line (not a directive). */
+    void record(Entry e) throws ZoneFileException {
+        List<Token> t = e.tokens();
+        Token first = t.getFirst();
         int i = 0;
         Name owner;
         if (e.blankOwner()) {
@@ -287,6 +294,7 @@ public final class ZoneFileParser {
                 dollarTtl = ttl(t.get(1));
             }
             case "$INCLUDE" -> include(e);
+            case "$GENERATE" -> Generate.expand(this, e);
             default -> throw error(e.line(), "unknown directive '" + shown(t.getFirst().text()) + "'");
         }
     }

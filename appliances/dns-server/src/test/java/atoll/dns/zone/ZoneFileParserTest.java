@@ -291,7 +291,7 @@ class ZoneFileParserTest {
     @Test
     void include() {
         fails(HEAD + "$INCLUDE other.zone\n", 4, "$INCLUDE other.zone: not supported here (no directory to confine it to)");
-        fails(HEAD + "$GENERATE 1-2 x A 192.0.2.$\n", 4, "unknown directive '$GENERATE'");
+        fails(HEAD + "$INSERT 1-2 x A 192.0.2.1\n", 4, "unknown directive '$INSERT'");
     }
 
     @Test
