@@ -84,6 +84,13 @@ public final class SocketTargetProvider implements TargetProvider {
         }
         BufferPool pool = new BufferPool(size, headroom, count);
         BufferPool streamPool = new BufferPool(size, headroom, config.get(TCP_BUFFERS));
+        // The pools' off-heap memory is outside the JVM's heap and direct-memory limits: count it
+        // where the operator looks (the metrics line on SIGUSR1 and at the stop).
+        metrics.gauge("socket.buffers.allocated", pool::allocated);
+        metrics.gauge("socket.buffers.out", pool::outstanding);
+        metrics.gauge("socket.tcp-buffers.allocated", streamPool::allocated);
+        metrics.gauge("socket.tcp-buffers.out", streamPool::outstanding);
+        metrics.gauge("socket.buffer-memory.bytes", () -> (pool.allocated() + streamPool.allocated()) * (long) size);
         EventLoop[] loops = new EventLoop[config.get(LOOPS)];
         for (int i = 0; i < loops.length; i++) {
             loops[i] = new EventLoop(metrics);

@@ -40,7 +40,7 @@ public final class ValueTypes {
         }, s -> s);
     }
 
-    /** Pattern's {@code [0-9]} is ASCII only (no UNICODE_CHARACTER_CLASS), as is {@code \\d}. */
+    /** Pattern's {@code [0-9]} is ASCII only (no UNICODE_CHARACTER_CLASS), as is {@code \d}. */
     private static final Pattern ASCII_INTEGER = Pattern.compile("-?[0-9]{1,10}");
 
     /** A decimal integer in {@code [min, max]}, in ASCII digits. */

@@ -56,7 +56,7 @@ public final class ImageBuilder {
 
     /** What a build produced. */
     public record Result(ImageSpec spec, JdkModules.Resolution modules, String jdkVersion, List<Entry> entries,
-                         long archiveSize, String archiveSha256) {
+                         long archiveSize, String archiveSha256, long cacheSize, long debugArchiveSize) {
 
         /** Total bytes of the regular files of one part (or all when {@code part} is null). */
         public long size(String part) {
@@ -67,9 +67,15 @@ public final class ImageBuilder {
 
         /** The one-line summary printed at the end of a build. */
         public String summary() {
-            return String.format(Locale.ROOT, "[image] %s %s: %s on disk (runtime %s, app %s, %d JDK modules), archive %s, sha256 %s",
-                    spec.name(), spec.version(), mib(size(null)), mib(size("runtime")), mib(size("app")),
-                    modules.jdkModules().size(), mib(archiveSize), archiveSha256);
+            long cds = 0;
+            for (Entry e : entries) if (e.path().endsWith(".jsa")) cds += e.size();
+            return String.format(Locale.ROOT, "[image] %s %s: %s on disk (runtime %s of which CDS archive %s, app %s, bin %s,"
+                            + " conf %s, %d JDK modules), archive %s, sha256 %s; AOT cache %s (not in the archive);"
+                            + " native symbols %s",
+                    spec.name(), spec.version(), mib(size(null)), mib(size("runtime")), mib(cds), mib(size("app")),
+                    mib(size("bin")), mib(size("conf")), modules.jdkModules().size(), mib(archiveSize), archiveSha256,
+                    cacheSize < 0 ? "none" : mib(cacheSize),
+                    debugArchiveSize < 0 ? "kept (no objcopy)" : "in the -dbgsym archive, " + mib(debugArchiveSize));
         }
     }
 
@@ -107,25 +113,45 @@ public final class ImageBuilder {
         Files.createDirectories(out);
 
         jlink(modules.jdkModules(), out.resolve("runtime"), spec.cds());
+        Path archive = spec.archive().toAbsolutePath().normalize();
+        if (archive.startsWith(out)) throw new IllegalArgumentException("the archive may not be inside the image: " + archive);
+        Path debugArchive = debugArchive(archive);
+        Path debugTree = Files.createTempDirectory("atoll-dbgsym");
+        boolean stripped;
+        try {
+            stripped = NativeSymbols.available();
+            if (stripped) {
+                NativeSymbols.strip(out, out.resolve("runtime"), debugTree);
+                stamp(debugTree, FileTime.from(spec.timestamp()));
+                writeArchive(debugTree, spec.topDirectory() + "-dbgsym", spec.timestamp().getEpochSecond(), debugArchive);
+            } else {
+                Files.deleteIfExists(debugArchive);
+            }
+        } finally {
+            clean(debugTree);
+        }
         copyJars(spec.modulePath(), out.resolve("app"));
         copyTree(spec.confDir(), out.resolve("conf"));
         Path launcher = out.resolve("bin").resolve(spec.name());
         Files.createDirectories(launcher.getParent());
         Files.writeString(launcher, Launcher.script(spec), StandardCharsets.UTF_8);
         setMode(launcher, EXEC_MODE);
+        // An empty cache/ goes into the archive, so that an unpacked image can make its AOT cache
+        // at its first start (the launcher does); the build's own cache is made after the archive.
+        if (spec.aotCache()) Files.createDirectories(out.resolve(Training.CACHE_DIR));
 
         List<Entry> entries = scan(out);
         String jdkVersion = Runtime.version().toString();
         Files.writeString(out.resolve("manifest.json"), Manifest.json(spec, modules, jdkVersion, entries), StandardCharsets.UTF_8);
         stamp(out, FileTime.from(spec.timestamp()));
 
-        Path archive = spec.archive().toAbsolutePath().normalize();
-        if (archive.startsWith(out)) throw new IllegalArgumentException("the archive may not be inside the image: " + archive);
         writeArchive(out, spec, archive);
         String sha = hex(sha256(archive));
         Files.writeString(archive.resolveSibling(archive.getFileName() + ".sha256"), sha + "  " + archive.getFileName() + "\n",
                 StandardCharsets.US_ASCII);
-        return new Result(spec, modules, jdkVersion, entries, Files.size(archive), sha);
+        long cacheSize = spec.aotCache() ? Training.run(spec, out) : -1;
+        return new Result(spec, modules, jdkVersion, entries, Files.size(archive), sha, cacheSize,
+                stripped ? Files.size(debugArchive) : -1);
     }
 
     /** Removes a previous image; refuses anything that looks like a source tree. */
@@ -275,11 +301,21 @@ public final class ImageBuilder {
         }
     }
 
+    /** {@code x-1.0.tar.gz} → {@code x-1.0-dbgsym.tar.gz}: the native symbols' archive. */
+    static Path debugArchive(Path archive) {
+        String n = archive.getFileName().toString();
+        String base = n.endsWith(".tar.gz") ? n.substring(0, n.length() - ".tar.gz".length()) : n;
+        return archive.resolveSibling(base + "-dbgsym.tar.gz");
+    }
+
     static void writeArchive(Path root, ImageSpec spec, Path archive) throws IOException {
+        writeArchive(root, spec.topDirectory(), spec.timestamp().getEpochSecond(), archive);
+    }
+
+    static void writeArchive(Path root, String topDirectory, long mtime, Path archive) throws IOException {
         Files.createDirectories(archive.toAbsolutePath().getParent());
         Path tmp = archive.resolveSibling(archive.getFileName() + ".tmp");
-        long mtime = spec.timestamp().getEpochSecond();
-        String top = spec.topDirectory() + "/";
+        String top = topDirectory + "/";
         // GZIPOutputStream writes a fixed header (MTIME 0, no file name), so the bytes depend only on the tar.
         try (OutputStream file = Files.newOutputStream(tmp);
              GZIPOutputStream gz = new GZIPOutputStream(new BufferedOutputStream(file, 1 << 16), 1 << 16)) {

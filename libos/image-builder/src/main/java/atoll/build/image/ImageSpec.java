@@ -26,14 +26,20 @@ import java.util.regex.Pattern;
  * @param addJdkModules  JDK modules to link in addition to the {@code requires} closure
  * @param javaOptions    extra JVM options baked into the launcher
  * @param cds            whether jlink generates a CDS archive for faster start-up
+ * @param trainArgs      appliance arguments for the training run that makes the image's AOT cache
+ *                       ({@code {port}} stands for a free loopback port); empty: no training run
+ * @param trainClient    {@code module/class} in the image whose main, given {@code 127.0.0.1 PORT},
+ *                       sends the training run a few requests; null: the run only starts and stops
  */
 public record ImageSpec(String name, String version, String target, List<Path> modulePath, String mainModule,
                         String mainClass, Path confDir, Path output, Path archive, Instant timestamp,
-                        List<String> addJdkModules, List<String> javaOptions, boolean cds) {
+                        List<String> addJdkModules, List<String> javaOptions, boolean cds,
+                        List<String> trainArgs, String trainClient) {
 
     /** Names we put in file names and shell text: no quoting surprises. */
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
     private static final Pattern JAVA_NAME = Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.]*");
+    private static final Pattern TRAIN_CLIENT = Pattern.compile("[\\p{javaJavaIdentifierPart}.]+/[\\p{javaJavaIdentifierPart}.]+");
 
     public ImageSpec {
         Objects.requireNonNull(name, "--name");
@@ -59,6 +65,23 @@ public record ImageSpec(String name, String version, String target, List<Path> m
         modulePath = List.copyOf(modulePath);
         addJdkModules = List.copyOf(addJdkModules);
         javaOptions = List.copyOf(javaOptions);
+        trainArgs = List.copyOf(trainArgs);
+        if (trainClient != null && !TRAIN_CLIENT.matcher(trainClient).matches()) {
+            throw new IllegalArgumentException("--train-client: not module/class: " + trainClient);
+        }
+    }
+
+    /** Convenience for specs without a training run. */
+    public ImageSpec(String name, String version, String target, List<Path> modulePath, String mainModule,
+                     String mainClass, Path confDir, Path output, Path archive, Instant timestamp,
+                     List<String> addJdkModules, List<String> javaOptions, boolean cds) {
+        this(name, version, target, modulePath, mainModule, mainClass, confDir, output, archive, timestamp,
+                addJdkModules, javaOptions, cds, List.of(), null);
+    }
+
+    /** Whether the build makes an AOT cache from a training run. */
+    public boolean aotCache() {
+        return !trainArgs.isEmpty();
     }
 
     /** The archive's top directory. */
@@ -72,6 +95,7 @@ public record ImageSpec(String name, String version, String target, List<Path> m
                                 --main-module M --main-class C --conf-dir DIR --output DIR
                                 --archive FILE.tar.gz --timestamp INSTANT
                                 [--add-jdk-modules m1,m2] [--java-option OPT]... [--cds true|false]
+                                [--train-arg ARG]... [--train-client MODULE/CLASS]
               INSTANT is an ISO-8601 instant (2026-01-01T00:00:00Z) or seconds since the epoch,
               as in Maven's project.build.outputTimestamp.""".formatted(File.pathSeparator);
 
@@ -84,6 +108,8 @@ public record ImageSpec(String name, String version, String target, List<Path> m
         List<String> jdkModules = new ArrayList<>();
         List<String> javaOptions = new ArrayList<>();
         boolean cds = true;
+        List<String> trainArgs = new ArrayList<>();
+        String trainClient = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--")) throw new IllegalArgumentException("unexpected argument: " + arg);
@@ -123,12 +149,14 @@ public record ImageSpec(String name, String version, String target, List<Path> m
                     case "false" -> false;
                     default -> throw new IllegalArgumentException("--cds takes true or false, not " + value);
                 };
+                case "train-arg" -> trainArgs.add(value);
+                case "train-client" -> trainClient = value;
                 default -> throw new IllegalArgumentException("unknown option: --" + key);
             }
         }
         try {
             return new ImageSpec(name, version, target, modulePath, mainModule, mainClass, confDir, output, archive,
-                    timestamp, jdkModules, javaOptions, cds);
+                    timestamp, jdkModules, javaOptions, cds, trainArgs, trainClient);
         } catch (NullPointerException e) {
             throw new IllegalArgumentException(e.getMessage() + " is required");
         }

@@ -42,9 +42,12 @@ public final class Launcher {
                 # %1$s %2$s (target %3$s): launcher written by the Atoll image builder.
                 # Arguments go to the appliance (--help lists its keys); $ATOLL_JAVA_OPTS adds JVM options
                 # after the defaults, so its -Xmx and -XX settings win.
-                # The serial collector suits a single-purpose appliance on few cores; -Xshare:auto uses the
-                # runtime's CDS archive (faster start-up) when the platform allows it. The memory options
+                # The serial collector suits a single-purpose appliance on few cores. The memory options
                 # cap heap, metaspace and NIO direct memory (see the README's Memory section).
+                # Start-up cache: cache/%1$s.aot is a JDK 25 AOT cache (JEP 483/514/515) made for this
+                # directory (the JVM refuses it if the image moves); made by the build's training run or,
+                # where cache/ is writable, by the first start here (a slower first stop: the JVM writes
+                # it at exit). ATOLL_AOT_CACHE=off runs without it (then the runtime's CDS archive is used).
                 # Signals: TERM/INT stop in order, HUP reloads, USR1 logs the metrics line, USR2 is logged.
                 set -e
                 self=$0
@@ -57,9 +60,21 @@ public final class Launcher {
                   esac
                 done
                 HOME_DIR=$(cd "$(dirname "$self")/.." && pwd -P)
+                AOT=
+                CACHE="$HOME_DIR/cache/%1$s.aot"
+                if [ "${ATOLL_AOT_CACHE:-on}" != off ] && [ -d "$HOME_DIR/cache" ]; then
+                  if [ -f "$CACHE" ] && [ "$(cat "$CACHE.home" 2>/dev/null)" = "$HOME_DIR" ]; then
+                    AOT="-XX:AOTCache=$CACHE"
+                  elif [ -w "$HOME_DIR/cache" ]; then
+                    case " $* " in
+                      *" --help "*|*" --version "*) ;;
+                      *) rm -f "$CACHE"; printf '%%s\\n' "$HOME_DIR" >"$CACHE.home"; AOT="-XX:AOTCacheOutput=$CACHE" ;;
+                    esac
+                  fi
+                fi
                 # The launch instant (epoch ns; GNU date) lets the appliance report its start-up time.
                 LAUNCHED=$(date +%%s%%N 2>/dev/null || true)
-                exec "$HOME_DIR/runtime/bin/java" -XX:+UseSerialGC -Xshare:auto%6$s \\
+                exec "$HOME_DIR/runtime/bin/java" -XX:+UseSerialGC%6$s ${AOT:+"$AOT"} \\
                   -Datoll.config="$HOME_DIR/conf/%1$s.conf" -Datoll.home="$HOME_DIR" -Datoll.launched="$LAUNCHED" \\
                   ${ATOLL_JAVA_OPTS:-} \\
                   --module-path "$HOME_DIR/app" -m %4$s/%5$s "$@"

@@ -124,7 +124,24 @@ class ImageBuilderTest {
         String s = first.summary();
         assertTrue(s.startsWith("[image] demo 1.0: "), s);
         assertTrue(s.contains("2 JDK modules"), s);
-        assertTrue(s.endsWith("sha256 " + first.archiveSha256()), s);
+        assertTrue(s.contains("archive " + ImageBuilder.mib(first.archiveSize()) + ", sha256 " + first.archiveSha256() + ";"), s);
+        assertTrue(s.contains("AOT cache none"), s); // this spec has no training run
+    }
+
+    /** The runtime's native libraries lose their symbols to a separate, reproducible -dbgsym archive. */
+    @Test
+    void nativeSymbolsGoToAReproducibleDebugArchive() throws Exception {
+        assertTrue(NativeSymbols.available(), "objcopy not found: install the Debian package binutils");
+        Path one = ImageBuilder.debugArchive(spec("one").archive());
+        assertEquals("demo-1.0-dbgsym.tar.gz", one.getFileName().toString());
+        assertArrayEquals(Files.readAllBytes(one), Files.readAllBytes(ImageBuilder.debugArchive(spec("two").archive())));
+        Path libjvm = firstOut.resolve("runtime/lib/server/libjvm.so");
+        Process p = new ProcessBuilder("readelf", "-S", libjvm.toString()).redirectErrorStream(true).start();
+        String sections = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), sections);
+        assertTrue(sections.contains(".dynsym"), sections);
+        assertFalse(sections.contains(".symtab"), "libjvm.so still has its symbol table");
+        assertTrue(first.summary().contains("native symbols in the -dbgsym archive"), first.summary());
     }
 
     @Test
