@@ -131,7 +131,7 @@ public final class RdataSchema {
                     throw new IllegalArgumentException("empty CAA tag");
                 }
                 for (byte b : tag) {
-                    if (!Character.isLetterOrDigit(b) || b < 0) {
+                    if (!((b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9'))) {
                         throw new IllegalArgumentException("CAA tag holds a character other than a-z, A-Z, 0-9");
                     }
                 }
