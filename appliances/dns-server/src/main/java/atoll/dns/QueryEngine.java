@@ -100,7 +100,8 @@ public final class QueryEngine {
         }
         Edns edns = q.edns();
         int limit = overUdp ? udpLimit(edns) : TCP_LIMIT;
-        Edns replyEdns = edns == null ? null : new Edns(ednsUdpSize, 0, 0, false, List.of());
+        // RFC 3225 §3: "The DO bit of the query MUST be copied in the response."
+        Edns replyEdns = edns == null ? null : new Edns(ednsUdpSize, 0, 0, edns.dnssecOk(), List.of());
 
         if (edns != null && edns.version() > 0) {
             // RFC 6891 §6.1.3: a responder that does not implement the version MUST respond with

@@ -19,6 +19,7 @@ import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -181,6 +182,23 @@ class QueryEngineTest {
         Message bad = ask(v1, true);
         assertEquals(Rcode.BADVERS, bad.getRcode());
         assertNotNull(bad.getOPT());
+    }
+
+    /** Found by the conformance module's differential suite: NSD and Knot echo DO, this server did not. */
+    @Test
+    void theDoBitIsCopiedIntoTheResponse() throws IOException {
+        for (String name : List.of("www.example.com.", "nope.example.com.")) {
+            Message q = query(name, Type.A);
+            q.addRecord(new OPTRecord(1232, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
+            for (boolean udp : List.of(true, false)) {
+                OPTRecord opt = ask(q, udp).getOPT();
+                assertNotNull(opt, name);
+                assertEquals(ExtendedFlags.DO, opt.getFlags() & ExtendedFlags.DO, "RFC 3225 §3: DO copied, " + name);
+            }
+            Message plain = query(name, Type.A);
+            plain.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
+            assertEquals(0, ask(plain, true).getOPT().getFlags() & ExtendedFlags.DO, name);
+        }
     }
 
     @Test

@@ -78,6 +78,9 @@ final class AtollTlsServer extends AbstractTlsServer {
     /** The TLS 1.2 ECDHE group (Bouncy Castle records the negotiated group for TLS 1.3 only). */
     private int tls12Group = -1;
     private volatile TlsSessionInfo info;
+    /** Client authentication, or null: no certificate is asked for. */
+    private ClientCertificates clientCertificates;
+    private volatile java.security.cert.X509Certificate clientCertificate;
 
     AtollTlsServer(TlsCrypto crypto, TlsSettings settings, SessionCache sessions, LongSupplier nanoTime) {
         super(crypto);
@@ -90,6 +93,57 @@ final class AtollTlsServer extends AbstractTlsServer {
     /** Set once the handshake completes. */
     TlsSessionInfo info() {
         return info;
+    }
+
+    /** Asks every client for a certificate that validates against {@code c}. */
+    AtollTlsServer requireClientCertificates(ClientCertificates c) {
+        this.clientCertificates = c;
+        return this;
+    }
+
+    /** The client's verified end-entity certificate, or null. */
+    java.security.cert.X509Certificate clientCertificate() {
+        return clientCertificate;
+    }
+
+    @Override
+    public org.bouncycastle.tls.CertificateRequest getCertificateRequest() throws IOException {
+        return clientCertificates == null ? null : clientCertificates.request(context);
+    }
+
+    @Override
+    public void notifyClientCertificate(org.bouncycastle.tls.Certificate chain) throws IOException {
+        if (clientCertificates == null) {
+            super.notifyClientCertificate(chain);
+            return;
+        }
+        clientCertificate = clientCertificates.verify(chain);
+    }
+
+    /** Exports asked for before the handshake: label and length (no context), and their results. */
+    private String exportLabel;
+    private int exportLength;
+    private volatile byte[] exported;
+
+    /**
+     * Asks for RFC 5705 / RFC 8446 §7.5 keying material (no context) when the handshake completes:
+     * Bouncy Castle allows the export only from inside notifyHandshakeComplete.
+     */
+    AtollTlsServer exportAtHandshake(String label, int length) {
+        this.exportLabel = label;
+        this.exportLength = length;
+        return this;
+    }
+
+    private void exportRequested() {
+        if (exportLabel != null) {
+            exported = context.exportKeyingMaterial(exportLabel, null, exportLength);
+        }
+    }
+
+    /** What {@link #exportAtHandshake} asked for, once the handshake completed; null before or if not asked. */
+    byte[] exported() {
+        return exported == null ? null : exported.clone();
     }
 
     @Override
@@ -308,6 +362,7 @@ final class AtollTlsServer extends AbstractTlsServer {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
+        exportRequested();
         SecurityParameters sp = context.getSecurityParametersConnection();
         TlsSession session = context.getSession();
         if (!TlsUtils.isTLSv13(sp.getNegotiatedVersion()) && session != null && session.isResumable()

@@ -37,6 +37,23 @@ public final class TlsServer {
         return settings;
     }
 
+    /** A new server-side engine for one connection that requires a client certificate validating against {@code clients}. */
+    public TlsServerEngine newEngine(ClientCertificates clients) throws IOException {
+        return new TlsServerEngine(new AtollTlsServer(crypto, settings, sessions, clock::nanoTime)
+                .requireClientCertificates(clients));
+    }
+
+    /**
+     * As {@link #newEngine(ClientCertificates)}, and exports {@code length} octets of keying
+     * material under {@code label} when the handshake completes ({@link
+     * TlsServerEngine#exportedKeyingMaterial()}; OpenVPN's tls-ekm, for instance).
+     */
+    public TlsServerEngine newEngine(ClientCertificates clients, String exportLabel, int exportLength) throws IOException {
+        AtollTlsServer s = new AtollTlsServer(crypto, settings, sessions, clock::nanoTime).exportAtHandshake(exportLabel,
+                exportLength);
+        return new TlsServerEngine(clients == null ? s : s.requireClientCertificates(clients));
+    }
+
     /** A new server-side engine for one connection. */
     public TlsServerEngine newEngine() throws IOException {
         return new TlsServerEngine(new AtollTlsServer(crypto, settings, sessions, clock::nanoTime));

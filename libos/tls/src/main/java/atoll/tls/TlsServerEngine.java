@@ -106,4 +106,23 @@ public final class TlsServerEngine {
     public Optional<TlsSessionInfo> session() {
         return Optional.ofNullable(server.info());
     }
+
+    /** The client's verified certificate (engines made with {@link ClientCertificates}), once received. */
+    public Optional<java.security.cert.X509Certificate> clientCertificate() {
+        return Optional.ofNullable(server.clientCertificate());
+    }
+
+    /**
+     * The keying material asked for with {@link TlsServer#newEngine(ClientCertificates, String, int)}
+     * (RFC 5705; RFC 8446 §7.5 for TLS 1.3; no context), once the handshake completed.
+     *
+     * @throws IllegalStateException while handshaking, or if none was asked for
+     */
+    public byte[] exportedKeyingMaterial() {
+        byte[] m = server.exported();
+        if (m == null) {
+            throw new IllegalStateException("no keying material: handshaking, or none asked for");
+        }
+        return m;
+    }
 }

@@ -108,7 +108,7 @@ public final class MessageWriter {
      * Writes the response to the query in {@code query} from prepared records, allocating
      * nothing: the header with {@code flags}, the question copied from the query, then the three
      * sections and, if {@code optUdpPayloadSize >= 0}, an OPT record without options advertising
-     * that size (RFC 6891 §6.2.5). The answer records' owner is written as a pointer to the question
+     * that size (RFC 6891 §6.2.5) with the query's DO bit (RFC 3225 §3). The answer records' owner is written as a pointer to the question
      * name whatever their own owner is ({@link atoll.dns.zone.LookupOutcome.Answer}). Compression
      * is that of {@link #write}, and so are the octets: this is the same message {@code write}
      * would produce for it, when it fits.
@@ -170,7 +170,9 @@ public final class MessageWriter {
                 u8(0); // RFC 6891 §6.1.2: NAME "MUST be 0 (root domain)"
                 u16(RRType.OPT);
                 u16(optUdpPayloadSize);
-                u32(0); // EXTENDED-RCODE, VERSION 0, DO clear (RFC 6891 §6.1.3)
+                // EXTENDED-RCODE 0, VERSION 0 (RFC 6891 §6.1.3); RFC 3225 §3: "The DO bit of the query
+                // MUST be copied in the response."
+                u32(query.optDnssecOk() ? Edns.DO_BIT : 0);
                 u16(0);
                 arcount++;
             }

@@ -1,0 +1,27 @@
+package atoll.openvpn.server;
+
+/** Why a datagram was dropped; each is counted ({@code openvpn.drops.<name>}). */
+public enum Drop {
+    /** Empty, or an opcode OpenVPN does not define. */
+    MALFORMED,
+    /** tls-crypt tag or tls-auth HMAC did not verify (wrong key, tampering): nothing else was looked at. */
+    BAD_TAG,
+    /** tls-crypt / tls-auth packet id seen before or too old. */
+    REPLAY,
+    /** A control packet from an address with no session whose ack does not echo a valid cookie. */
+    NO_COOKIE,
+    /** A new session refused: max-clients sessions exist. */
+    MAX_CLIENTS,
+    /** A data-channel packet: the data channel is not implemented yet. */
+    DATA_CHANNEL,
+    /** HARD_RESET_CLIENT_V3 / CONTROL_WKC_V1: tls-crypt-v2 is not implemented yet. */
+    TLS_CRYPT_V2,
+    /** A packet for a session id that is not this peer's session, or an opcode not valid now. */
+    UNEXPECTED,
+    /** The peer's reliable queue is full. */
+    OVERFLOW;
+
+    public String metricName() {
+        return "openvpn.drops." + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}

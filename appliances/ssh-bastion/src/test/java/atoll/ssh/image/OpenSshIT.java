@@ -1,0 +1,413 @@
+package atoll.ssh.image;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The built image as a jump host between the real OpenSSH client (Debian openssh-client) and a
+ * real sshd (openssh-server) that this test starts on a loopback port with its own host key,
+ * authorized_keys and known_hosts, all in a temporary directory.
+ */
+class OpenSshIT {
+    static final Path IMAGE = Path.of(System.getProperty("atoll.image.dir", "target/image"));
+    static final Path LAUNCHER = IMAGE.resolve("bin").resolve(System.getProperty("atoll.image.name", "ssh-bastion"));
+    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    /** Bound on every client run, so a hang fails the test instead of the build. */
+    static final long CLIENT_BOUND_SECONDS = 120;
+    /** Modest for CI; large enough to cross several re-keys at REKEY_BYTES. */
+    static final int TRANSFER_BYTES = 20 * 1024 * 1024;
+    static final String REKEY_BYTES = "4M";
+    static final String SSHD = "/usr/sbin/sshd";
+    /** Short, for the stalled-client test; ample for a loopback login. */
+    static final String LOGIN_TIMEOUT = "8s";
+
+    @TempDir static Path tmp;
+    static Process sshd;
+    static Process bastion;
+    static int sshdPort;
+    static int bastionPort;
+    static int closedPort;
+    static final String USER = System.getProperty("user.name");
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeFalse(Boolean.parseBoolean(System.getProperty("atoll.image.skip")), "image build skipped (-Dimage.skip=true)");
+        assertTrue(Files.isExecutable(LAUNCHER), "no launcher at " + LAUNCHER + ": run mvn package first");
+        if (!Files.isExecutable(Path.of(SSHD))) {
+            fail("sshd is not installed: apt-get install openssh-server");
+        }
+        keygen("ed25519", "alice");
+        keygen("ecdsa", "alice-ecdsa");
+        keygen("rsa", "alice-rsa");
+        keygen("ed25519", "mallory");
+        keygen("ed25519", "sshd-host");
+        sshdPort = freePort();
+        bastionPort = freePort();
+        closedPort = freePort();
+        // The destination: a real sshd of our own on loopback, the current user allowed with alice's key.
+        Files.writeString(tmp.resolve("target_authorized_keys"), Files.readString(tmp.resolve("alice.pub")));
+        Files.writeString(tmp.resolve("sshd_config"), String.join("\n",
+                "Port " + sshdPort, "ListenAddress 127.0.0.1", "HostKey " + tmp.resolve("sshd-host"),
+                "AuthorizedKeysFile " + tmp.resolve("target_authorized_keys"), "PidFile " + tmp.resolve("sshd.pid"),
+                "StrictModes no", "UsePAM no", "PasswordAuthentication no", "KbdInteractiveAuthentication no",
+                "Subsystem sftp internal-sftp", ""));
+        Files.createDirectories(Path.of("/run/sshd"));
+        // -D: stay in the foreground as our child, so the test stops it.
+        sshd = new ProcessBuilder(SSHD, "-D", "-e", "-f", tmp.resolve("sshd_config").toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("sshd.log").toFile()).start();
+        // The bastion's users: alice with three key types (one limited by options); mallory unknown.
+        Path users = Files.createDirectories(tmp.resolve("users"));
+        Files.writeString(users.resolve("alice"), Files.readString(tmp.resolve("alice.pub"))
+                + "from=\"127.0.0.0/8,::1\" " + Files.readString(tmp.resolve("alice-ecdsa.pub"))
+                + "restrict,port-forwarding,permitopen=\"127.0.0.1:" + sshdPort + "\" " + Files.readString(tmp.resolve("alice-rsa.pub")));
+        bastion = new ProcessBuilder(LAUNCHER.toString(), "--listen=127.0.0.1", "--port=" + bastionPort,
+                "--users.dir=" + users, "--state.dir=" + tmp.resolve("state"),
+                "--destinations=alice=127.0.0.1:" + sshdPort + ",alice=localhost:" + sshdPort,
+                "--rekey.bytes=" + REKEY_BYTES, "--login.timeout=" + LOGIN_TIMEOUT)
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("bastion.log").toFile()).start();
+        awaitPort(bastionPort, bastion, "bastion.log");
+        awaitPort(sshdPort, sshd, "sshd.log");
+        Files.writeString(tmp.resolve("ssh_config"), String.join("\n",
+                "Host bastion", "  HostName 127.0.0.1", "  Port " + bastionPort, "  User alice",
+                "Host target", "  HostName 127.0.0.1", "  Port " + sshdPort, "  User " + USER,
+                "Host *", "  IdentityFile " + tmp.resolve("alice"), "  IdentitiesOnly yes",
+                "  UserKnownHostsFile " + tmp.resolve("known_hosts"), "  StrictHostKeyChecking yes",
+                "  BatchMode yes", "  ConnectTimeout 20", ""));
+        // known_hosts: the bastion's key from its log (generated on first start), the target's from its file.
+        List<String> hostKeyLines = log().lines().filter(l -> l.contains("generated host key")).toList();
+        assertEquals(2, hostKeyLines.size(), OpenSshIT::log);
+        StringBuilder known = new StringBuilder();
+        for (String line : hostKeyLines) {
+            int at = line.indexOf("ssh-ed25519 ") >= 0 ? line.indexOf("ssh-ed25519 ") : line.indexOf("ssh-rsa ");
+            known.append("[127.0.0.1]:").append(bastionPort).append(' ').append(line.substring(at)).append('\n');
+        }
+        known.append("[127.0.0.1]:").append(sshdPort).append(' ').append(Files.readString(tmp.resolve("sshd-host.pub")));
+        Files.writeString(tmp.resolve("known_hosts"), known.toString());
+    }
+
+    static void keygen(String type, String name) throws Exception {
+        Result r = run("ssh-keygen", "-q", "-t", type, "-N", "", "-C", name, "-f", tmp.resolve(name).toString());
+        assertEquals(0, r.status, r.output);
+    }
+
+    static void awaitPort(int port, Process p, String logName) throws Exception {
+        for (int attempt = 0; attempt < 600; attempt++) {
+            if (!p.isAlive()) {
+                fail(logName + ": exited " + p.exitValue() + ": " + Files.readString(tmp.resolve(logName)));
+            }
+            try (Socket s = new Socket(LOOPBACK, port)) {
+                return;
+            } catch (IOException notYet) {
+                p.waitFor(100, TimeUnit.MILLISECONDS);
+            }
+        }
+        fail(logName + ": never listened: " + Files.readString(tmp.resolve(logName)));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (bastion != null) {
+            bastion.destroy();
+            assertTrue(bastion.waitFor(60, TimeUnit.SECONDS), "bastion did not stop");
+            assertEquals(0, bastion.exitValue(), OpenSshIT::log);
+        }
+        if (sshd != null) {
+            sshd.destroyForcibly().waitFor();
+        }
+    }
+
+    static String log() {
+        try {
+            return Files.readString(tmp.resolve("bastion.log"));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /**
+     * The audit lines (JSON) the bastion wrote since {@code from} characters of its log, once one
+     * of them matches {@code wanted}; fails with the log if none does within a bounded wait.
+     */
+    static List<String> auditSince(int from, java.util.function.Predicate<String> wanted) throws Exception {
+        // The audit line is written when the bastion notices the end; give it a bounded moment.
+        for (int attempt = 0; attempt < 100; attempt++) {
+            String l = log();
+            List<String> lines = l.substring(Math.min(from, l.length())).lines()
+                    .filter(x -> x.contains("ssh-bastion.audit:")).toList();
+            if (lines.stream().anyMatch(wanted)) {
+                return lines;
+            }
+            Thread.sleep(100);
+        }
+        fail("no matching audit line after offset " + from + ":\n" + log());
+        return null;
+    }
+
+    record Result(int status, String output) {}
+
+    static Result run(String... cmd) throws Exception {
+        return runWithInput(null, cmd);
+    }
+
+    static Result runWithInput(Path input, String... cmd) throws Exception {
+        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(input == null ? ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())
+                        : ProcessBuilder.Redirect.from(input.toFile()));
+        Process p;
+        try {
+            p = b.start();
+        } catch (IOException missing) {
+            throw new AssertionError(cmd[0] + " is not installed: apt-get install openssh-client", missing);
+        }
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(CLIENT_BOUND_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(String.join(" ", cmd) + " did not finish");
+        }
+        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    }
+
+    static List<String> ssh(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ssh", "-F", tmp.resolve("ssh_config").toString()));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** ssh to the bastion with only {@code key} (no config file, so no other identity is tried). */
+    static List<String> sshWithKey(String key, String user, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ssh", "-F", "/dev/null", "-i", tmp.resolve(key).toString(),
+                "-o", "IdentitiesOnly=yes", "-o", "UserKnownHostsFile=" + tmp.resolve("known_hosts"),
+                "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes", "-p", Integer.toString(bastionPort),
+                "-l", user));
+        cmd.addAll(List.of(args));
+        cmd.add("127.0.0.1");
+        return cmd;
+    }
+
+    static Result ssh(List<String> cmd) throws Exception {
+        return run(cmd.toArray(String[]::new));
+    }
+
+    @Test
+    void jumpToTargetRunsCommand() throws Exception {
+        int mark = log().length();
+        Result r = ssh(ssh("-J", "bastion", "target", "echo", "through-the-jump"));
+        assertEquals(0, r.status, r.output);
+        assertTrue(r.output.contains("through-the-jump"), r.output);
+        List<String> audit = auditSince(mark, l -> l.contains("\"event\":\"channel\"") && l.contains("\"user\":\"alice\"")
+                && l.contains("\"destination\":\"127.0.0.1:" + sshdPort + "\""));
+        // Strict kex, the first kex method OpenSSH 9.2 prefers that we offer: sntrup761.
+        assertTrue(auditSince(mark, l -> l.contains("\"event\":\"connection\"") && l.contains("\"user\":\"alice\""))
+                .stream().anyMatch(l -> l.contains("\"kex\":\"sntrup761x25519-sha512")), log());
+    }
+
+    @Test
+    void stdioForwardWithDashW() throws Exception {
+        Result r = ssh(ssh("-W", "127.0.0.1:" + sshdPort, "bastion"));
+        // -W copies the destination's bytes: sshd's identification line, then EOF from /dev/null ends it.
+        assertTrue(r.output.startsWith("SSH-2.0-OpenSSH"), r.output);
+    }
+
+    static List<String[]> kexAndCiphers() {
+        List<String[]> cases = new ArrayList<>();
+        for (String kex : List.of("sntrup761x25519-sha512@openssh.com", "curve25519-sha256", "curve25519-sha256@libssh.org")) {
+            for (String cipher : List.of("chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com")) {
+                cases.add(new String[] {kex, cipher});
+            }
+        }
+        return cases;
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("kexAndCiphers")
+    void eachKexAndCipherForcedOneAtATime(String kex, String cipher) throws Exception {
+        int mark = log().length();
+        Result r = ssh(ssh("-o", "KexAlgorithms=" + kex, "-o", "Ciphers=" + cipher, "-o", "HostKeyAlgorithms=ssh-ed25519",
+                "-W", "127.0.0.1:" + sshdPort, "bastion"));
+        assertTrue(r.output.startsWith("SSH-2.0-OpenSSH"), r.output);
+        auditSince(mark, l -> l.contains("\"kex\":\"" + kex + " ssh-ed25519 " + cipher + "/" + cipher));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ssh-ed25519", "rsa-sha2-512", "rsa-sha2-256"})
+    void eachHostKeyAlgorithmForcedOneAtATime(String hostKeyAlgorithm) throws Exception {
+        int mark = log().length();
+        Result r = ssh(ssh("-o", "HostKeyAlgorithms=" + hostKeyAlgorithm, "-W", "127.0.0.1:" + sshdPort, "bastion"));
+        assertTrue(r.output.startsWith("SSH-2.0-OpenSSH"), r.output);
+        auditSince(mark, l -> l.contains(" " + hostKeyAlgorithm + " ") && l.contains("\"event\":\"connection\""));
+    }
+
+    @Test
+    void ecdsaAndRsaKeysWithOptions() throws Exception {
+        for (String key : List.of("alice-ecdsa", "alice-rsa")) {
+            int mark = log().length();
+            Result r = ssh(sshWithKey(key, "alice", "-W", "127.0.0.1:" + sshdPort));
+            assertTrue(r.output.startsWith("SSH-2.0-OpenSSH"), key + ": " + r.output);
+            String fingerprint = run("ssh-keygen", "-l", "-f", tmp.resolve(key + ".pub").toString()).output.split(" ")[1];
+            auditSince(mark, l -> l.contains("\"event\":\"connection\"") && l.contains("\"key\":\"" + fingerprint + "\""));
+        }
+        // The rsa key is limited by permitopen to the IP form of the target: the name is refused.
+        int mark = log().length();
+        Result r = ssh(sshWithKey("alice-rsa", "alice", "-W", "localhost:" + sshdPort));
+        assertNotEquals(0, r.status, r.output);
+        assertTrue(r.output.contains("administratively prohibited"), r.output);
+        auditSince(mark, l -> l.contains("\"closed\":\"refused: destination not in this key's permitopen\""));
+    }
+
+    @Test
+    void forbiddenDestinationIsRefusedAndAudited() throws Exception {
+        int mark = log().length();
+        Result r = ssh(ssh("-W", "127.0.0.1:" + closedPort, "bastion"));
+        assertNotEquals(0, r.status, r.output);
+        assertTrue(r.output.contains("open failed: administratively prohibited: destination not allowed for this user"), r.output);
+        assertTrue(!r.output.contains("prohibited: administratively"), "reason said twice: " + r.output);
+        auditSince(mark, l -> l.contains("\"destination\":\"127.0.0.1:" + closedPort + "\"")
+                && l.contains("\"user\":\"alice\"") && l.contains("\"closed\":\"refused: destination not allowed for this user\""));
+    }
+
+    @Test
+    void unknownKeyIsDeniedAndAudited() throws Exception {
+        int mark = log().length();
+        Result r = ssh(sshWithKey("mallory", "mallory", "-W", "127.0.0.1:" + sshdPort));
+        assertEquals(255, r.status, r.output);
+        assertTrue(r.output.contains("Permission denied (publickey)"), r.output);
+        auditSince(mark, l -> l.contains("\"event\":\"connection\"") && l.contains("\"user\":null")
+                && l.contains("\"auth_failure\":\"unknown user\""));
+        // alice's name with mallory's key: the key is checked against alice's file.
+        mark = log().length();
+        r = ssh(sshWithKey("mallory", "alice", "-W", "127.0.0.1:" + sshdPort));
+        assertTrue(r.output.contains("Permission denied (publickey)"), r.output);
+        auditSince(mark, l -> l.contains("\"auth_failure\":\"key not in the user's authorized_keys\""));
+    }
+
+    @Test
+    void shellIsRefusedWithTheBanner() throws Exception {
+        Result r = ssh(ssh("bastion", "true"));
+        assertNotEquals(0, r.status, r.output);
+        assertTrue(r.output.contains("this is a jump host"), r.output);
+    }
+
+    @Test
+    void transferThroughTheJumpWithRekeysLosesNothing() throws Exception {
+        Path source = tmp.resolve("payload.bin");
+        byte[] data = new byte[TRANSFER_BYTES];
+        new Random(20261128).nextBytes(data);
+        Files.write(source, data);
+        String expected = sha256(data);
+        Path copy = tmp.resolve("payload.copy");
+        int mark = log().length();
+        Result r = run("scp", "-F", tmp.resolve("ssh_config").toString(), "-J", "bastion", source.toString(),
+                "target:" + copy);
+        assertEquals(0, r.status, r.output);
+        assertEquals(expected, sha256(Files.readAllBytes(copy)));
+        String connection = auditSince(mark, l -> l.contains("\"event\":\"connection\"") && l.contains("\"channels\":1")
+                && l.contains("\"user\":\"alice\"")).stream()
+                .filter(l -> l.contains("\"event\":\"connection\"") && l.contains("\"channels\":1")).findFirst().orElseThrow();
+        // Several key exchanges in the one connection: the re-keys at rekey.bytes mid-transfer.
+        long kexCount = connection.chars().filter(c -> c == ';').count() + 1;
+        assertTrue(kexCount >= 4, "want re-keys every " + REKEY_BYTES + ": " + connection);
+
+        Path back = tmp.resolve("payload.back");
+        Path batch = tmp.resolve("sftp.batch");
+        Files.writeString(batch, "get " + copy + " " + back + "\n");
+        r = run("sftp", "-F", tmp.resolve("ssh_config").toString(), "-J", "bastion", "-b", batch.toString(), "target");
+        assertEquals(0, r.status, r.output);
+        assertEquals(expected, sha256(Files.readAllBytes(back)));
+    }
+
+    static String sha256(byte[] data) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    }
+
+    @Test
+    void hostKeyPersistsInTheStateStore() throws Exception {
+        Path stored = tmp.resolve("state").resolve("ssh_host_ed25519_key");
+        assertTrue(Files.exists(stored), "no host key in the state store");
+        // The key the client pinned from the first start is the one it meets: every test above
+        // runs with StrictHostKeyChecking=yes against it.
+        Result r = run("ssh-keyscan", "-p", Integer.toString(bastionPort), "-t", "ed25519", "127.0.0.1");
+        assertTrue(Files.readString(tmp.resolve("known_hosts")).contains(r.output.lines()
+                .filter(l -> l.contains("ssh-ed25519")).findFirst().orElseThrow(() -> new AssertionError(r.output))
+                .split(" ", 2)[1].strip()), r.output);
+    }
+
+    @Test
+    void stalledClientIsDroppedAtTheLoginTimeout() throws Exception {
+        int mark = log().length();
+        try (Socket s = new Socket(LOOPBACK, bastionPort)) {
+            s.setSoTimeout(60_000);
+            // Say nothing at all: read the server's identification and KEXINIT, then wait for the end.
+            byte[] all = s.getInputStream().readAllBytes();
+            assertTrue(new String(all, StandardCharsets.ISO_8859_1).startsWith("SSH-2.0-Atoll_"));
+        }
+        auditSince(mark, l -> l.contains("\"event\":\"connection\"") && l.contains("login timeout"));
+    }
+
+    @Test
+    void oversizedPacketGetsProtocolErrorDisconnect() throws Exception {
+        int mark = log().length();
+        try (Socket s = new Socket(LOOPBACK, bastionPort)) {
+            s.setSoTimeout(60_000);
+            // packet_length 2^31: far past the 256 KiB the server takes (RFC 4253 §6.1).
+            s.getOutputStream().write("SSH-2.0-probe\r\n\u0080\u0000\u0000\u0010".getBytes(StandardCharsets.ISO_8859_1));
+            byte[] all = s.getInputStream().readAllBytes();
+            // Before keys the DISCONNECT is a plain packet: ... byte 1, uint32 reason 2 (PROTOCOL_ERROR).
+            String text = new String(all, StandardCharsets.ISO_8859_1);
+            int at = text.indexOf("\u0001\u0000\u0000\u0000\u0002");
+            assertTrue(at > 0, "no SSH_MSG_DISCONNECT with PROTOCOL_ERROR in " + all.length + " octets");
+            assertTrue(text.contains("bad packet length"), text);
+        }
+        auditSince(mark, l -> l.contains("\"closed\":\"PROTOCOL_ERROR: bad packet length"));
+    }
+
+    /**
+     * Debian's ssh-audit 2.5 against the default algorithms: no failure; its only warnings are
+     * for names it does not know (ML-KEM, the plain sntrup761 name, strict kex) and the
+     * "experimental" sntrup761 (CONFORMANCE.md lists them).
+     */
+    @Test
+    void sshAuditReportsNoFailure() throws Exception {
+        Result r;
+        try {
+            r = run("ssh-audit", "-n", "-p", Integer.toString(bastionPort), "127.0.0.1");
+        } catch (AssertionError missing) {
+            throw new AssertionError("ssh-audit is not installed: apt-get install ssh-audit", missing);
+        }
+        assertTrue(r.output.contains("(kex) curve25519-sha256"), r.output);
+        assertTrue(!r.output.contains("[fail]"), r.output);
+        List<String> allowedWarnings = List.of("(kex) mlkem768x25519-sha256 ", "(kex) sntrup761x25519-sha512 ",
+                "(kex) sntrup761x25519-sha512@openssh.com ", "(kex) kex-strict-s-v00@openssh.com ");
+        for (String line : r.output.lines().filter(l -> l.contains("[warn]")).toList()) {
+            assertTrue(allowedWarnings.stream().anyMatch(line::startsWith), "unexpected warning: " + line + "\n" + r.output);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
+            return s.getLocalPort();
+        }
+    }
+}
