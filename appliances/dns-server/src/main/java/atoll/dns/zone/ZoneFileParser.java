@@ -25,9 +25,12 @@ import java.util.Locale;
  * <p>Supported: {@code $ORIGIN}, {@code $TTL} (RFC 2308 §4), comments, parentheses across lines,
  * quoted strings with {@code \X} and {@code \DDD} escapes, {@code @}, relative names, blank owners,
  * TTL and class in either order, BIND TTL units ({@code 1w2d3h4m5s}), class IN only, types SOA, NS,
- * A, AAAA, CNAME, MX, TXT, PTR, SRV and any type in RFC 3597 generic form ({@code TYPE65534 \# 2
- * abcd}; a known type given that way is decoded to its typed RDATA). {@code $INCLUDE} is refused: a
- * zone is baked into the appliance image as one file.
+ * A, AAAA, CNAME, MX, TXT, PTR, SRV, the types with an {@link atoll.dns.wire.RdataSchema} layout
+ * (read by {@link TypedRdataParser}) and any type in RFC 3597 generic form ({@code TYPE65534 \# 2
+ * abcd}; a known type given that way is decoded to its typed RDATA, or checked against its layout).
+ * {@code $INCLUDE} reads through an {@link Includes} that confines it (none by default),
+ * {@code $GENERATE} is expanded by {@link Generate}; numbers are ASCII digits only. The zone-level
+ * checks are {@link ZoneBuilder}'s.
  *
  * <p>Decisions where the RFCs leave room:
  *
