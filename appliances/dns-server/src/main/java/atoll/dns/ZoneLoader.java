@@ -37,7 +37,8 @@ final class ZoneLoader {
             String where = source.embedded() ? source.embeddedKey() : source.path();
             Zone zone;
             try {
-                zone = ZoneFileParser.parse(read(source, data), where, source.origin());
+                zone = ZoneFileParser.parse(read(source, data), where, source.origin(),
+                        ZoneIncludes.forSource(source, data));
             } catch (ZoneFileException e) {
                 throw new StartupException(e.getMessage(), e);
             }

@@ -52,6 +52,18 @@ class PreparedPathTest {
             _sip._udp IN SRV 10 60 5060 sip
             sip      IN A   192.0.2.60
             child    IN NS  ns1
+            @        IN DNSKEY 257 3 15 l02Woi0iS8Aa25FQkUd9RMzZHJpBoRQwAQEX1SxZJA4=
+            @        IN NSEC3PARAM 1 0 0 -
+            @        IN CAA 0 issue "ca.example.net"
+            www      IN RRSIG A 13 3 3600 20261201000000 20261101000000 12345 example.com. AAAA
+            www      IN NSEC ftp.example.com. A AAAA RRSIG NSEC
+            www      IN SSHFP 4 2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+            _443._tcp.www IN TLSA 3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+            sub      IN DS  60485 13 2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+            dn       IN DNAME example.net.
+            enum     IN NAPTR 100 10 "u" "E2U+sip" "!^.*$!sip:info@example.com!" .
+            0p9mhaveqvm6t7vbl5lop2u3t2rp3tom IN NSEC3 1 1 0 - 2t7b4g4vsa5smi47k61mv5bv1a22bojr A RRSIG
+            *.wild   IN CAA 0 issuewild ";"
             """;
     static final String CHILD = """
             $ORIGIN child.example.com.
@@ -76,7 +88,8 @@ class PreparedPathTest {
         for (String n : List.of("example.com", "ns1", "mail", "www", "ftp", "out", "a.b.c", "b.c", "c",
                 "sub", "x.sub", "y.x.sub", "ns.sub", "wild", "any.wild", "two.l.wild", "*.wild", "ent",
                 "*.ent", "q.ent", "x.*.ent", "z.alias", "_sip._udp", "_udp", "sip", "many", "nope", "no.pe",
-                "child", "host.child", "nope.child", "deep.host.child")) {
+                "child", "host.child", "nope.child", "deep.host.child", "_443._tcp.www", "_tcp.www", "dn", "x.dn",
+                "enum", "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom")) {
             names.add(n.equals("example.com") ? "example.com." : n + ".example.com.");
         }
         names.add("example.org.");
@@ -84,7 +97,8 @@ class PreparedPathTest {
         names.add(".");
     }
 
-    static final int[] TYPES = {1, 2, 5, 6, 12, 15, 16, 28, 33, 43, 99, 255, 41, 252, 65535};
+    static final int[] TYPES = {1, 2, 5, 6, 12, 15, 16, 28, 33, 35, 39, 43, 44, 46, 47, 48, 50, 51, 52, 99,
+            257, 255, 41, 252, 65535};
 
     @Test
     void everyQueryGetsTheOctetsOfTheGeneralPath() {

@@ -1,15 +1,15 @@
 package atoll.dns.wire;
 
 /** Presentation format of records (RFC 1035 §5.1) for logs and {@link Message#toString()}. */
-final class Presentation {
+public final class Presentation {
     private Presentation() {}
 
-    static String record(ResourceRecord rr) {
+    public static String record(ResourceRecord rr) {
         return rr.name() + "\t" + rr.ttl() + "\t" + RRClass.name(rr.rrClass()) + "\t"
                 + RRType.name(rr.type()) + "\t" + rdata(rr.rdata());
     }
 
-    static String rdata(Rdata rdata) {
+    public static String rdata(Rdata rdata) {
         return switch (rdata) {
             case Rdata.A a -> a.address().getHostAddress();
             case Rdata.AAAA a -> a.address().getHostAddress();
@@ -31,8 +31,20 @@ final class Presentation {
             }
             case Rdata.SRV srv -> srv.priority() + " " + srv.weight() + " " + srv.port() + " " + srv.target();
             // RFC 3597 §5: \# <length> <hex>
-            case Rdata.Unknown u -> u.toString();
+            // RFC 3597 §5: \# <length> <hex>, unless the type has its own form (RdataSchema).
+            case Rdata.Unknown u -> typedOrGeneric(u);
         };
+    }
+
+    private static String typedOrGeneric(Rdata.Unknown u) {
+        if (RdataSchema.layout(u.type()) != null) {
+            try {
+                return RdataSchema.format(u.type(), u.data());
+            } catch (IllegalArgumentException malformed) {
+                // Octets from the wire that do not fit the type's layout: shown as they are.
+            }
+        }
+        return u.toString();
     }
 
     /** RFC 1035 §5.1: a quoted string; {@code \"} and {@code \\} and {@code \DDD} escapes. */

@@ -34,7 +34,9 @@ public final class RRClass {
             case "ANY": return ANY;
             default:
         }
-        if (t.startsWith("CLASS") && t.length() > 5 && t.length() <= 10) {
+        // ASCII digits only: Integer.parseInt also reads other scripts' digits.
+        if (t.startsWith("CLASS") && t.length() > 5 && t.length() <= 10
+                && t.substring(5).chars().allMatch(c -> c >= '0' && c <= '9')) {
             try {
                 int n = Integer.parseInt(t.substring(5));
                 return n >= 0 && n <= 0xffff ? n : -1;

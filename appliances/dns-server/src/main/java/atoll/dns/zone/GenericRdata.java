@@ -44,7 +44,15 @@ final class GenericRdata {
                 } while (r.remaining() > 0);
                 yield new Rdata.TXT(strings);
             }
-            default -> new Rdata.Unknown(type, r.take(r.remaining()));
+            default -> {
+                byte[] data = r.take(r.remaining());
+                if (atoll.dns.wire.RdataSchema.layout(type) != null) {
+                    // Throws if the octets do not fit the type's layout (RFC 3597 §5: the generic
+                    // form of a known type must be a valid RDATA of it).
+                    atoll.dns.wire.RdataSchema.format(type, data);
+                }
+                yield new Rdata.Unknown(type, data);
+            }
         };
         if (r.remaining() != 0) {
             throw new IllegalArgumentException(r.remaining() + " octets left over");

@@ -1,19 +1,14 @@
 package atoll.dns.zone;
 
-import atoll.dns.wire.Header;
-import atoll.dns.wire.Message;
-import atoll.dns.wire.MessageWriter;
 import atoll.dns.wire.Name;
-import atoll.dns.wire.Opcode;
-import atoll.dns.wire.Question;
 import atoll.dns.wire.RRClass;
 import atoll.dns.wire.RRType;
+import atoll.dns.wire.RdataSchema;
 import atoll.dns.wire.Rdata;
 import atoll.dns.wire.ResourceRecord;
 import atoll.dns.zone.MasterFileLexer.Entry;
 import atoll.dns.zone.MasterFileLexer.Token;
 import java.io.ByteArrayOutputStream;
-import java.lang.foreign.MemorySegment;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -21,10 +16,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Reads an RFC 1035 §5 master file into a validated {@link Zone}.
@@ -32,9 +25,12 @@ import java.util.Map;
  * <p>Supported: {@code $ORIGIN}, {@code $TTL} (RFC 2308 §4), comments, parentheses across lines,
  * quoted strings with {@code \X} and {@code \DDD} escapes, {@code @}, relative names, blank owners,
  * TTL and class in either order, BIND TTL units ({@code 1w2d3h4m5s}), class IN only, types SOA, NS,
- * A, AAAA, CNAME, MX, TXT, PTR, SRV and any type in RFC 3597 generic form ({@code TYPE65534 \# 2
- * abcd}; a known type given that way is decoded to its typed RDATA). {@code $INCLUDE} is refused: a
- * zone is baked into the appliance image as one file.
+ * A, AAAA, CNAME, MX, TXT, PTR, SRV, the types with an {@link atoll.dns.wire.RdataSchema} layout
+ * (read by {@link TypedRdataParser}) and any type in RFC 3597 generic form ({@code TYPE65534 \# 2
+ * abcd}; a known type given that way is decoded to its typed RDATA, or checked against its layout).
+ * {@code $INCLUDE} reads through an {@link Includes} that confines it (none by default),
+ * {@code $GENERATE} is expanded by {@link Generate}; numbers are ASCII digits only. The zone-level
+ * checks are {@link ZoneBuilder}'s.
  *
  * <p>Decisions where the RFCs leave room:
  *
@@ -55,24 +51,26 @@ import java.util.Map;
 public final class ZoneFileParser {
     /** RFC 2181 §8: a TTL is an unsigned number from 0 to 2147483647. */
     static final long MAX_TTL = 0x7fffffffL;
-    /** RFC 4034 §3 / §4: DNSSEC types allowed beside a CNAME (RFC 2181 §10.1, RFC 4035 §2.5). */
-    private static final int RRSIG = 46;
-    private static final int NSEC = 47;
 
-    private final String source;
+    /** The file being read: the zone's, or one it includes while its {@code $INCLUDE} is read. */
+    private String source;
+    private final Includes includes;
+    private int includeDepth;
+    /** Bounds nesting, and so an {@code $INCLUDE} loop, the way BIND and NSD do. */
+    static final int MAX_INCLUDE_DEPTH = 8;
     private final Name apexGiven;
     private Name origin;
     private long dollarTtl = -1;
     private long lastExplicitTtl = -1;
     private long soaMinimum = -1;
     private Name lastOwner;
-    private final List<Parsed> parsed = new ArrayList<>();
+    private final ZoneBuilder builder;
 
-    private record Parsed(ResourceRecord rr, int line) {}
-
-    private ZoneFileParser(String source, Name origin) {
+    private ZoneFileParser(String source, Name origin, Includes includes) {
         this.source = source;
+        this.includes = includes;
         this.apexGiven = origin;
+        this.builder = new ZoneBuilder(source, origin);
         this.origin = origin;
     }
 
@@ -94,6 +92,20 @@ public final class ZoneFileParser {
      * @throws ZoneFileException on the first problem, message {@code source:line: what is wrong}
      */
     public static Zone parse(byte[] octets, String source, Name origin) throws ZoneFileException {
+        return parse(octets, source, origin, Includes.NONE);
+    }
+
+    /**
+     * As {@link #parse(byte[], String, Name)}, with {@code $INCLUDE} reading files through
+     * {@code includes} (which confines them); errors in an included file name that file and line.
+     */
+    public static Zone parse(byte[] octets, String source, Name origin, Includes includes) throws ZoneFileException {
+        ZoneFileParser p = new ZoneFileParser(source, origin, includes);
+        p.read(octets);
+        return p.builder.build();
+    }
+
+    private void read(byte[] octets) throws ZoneFileException {
         // ISO-8859-1 maps octet n to char n: a view of the octets, not a decoding.
         String text = new String(octets, StandardCharsets.ISO_8859_1);
         int start = 0;
@@ -101,11 +113,47 @@ public final class ZoneFileParser {
             // Some editors write one; it would otherwise become part of the first owner name.
             start = UTF8_BOM.length();
         }
-        ZoneFileParser p = new ZoneFileParser(source, origin);
         for (Entry e : MasterFileLexer.entries(text.substring(start), source)) {
-            p.entry(e);
+            entry(e);
         }
-        return p.build();
+    }
+
+    /**
+     * RFC 1035 §5.1: "$INCLUDE <file-name> [<domain-name>]" reads the file in place; the optional
+     * name is the included file's origin, and the origin of the file holding the {@code $INCLUDE}
+     * is unchanged after it ("does not change the relative origin in the parent file"). The
+     * previous owner for blank owners is restored too; a {@code $TTL} set inside stays set.
+     */
+    private void include(Entry e) throws ZoneFileException {
+        List<Token> t = e.tokens();
+        if (t.size() < 2 || t.size() > 3) {
+            throw error(e.line(), "$INCLUDE needs a file name and at most an origin");
+        }
+        Token file = t.get(1);
+        Name includedOrigin = t.size() == 3 ? name(t.get(2)) : origin;
+        if (includeDepth >= MAX_INCLUDE_DEPTH) {
+            throw error(e.line(), "$INCLUDE nested more than " + MAX_INCLUDE_DEPTH + " deep (a loop?)");
+        }
+        Includes.Included included;
+        try {
+            included = includes.read(file.text());
+        } catch (IllegalArgumentException ex) {
+            throw error(e.line(), "$INCLUDE " + shown(file.text()) + ": " + ex.getMessage());
+        }
+        String outerSource = source;
+        Name outerOrigin = origin;
+        Name outerOwner = lastOwner;
+        source = included.name();
+        origin = includedOrigin;
+        includeDepth++;
+        try {
+            read(included.octets());
+        } finally {
+            includeDepth--;
+            source = outerSource;
+            origin = outerOrigin;
+            lastOwner = outerOwner;
+        }
     }
 
     /**
@@ -141,7 +189,7 @@ public final class ZoneFileParser {
         return sb == null ? octets : sb.toString();
     }
 
-    private ZoneFileException error(int line, String problem) {
+    ZoneFileException error(int line, String problem) {
         return new ZoneFileException(source, line, problem);
     }
 
@@ -152,6 +200,13 @@ public final class ZoneFileParser {
             directive(e);
             return;
         }
+        record(e);
+    }
+
+    /** A resource record line (not a directive). */
+    void record(Entry e) throws ZoneFileException {
+        List<Token> t = e.tokens();
+        Token first = t.getFirst();
         int i = 0;
         Name owner;
         if (e.blankOwner()) {
@@ -171,7 +226,7 @@ public final class ZoneFileParser {
             if (tok.quoted()) {
                 break;
             }
-            if (ttl < 0 && Character.isDigit(tok.text().charAt(0))) {
+            if (ttl < 0 && isAsciiDigit(tok.text().charAt(0))) {
                 ttl = ttl(tok);
                 i++;
             } else if (rrClass < 0 && RRClass.parse(tok.text()) >= 0) {
@@ -190,7 +245,7 @@ public final class ZoneFileParser {
         Token typeTok = t.get(i++);
         int type = typeTok.quoted() ? -1 : RRType.parse(typeTok.text());
         if (type < 0) {
-            if (!typeTok.quoted() && Character.isDigit(typeTok.text().charAt(0))) {
+            if (!typeTok.quoted() && isAsciiDigit(typeTok.text().charAt(0))) {
                 throw error(typeTok.line(), "TTL given twice ('" + shown(typeTok.text()) + "')");
             }
             throw error(typeTok.line(), "unknown type '" + shown(typeTok.text()) + "'");
@@ -220,12 +275,12 @@ public final class ZoneFileParser {
             soaMinimum = soa.minimum();
         }
         if (apexGiven != null && !owner.isSubdomainOf(apexGiven)) {
-            // Reported at once, before later syntax errors (build() checks again when the apex
+            // Reported at once, before later syntax errors (ZoneBuilder checks again when the apex
             // comes from the SOA).
             throw error(e.line(), "'" + owner + "' is out of zone '" + apexGiven + "'");
         }
         lastOwner = owner;
-        parsed.add(new Parsed(new ResourceRecord(owner, RRClass.IN, ttl, rdata), e.line()));
+        builder.add(new ResourceRecord(owner, RRClass.IN, ttl, rdata), source, e.line());
     }
 
     private void directive(Entry e) throws ZoneFileException {
@@ -241,7 +296,8 @@ public final class ZoneFileParser {
                 expectArgs(e, 1);
                 dollarTtl = ttl(t.get(1));
             }
-            case "$INCLUDE" -> throw error(e.line(), "$INCLUDE is not supported");
+            case "$INCLUDE" -> include(e);
+            case "$GENERATE" -> Generate.expand(this, e);
             default -> throw error(e.line(), "unknown directive '" + shown(t.getFirst().text()) + "'");
         }
     }
@@ -260,7 +316,7 @@ public final class ZoneFileParser {
     // ---- names, numbers, strings ----
 
     /** A domain name: {@code @} is the origin, no trailing dot means relative (RFC 1035 §5.1). */
-    private Name name(Token tok) throws ZoneFileException {
+    Name name(Token tok) throws ZoneFileException {
         String s = tok.text();
         if (tok.quoted()) {
             throw error(tok.line(), "quoted string '" + shown(s) + "' where a domain name belongs");
@@ -310,7 +366,7 @@ public final class ZoneFileParser {
 
     /** -1 if malformed; may exceed {@link #MAX_TTL} (the caller decides). */
     static long parseTtl(String s) {
-        if (s.isEmpty() || !Character.isDigit(s.charAt(0))) {
+        if (s.isEmpty() || !isAsciiDigit(s.charAt(0))) {
             return -1;
         }
         long total = 0;
@@ -350,9 +406,10 @@ public final class ZoneFileParser {
         return total;
     }
 
-    private long number(Token tok, String what, long max) throws ZoneFileException {
+    long number(Token tok, String what, long max) throws ZoneFileException {
         String s = tok.text();
-        if (tok.quoted() || s.isEmpty() || s.length() > 10 || !s.chars().allMatch(Character::isDigit)) {
+        // ASCII digits only: Character.isDigit and Long.parseLong also take other scripts' digits.
+        if (tok.quoted() || s.isEmpty() || s.length() > 10 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw error(tok.line(), "bad " + what + " '" + shown(s) + "'");
         }
         long v = Long.parseLong(s);
@@ -366,7 +423,16 @@ public final class ZoneFileParser {
      * A character-string (RFC 1035 §5.1): escapes decoded, every other octet taken as it is (the
      * token's chars are octets, see {@link #parse(byte[], String, Name)}).
      */
-    private String characterString(Token tok) throws ZoneFileException {
+    String characterString(Token tok) throws ZoneFileException {
+        String octets = octets(tok);
+        if (octets.length() > 255) {
+            throw error(tok.line(), "character-string of " + octets.length() + " octets (at most 255)");
+        }
+        return octets;
+    }
+
+    /** A string's octets, escapes decoded, of any length (a CAA value, RFC 8659 §4.1.1). */
+    String octets(Token tok) throws ZoneFileException {
         String s = tok.text();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < s.length(); i++) {
@@ -390,9 +456,6 @@ public final class ZoneFileParser {
             } else {
                 out.write(c);
             }
-        }
-        if (out.size() > 255) {
-            throw error(tok.line(), "character-string of " + out.size() + " octets (at most 255)");
         }
         return out.toString(StandardCharsets.ISO_8859_1);
     }
@@ -434,15 +497,20 @@ public final class ZoneFileParser {
                 }
                 yield new Rdata.TXT(strings);
             }
-            default -> throw error(typeTok.line(), "type " + typeName
+            default -> {
+                if (RdataSchema.layout(type) != null) {
+                    yield new TypedRdataParser(this, f, type).parse();
+                }
+                throw error(typeTok.line(), "type " + typeName
                     + " is only supported in RFC 3597 generic form ('\\# length hex')");
+            }
         };
         f.end();
         return r;
     }
 
     /** Walks the RDATA tokens, reporting a missing field at the entry and extra ones where they are. */
-    private final class Fields {
+    final class Fields {
         private final List<Token> tokens;
         private final String type;
         private final int line;
@@ -627,162 +695,5 @@ public final class ZoneFileParser {
         } catch (IllegalArgumentException ex) {
             throw error(hash.line(), "generic RDATA is not a valid " + typeName + ": " + ex.getMessage());
         }
-    }
-
-    // ---- validation ----
-
-    private Zone build() throws ZoneFileException {
-        Name apex = apexGiven;
-        if (apex == null) {
-            for (Parsed p : parsed) {
-                if (p.rr().rdata() instanceof Rdata.SOA) {
-                    apex = p.rr().name();
-                    break;
-                }
-            }
-        }
-        int firstLine = parsed.isEmpty() ? 1 : parsed.getFirst().line();
-        if (apex == null) {
-            throw error(firstLine, "no SOA record");
-        }
-        Map<Name, Map<Integer, List<ResourceRecord>>> nodes = new LinkedHashMap<>();
-        Map<Name, Map<Integer, Integer>> lines = new LinkedHashMap<>();
-        List<String> warnings = new ArrayList<>();
-        ResourceRecord soa = null;
-        int soaLine = 0;
-        for (Parsed p : parsed) {
-            ResourceRecord rr = p.rr();
-            Name owner = rr.name();
-            int type = rr.type();
-            // RFC 1034 §4.2.1: a zone holds the data at and below its apex, nothing else.
-            if (!owner.isSubdomainOf(apex)) {
-                throw error(p.line(), "'" + owner + "' is out of zone '" + apex + "'");
-            }
-            if (type == RRType.SOA) {
-                if (!owner.equals(apex)) {
-                    throw error(p.line(), "SOA record at '" + owner + "' is not at the zone apex '" + apex + "'");
-                }
-                if (soa != null && !soa.rdata().equals(rr.rdata())) {
-                    // RFC 1035 §5.2: "Exactly one SOA RR should be present at the top of the zone."
-                    throw error(p.line(), "second SOA record (the first is on line " + soaLine + ")");
-                }
-            }
-            Map<Integer, List<ResourceRecord>> node = nodes.computeIfAbsent(owner, k -> new LinkedHashMap<>());
-            Map<Integer, Integer> nodeLines = lines.computeIfAbsent(owner, k -> new LinkedHashMap<>());
-            // RFC 1034 §3.6.2: "If a CNAME RR is present at a node, no other data should be present";
-            // RFC 2181 §10.1 repeats it; RFC 4035 §2.5 lets RRSIG and NSEC sit beside it.
-            for (Map.Entry<Integer, Integer> other : nodeLines.entrySet()) {
-                int ot = other.getKey();
-                boolean clash = (type == RRType.CNAME && ot != RRType.CNAME && ot != RRSIG && ot != NSEC)
-                        || (ot == RRType.CNAME && type != RRType.CNAME && type != RRSIG && type != NSEC);
-                if (clash) {
-                    throw error(p.line(), "CNAME and other data at '" + owner + "' ("
-                            + RRType.name(ot) + " on line " + other.getValue() + ")");
-                }
-            }
-            List<ResourceRecord> set = node.computeIfAbsent(type, k -> new ArrayList<>());
-            if (!set.isEmpty()) {
-                ResourceRecord first = set.getFirst();
-                if (set.stream().anyMatch(r -> r.rdata().equals(rr.rdata()))) {
-                    warnings.add(source + ":" + p.line() + ": duplicate " + RRType.name(type)
-                            + " record at '" + owner + "' ignored");
-                    continue;
-                }
-                if (type == RRType.CNAME) {
-                    // RFC 1034 §3.6.2: an alias has exactly one canonical name.
-                    throw error(p.line(), "more than one CNAME at '" + owner + "' (the first is on line "
-                            + nodeLines.get(type) + ")");
-                }
-                if (rr.ttl() != first.ttl()) {
-                    // RFC 2181 §5.2: differing TTLs in an RRset are deprecated; BIND uses the first.
-                    warnings.add(source + ":" + p.line() + ": TTL " + rr.ttl() + " differs from the "
-                            + RRType.name(type) + " RRset's TTL " + first.ttl() + " at '" + owner
-                            + "'; using " + first.ttl());
-                    set.add(new ResourceRecord(owner, rr.rrClass(), first.ttl(), rr.rdata()));
-                    continue;
-                }
-            } else {
-                nodeLines.put(type, p.line());
-            }
-            set.add(rr);
-            if (type == RRType.SOA && soa == null) {
-                soa = rr;
-                soaLine = p.line();
-            }
-        }
-        if (soa == null) {
-            throw error(firstLine, "no SOA record at the zone apex '" + apex + "'");
-        }
-        // RFC 1034 §4.2.1: the apex holds the zone's NS RRset.
-        if (!nodes.get(soa.name()).containsKey(RRType.NS)) {
-            throw error(soaLine, "no NS records at the zone apex '" + apex + "'");
-        }
-        warnTooLarge(nodes, lines, warnings);
-        return new Zone(apex, soa, nodes, warnings);
-    }
-
-    /**
-     * Warns about every RRset that cannot fit in any DNS message, even alone in the answer
-     * section of a response to a query for exactly it: over UDP the client gets TC=1 and retries
-     * over TCP, where the server answers SERVFAIL (as Knot does; {@code QueryEngine}). Not an
-     * error: the rest of the zone is served.
-     */
-    private void warnTooLarge(Map<Name, Map<Integer, List<ResourceRecord>>> nodes,
-            Map<Name, Map<Integer, Integer>> lines, List<String> warnings) {
-        MessageWriter writer = null;
-        MemorySegment buffer = null;
-        for (Map.Entry<Name, Map<Integer, List<ResourceRecord>>> node : nodes.entrySet()) {
-            for (Map.Entry<Integer, List<ResourceRecord>> set : node.getValue().entrySet()) {
-                if (!mayNotFit(set.getValue())) {
-                    continue;
-                }
-                if (writer == null) {
-                    writer = new MessageWriter();
-                    buffer = MemorySegment.ofArray(new byte[MessageWriter.MAX_LIMIT]);
-                }
-                Name owner = node.getKey();
-                int type = set.getKey();
-                Message response = new Message(
-                        new Header(0, true, Opcode.QUERY, true, false, false, false, false, false, 0),
-                        List.of(new Question(owner, type, RRClass.IN)), set.getValue(), List.of(), List.of(), null);
-                // RFC 1035 §4.2.2: the two-octet length prefix bounds any message to 65535 octets;
-                // RFC 2181 §9: an RRset is never split, so one that overflows cannot be answered.
-                if (writer.write(response, buffer, MessageWriter.MAX_LIMIT).truncated()) {
-                    warnings.add(source + ":" + lines.get(owner).get(type) + ": the " + RRType.name(type)
-                            + " RRset at '" + owner + "' (" + set.getValue().size() + " records) does not fit in a"
-                            + " DNS message (at most 65535 octets): queries for it get TC=1 over UDP and SERVFAIL"
-                            + " over TCP");
-                }
-            }
-        }
-    }
-
-    /**
-     * Whether the RRset might exceed a message: a cheap upper bound on its uncompressed size (owner
-     * and RDATA names counted at their longest, 255 octets) keeps the writer for the rare large set.
-     */
-    private static boolean mayNotFit(List<ResourceRecord> set) {
-        long bound = 12 + 255 + 4; // RFC 1035 §4.1: header, and a question of the longest name
-        for (ResourceRecord rr : set) {
-            bound += 255 + 10 + rdataBound(rr.rdata());
-            if (bound > MessageWriter.MAX_LIMIT) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** An upper bound on the RDATA's length on the wire (RFC 1035 §3.3, RFC 2782, RFC 3596). */
-    private static int rdataBound(Rdata rdata) {
-        return switch (rdata) {
-            case Rdata.A _ -> 4;
-            case Rdata.AAAA _ -> 16;
-            case Rdata.NS _, Rdata.CNAME _, Rdata.PTR _ -> 255;
-            case Rdata.MX _ -> 2 + 255;
-            case Rdata.SRV _ -> 6 + 255;
-            case Rdata.SOA _ -> 255 + 255 + 20;
-            case Rdata.TXT t -> t.strings().stream().mapToInt(x -> 1 + x.length()).sum();
-            case Rdata.Unknown u -> u.data().length;
-        };
     }
 }

@@ -174,7 +174,7 @@ class ResilienceIT {
     }
 
     /** Waits (bounded) until the log holds a line containing {@code text}; fails if the process exits first. */
-    private static void awaitLine(Process p, Path log, String text) throws Exception {
+    static void awaitLine(Process p, Path log, String text) throws Exception {
         for (int i = 0; i < ImageIT.READY_ATTEMPTS; i++) {
             if (Files.readString(log).contains(text)) {
                 return;

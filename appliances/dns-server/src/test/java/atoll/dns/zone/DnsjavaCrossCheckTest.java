@@ -33,7 +33,7 @@ class DnsjavaCrossCheckTest {
 
     @ParameterizedTest
     @CsvSource({"features.zone, example.com.", "example.com.zone, example.com.",
-            "sub.example.com.zone, sub.example.com."})
+            "sub.example.com.zone, sub.example.com.", "types.zone, example.com."})
     void sameRecordsAsDnsjava(String file, String origin) throws Exception {
         String text = ZoneTestSupport.resource(file);
         Zone ours = ZoneFileParser.parse(text, file, Name.parse(origin));

@@ -290,8 +290,8 @@ class ZoneFileParserTest {
 
     @Test
     void include() {
-        fails(HEAD + "$INCLUDE other.zone\n", 4, "$INCLUDE is not supported");
-        fails(HEAD + "$GENERATE 1-2 x A 192.0.2.$\n", 4, "unknown directive '$GENERATE'");
+        fails(HEAD + "$INCLUDE other.zone\n", 4, "$INCLUDE other.zone: not supported here (no directory to confine it to)");
+        fails(HEAD + "$INSERT 1-2 x A 192.0.2.1\n", 4, "unknown directive '$INSERT'");
     }
 
     @Test

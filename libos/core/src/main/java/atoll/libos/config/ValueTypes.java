@@ -40,14 +40,22 @@ public final class ValueTypes {
         }, s -> s);
     }
 
-    /** A decimal integer in {@code [min, max]}. */
+    /** Pattern's {@code [0-9]} is ASCII only (no UNICODE_CHARACTER_CLASS), as is {@code \d}. */
+    private static final Pattern ASCII_INTEGER = Pattern.compile("-?[0-9]{1,10}");
+
+    /** A decimal integer in {@code [min, max]}, in ASCII digits. */
     public static ValueType<Integer> integer(int min, int max) {
         if (min > max) {
             throw new IllegalArgumentException("min " + min + " > max " + max);
         }
         String accepted = "an integer from " + min + " to " + max;
         return simple("integer", accepted, s -> {
-            int v = Integer.parseInt(s.strip()); // NumberFormatException is an IllegalArgumentException
+            String t = s.strip();
+            // ASCII digits only: Integer.parseInt also reads other scripts' digits (and a '+').
+            if (!ASCII_INTEGER.matcher(t).matches()) {
+                throw new IllegalArgumentException("not a decimal integer");
+            }
+            int v = Integer.parseInt(t); // NumberFormatException is an IllegalArgumentException
             if (v < min || v > max) {
                 throw new IllegalArgumentException("out of range");
             }

@@ -30,6 +30,12 @@ class ValueTypesTest {
         assertThrows(IllegalArgumentException.class, () -> t.parse("1.5"));
         assertThrows(IllegalArgumentException.class, () -> t.parse("99999999999"));
         assertThrows(IllegalArgumentException.class, () -> t.parse(""));
+        // Other scripts' digits are no numbers (ARABIC-INDIC DIGIT THREE, DEVANAGARI DIGIT ONE).
+        assertThrows(IllegalArgumentException.class, () -> t.parse("\u0663"));
+        assertThrows(IllegalArgumentException.class, () -> t.parse("\u0967"));
+        assertThrows(IllegalArgumentException.class, () -> ValueTypes.port().parse("5\u0663"));
+        assertThrows(IllegalArgumentException.class, () -> ValueTypes.duration().parse("\u0663s"));
+        assertThrows(IllegalArgumentException.class, () -> t.parse("+5"));
         assertEquals("an integer from -5 to 10", t.accepted());
     }
 
