@@ -2,6 +2,7 @@ package atoll.socket;
 
 import atoll.libos.buffer.BufferQuota;
 import atoll.libos.buffer.PooledBuffer;
+import atoll.libos.net.DeadlineTracker;
 import atoll.libos.net.FlowDeadlines;
 import atoll.libos.net.FlowLimitException;
 import atoll.libos.net.FlowTimeoutException;
@@ -17,7 +18,6 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -35,7 +35,6 @@ import java.util.function.LongSupplier;
  */
 final class SocketTcpFlow implements TcpFlow, EventLoop.ReadyHandler {
     private static final System.Logger LOG = System.getLogger("atoll.socket");
-    private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final SocketChannel channel;
     private final EventLoop loop;
@@ -43,19 +42,13 @@ final class SocketTcpFlow implements TcpFlow, EventLoop.ReadyHandler {
     private final InetSocketAddress localAddress;
     private final InetSocketAddress remoteAddress;
     private final BufferQuota buffers;
-    private final LongSupplier nanoTime;
     private final SelectionKey key;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Thread readWaiter;
     private volatile Thread writeWaiter;
     /** Set by the loop when it saw read readiness; cleared by {@link #awaitReadable} before it waits. */
     private volatile boolean readReady;
-    private volatile FlowDeadlines deadlines = FlowDeadlines.NONE;
-    // Unit bookkeeping: written by the reading thread, read by the stack when it looks for an idle
-    // flow to close.
-    private volatile boolean inUnit;
-    private volatile long unitStart;
-    private volatile long idleSince;
+    private final DeadlineTracker clock;
     private volatile boolean writing;
 
     /** @param nanoTime the monotonic clock deadlines are counted on (tests move it by hand) */
@@ -63,11 +56,10 @@ final class SocketTcpFlow implements TcpFlow, EventLoop.ReadyHandler {
         this.stack = stack;
         this.loop = stack.loop();
         this.channel = channel;
-        this.nanoTime = nanoTime;
         this.localAddress = (InetSocketAddress) channel.getLocalAddress();
         this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();
         this.buffers = new BufferQuota(stack.streamBufferPool(), stack.limits().flowBuffers());
-        this.idleSince = nanoTime.getAsLong();
+        this.clock = new DeadlineTracker(nanoTime);
         channel.configureBlocking(false);
         this.key = loop.register(channel, 0, this);
     }
@@ -84,7 +76,7 @@ final class SocketTcpFlow implements TcpFlow, EventLoop.ReadyHandler {
 
     @Override
     public void deadlines(FlowDeadlines deadlines) {
-        this.deadlines = Objects.requireNonNull(deadlines, "deadlines");
+        clock.set(deadlines);
     }
 
     @Override
@@ -94,26 +86,22 @@ final class SocketTcpFlow implements TcpFlow, EventLoop.ReadyHandler {
             throw new IllegalArgumentException("no tailroom to read into");
         }
         // A unit whose deadline passed before this call does not get more time by trickling.
-        long deadline = readDeadline();
-        if (inUnit && deadline != NO_DEADLINE && nanoTime.getAsLong() - deadline >= 0) {
+        if (clock.inUnit() && clock.passed(clock.readDeadline())) {
             throw timeout(Deadline.UNIT);
         }
         while (true) {
             int n = channel.read(bb); // ClosedChannelException once closed
             if (n > 0) {
-                if (!inUnit) {
-                    inUnit = true;
-                    unitStart = nanoTime.getAsLong();
-                }
+                clock.octetsArrived();
                 into.commitWrite(bb);
                 return n;
             }
             if (n < 0) {
                 return -1;
             }
-            deadline = readDeadline();
-            if (deadline != NO_DEADLINE && nanoTime.getAsLong() - deadline >= 0) {
-                throw timeout(inUnit ? Deadline.UNIT : Deadline.IDLE);
+            long deadline = clock.readDeadline();
+            if (clock.passed(deadline)) {
+                throw timeout(clock.readDeadlineKind());
             }
             await(SelectionKey.OP_READ, deadline);
         }
@@ -123,9 +111,9 @@ final class SocketTcpFlow implements TcpFlow, EventLoop.ReadyHandler {
     public void awaitReadable() throws IOException {
         while (true) {
             readReady = false;
-            long deadline = readDeadline();
-            if (deadline != NO_DEADLINE && nanoTime.getAsLong() - deadline >= 0) {
-                throw timeout(inUnit ? Deadline.UNIT : Deadline.IDLE);
+            long deadline = clock.readDeadline();
+            if (clock.passed(deadline)) {
+                throw timeout(clock.readDeadlineKind());
             }
             await(SelectionKey.OP_READ, deadline);
             if (readReady) {
@@ -136,38 +124,20 @@ final class SocketTcpFlow implements TcpFlow, EventLoop.ReadyHandler {
 
     @Override
     public void unitComplete(boolean nextBegun) {
-        long now = nanoTime.getAsLong();
-        if (nextBegun) {
-            unitStart = now;
-            inUnit = true;
-        } else {
-            idleSince = now;
-            inUnit = false;
-        }
-    }
-
-    /** When the current read wait must end: the unit deadline inside a unit, else the idle deadline. */
-    private long readDeadline() {
-        FlowDeadlines d = deadlines;
-        Duration limit = inUnit ? d.unit() : d.idle();
-        if (limit.isZero()) {
-            return NO_DEADLINE;
-        }
-        return (inUnit ? unitStart : idleSince) + saturatedNanos(limit);
+        clock.unitComplete(nextBegun);
     }
 
     @Override
     public void write(PooledBuffer from) throws IOException {
         ByteBuffer bb = from.readableByteBuffer();
-        Duration limit = deadlines.write();
-        long deadline = limit.isZero() ? NO_DEADLINE : nanoTime.getAsLong() + saturatedNanos(limit);
+        long deadline = clock.writeDeadline();
         writing = true;
         try {
             while (bb.hasRemaining()) {
                 if (channel.write(bb) > 0) {
                     continue;
                 }
-                if (deadline != NO_DEADLINE && nanoTime.getAsLong() - deadline >= 0) {
+                if (clock.passed(deadline)) {
                     throw timeout(Deadline.WRITE);
                 }
                 await(SelectionKey.OP_WRITE, deadline);
@@ -198,10 +168,10 @@ final class SocketTcpFlow implements TcpFlow, EventLoop.ReadyHandler {
             if (closed.get()) {
                 throw new ClosedChannelException();
             }
-            if (deadline == NO_DEADLINE) {
+            if (deadline == DeadlineTracker.NONE) {
                 LockSupport.park(this);
             } else {
-                long wait = deadline - nanoTime.getAsLong();
+                long wait = deadline - clock.now();
                 if (wait > 0) {
                     LockSupport.parkNanos(this, wait);
                 }
@@ -240,12 +210,7 @@ final class SocketTcpFlow implements TcpFlow, EventLoop.ReadyHandler {
     }
 
     private FlowTimeoutException timeout(Deadline which) {
-        FlowDeadlines d = deadlines;
-        Duration limit = switch (which) {
-            case IDLE -> d.idle();
-            case UNIT -> d.unit();
-            case WRITE -> d.write();
-        };
+        Duration limit = clock.limit(which);
         stack.timedOut(which);
         LOG.log(Level.DEBUG, "{0} deadline ({1}) passed on flow from {2}; closing it",
                 which.name().toLowerCase(java.util.Locale.ROOT), limit, remoteAddress);
@@ -275,12 +240,12 @@ final class SocketTcpFlow implements TcpFlow, EventLoop.ReadyHandler {
 
     /** Between units with nothing being written: a flow the stack may close to make room. */
     boolean idleBetweenUnits() {
-        return !inUnit && !writing && !closed.get();
+        return !clock.inUnit() && !writing && !closed.get();
     }
 
     /** When the flow last became idle (monotonic nanos). */
     long idleSince() {
-        return idleSince;
+        return clock.idleSince();
     }
 
     @Override
@@ -305,13 +270,6 @@ final class SocketTcpFlow implements TcpFlow, EventLoop.ReadyHandler {
         stack.flowClosed(this);
     }
 
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 4; // centuries: "never", without overflowing deadline arithmetic
-        }
-    }
 
     @Override
     public String toString() {

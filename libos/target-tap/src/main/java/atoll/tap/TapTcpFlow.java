@@ -2,6 +2,7 @@ package atoll.tap;
 
 import atoll.libos.buffer.BufferQuota;
 import atoll.libos.buffer.PooledBuffer;
+import atoll.libos.net.DeadlineTracker;
 import atoll.libos.net.FlowDeadlines;
 import atoll.libos.net.FlowLimitException;
 import atoll.libos.net.FlowTimeoutException;
@@ -17,7 +18,6 @@ import java.lang.System.Logger.Level;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -33,7 +33,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class TapTcpFlow implements TcpFlow, TcpHandler {
     private static final System.Logger LOG = System.getLogger("atoll.tap");
-    private static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private final TapNetworkStack stack;
     private final BufferQuota buffers;
@@ -41,10 +40,7 @@ final class TapTcpFlow implements TcpFlow, TcpHandler {
     private final Condition changed = lock.newCondition();
     private final AtomicBoolean released = new AtomicBoolean();
     private volatile TcpConnection connection;
-    private volatile FlowDeadlines deadlines = FlowDeadlines.NONE;
-    private volatile boolean inUnit;
-    private volatile long unitStart;
-    private volatile long idleSince = System.nanoTime();
+    private final DeadlineTracker clock = new DeadlineTracker(System::nanoTime);
     private volatile boolean writing;
     /** Set when the listener admitted this flow (a slot to give back when it closes). */
     volatile InetSocketAddress admittedFrom;
@@ -169,7 +165,7 @@ final class TapTcpFlow implements TcpFlow, TcpHandler {
 
     @Override
     public void deadlines(FlowDeadlines deadlines) {
-        this.deadlines = Objects.requireNonNull(deadlines, "deadlines");
+        clock.set(deadlines);
     }
 
     @Override
@@ -178,8 +174,7 @@ final class TapTcpFlow implements TcpFlow, TcpHandler {
             throw new IllegalArgumentException("no tailroom to read into");
         }
         // A unit whose deadline passed before this call does not get more time by trickling.
-        long deadline = readDeadline();
-        if (inUnit && deadline != NO_DEADLINE && System.nanoTime() - deadline >= 0) {
+        if (clock.inUnit() && clock.passed(clock.readDeadline())) {
             throw timeout(Deadline.UNIT);
         }
         while (true) {
@@ -187,10 +182,7 @@ final class TapTcpFlow implements TcpFlow, TcpHandler {
             MemorySegment tail = into.memory().asSlice(into.end(), into.tailroom());
             int n = stack.loop().call(() -> connection.read(tail), TapNetworkStack.LOOP_CALL_LIMIT);
             if (n > 0) {
-                if (!inUnit) {
-                    inUnit = true;
-                    unitStart = System.nanoTime();
-                }
+                clock.octetsArrived();
                 into.append(n);
                 return n;
             }
@@ -257,13 +249,13 @@ final class TapTcpFlow implements TcpFlow, TcpHandler {
                 if (closedBecause != null) {
                     throw new IOException("connection " + closedBecause.toString().toLowerCase(java.util.Locale.ROOT));
                 }
-                long deadline = readDeadline();
-                if (deadline == NO_DEADLINE) {
+                long deadline = clock.readDeadline();
+                if (deadline == DeadlineTracker.NONE) {
                     changed.await();
                 } else {
-                    long wait = deadline - System.nanoTime();
+                    long wait = deadline - clock.now();
                     if (wait <= 0) {
-                        throw timeout(inUnit ? Deadline.UNIT : Deadline.IDLE);
+                        throw timeout(clock.readDeadlineKind());
                     }
                     changed.awaitNanos(wait);
                 }
@@ -278,31 +270,13 @@ final class TapTcpFlow implements TcpFlow, TcpHandler {
 
     @Override
     public void unitComplete(boolean nextBegun) {
-        long now = System.nanoTime();
-        if (nextBegun) {
-            unitStart = now;
-            inUnit = true;
-        } else {
-            idleSince = now;
-            inUnit = false;
-        }
-    }
-
-    /** When the current read wait must end: the unit deadline inside a unit, else the idle deadline. */
-    private long readDeadline() {
-        FlowDeadlines d = deadlines;
-        Duration limit = inUnit ? d.unit() : d.idle();
-        if (limit.isZero()) {
-            return NO_DEADLINE;
-        }
-        return (inUnit ? unitStart : idleSince) + saturatedNanos(limit);
+        clock.unitComplete(nextBegun);
     }
 
     @Override
     public void write(PooledBuffer from) throws IOException {
         MemorySegment data = from.data();
-        Duration limit = deadlines.write();
-        long deadline = limit.isZero() ? NO_DEADLINE : System.nanoTime() + saturatedNanos(limit);
+        long deadline = clock.writeDeadline();
         writing = true;
         try {
             long offset = 0;
@@ -338,10 +312,10 @@ final class TapTcpFlow implements TcpFlow, TcpHandler {
         lock.lock();
         try {
             while (!writable && closedBecause == null && !closeCalled) {
-                if (deadline == NO_DEADLINE) {
+                if (deadline == DeadlineTracker.NONE) {
                     changed.await();
                 } else {
-                    long wait = deadline - System.nanoTime();
+                    long wait = deadline - clock.now();
                     if (wait <= 0) {
                         throw timeout(Deadline.WRITE);
                     }
@@ -357,12 +331,7 @@ final class TapTcpFlow implements TcpFlow, TcpHandler {
     }
 
     private FlowTimeoutException timeout(Deadline which) {
-        FlowDeadlines d = deadlines;
-        Duration limit = switch (which) {
-            case IDLE -> d.idle();
-            case UNIT -> d.unit();
-            case WRITE -> d.write();
-        };
+        Duration limit = clock.limit(which);
         stack.timedOut(which);
         InetSocketAddress peer = connection == null ? null : remoteAddress();
         LOG.log(Level.DEBUG, "{0} deadline ({1}) passed on flow from {2}; closing it",
@@ -393,12 +362,12 @@ final class TapTcpFlow implements TcpFlow, TcpHandler {
 
     /** Between units with nothing being written: a flow the stack may close to make room. */
     boolean idleBetweenUnits() {
-        return !inUnit && !writing && !isClosed();
+        return !clock.inUnit() && !writing && !isClosed();
     }
 
     /** When the flow last became idle (monotonic nanos). */
     long idleSince() {
-        return idleSince;
+        return clock.idleSince();
     }
 
     private boolean isClosed() {
@@ -470,11 +439,4 @@ final class TapTcpFlow implements TcpFlow, TcpHandler {
         }
     }
 
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE / 4; // centuries: never, without overflowing deadline arithmetic
-        }
-    }
 }
