@@ -7,6 +7,7 @@ import atoll.libos.net.FlowAdmission;
 import atoll.libos.net.FlowHandler;
 import atoll.libos.net.FlowTimeoutException;
 import atoll.libos.net.NetworkStack;
+import atoll.libos.net.StreamFlowCounters;
 import atoll.libos.net.StreamLimits;
 import atoll.libos.net.TcpFlow;
 import atoll.libos.net.TcpListener;
@@ -57,14 +58,7 @@ final class SocketNetworkStack implements NetworkStack {
     private final StreamLimits limits;
     private final FlowAdmission admission;
     private final Metrics metrics;
-    private final Metrics.Counter refusedTotal;
-    private final Metrics.Counter refusedPrefix;
-    private final Metrics.Counter evictedIdle;
-    private final Metrics.Counter timeoutIdle;
-    private final Metrics.Counter timeoutUnit;
-    private final Metrics.Counter timeoutWrite;
-    private final Metrics.Counter bufferCap;
-    private final Metrics.Counter bufferExhausted;
+    private final StreamFlowCounters counters;
     /** Inbound flows holding an admission slot (flows from connectTcp hold none). */
     private final Set<SocketTcpFlow> admitted = ConcurrentHashMap.newKeySet();
     private final Set<SocketUdpEndpoint> endpoints = ConcurrentHashMap.newKeySet();
@@ -89,14 +83,7 @@ final class SocketNetworkStack implements NetworkStack {
         this.limits = limits;
         this.admission = new FlowAdmission(limits.maxFlows(), limits.maxFlowsPerPrefix());
         this.metrics = metrics;
-        this.refusedTotal = metrics.counter(StreamLimits.METRIC_REFUSED_TOTAL);
-        this.refusedPrefix = metrics.counter(StreamLimits.METRIC_REFUSED_PREFIX);
-        this.evictedIdle = metrics.counter(StreamLimits.METRIC_EVICTED_IDLE);
-        this.timeoutIdle = metrics.counter(StreamLimits.METRIC_TIMEOUT_PREFIX + "idle");
-        this.timeoutUnit = metrics.counter(StreamLimits.METRIC_TIMEOUT_PREFIX + "unit");
-        this.timeoutWrite = metrics.counter(StreamLimits.METRIC_TIMEOUT_PREFIX + "write");
-        this.bufferCap = metrics.counter(StreamLimits.METRIC_BUFFER_CAP);
-        this.bufferExhausted = metrics.counter(StreamLimits.METRIC_BUFFER_EXHAUSTED);
+        this.counters = new StreamFlowCounters(metrics);
         metrics.gauge(StreamLimits.METRIC_OPEN, admission::open);
     }
 
@@ -307,21 +294,14 @@ final class SocketNetworkStack implements NetworkStack {
         if (outcome == FlowAdmission.Outcome.OVER_TOTAL) {
             SocketTcpFlow victim = longestIdle();
             if (victim != null) {
-                evictedIdle.increment();
+                counters.evictedIdle();
                 LOG.log(Level.DEBUG, "{0} flows open: closing the one idle longest, from {1}", limits.maxFlows(),
                         victim.remoteAddress());
                 victim.close(); // gives back its slot
                 outcome = admission.admit(source);
             }
         }
-        switch (outcome) {
-            case ADMITTED -> {
-                return true;
-            }
-            case OVER_TOTAL -> refusedTotal.increment();
-            case OVER_PREFIX -> refusedPrefix.increment();
-        }
-        return false;
+        return counters.admitted(outcome);
     }
 
     /** The flow now holds the slot {@link #admit} took; closing it gives the slot back. */
@@ -350,15 +330,11 @@ final class SocketNetworkStack implements NetworkStack {
     }
 
     void timedOut(FlowTimeoutException.Deadline which) {
-        switch (which) {
-            case IDLE -> timeoutIdle.increment();
-            case UNIT -> timeoutUnit.increment();
-            case WRITE -> timeoutWrite.increment();
-        }
+        counters.timedOut(which);
     }
 
     void bufferRefused(boolean poolEmpty) {
-        (poolEmpty ? bufferExhausted : bufferCap).increment();
+        counters.bufferRefused(poolEmpty);
     }
 
     void handlerStarted() {

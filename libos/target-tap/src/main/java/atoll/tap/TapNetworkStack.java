@@ -8,6 +8,7 @@ import atoll.libos.net.DatagramHandler;
 import atoll.libos.net.FlowAdmission;
 import atoll.libos.net.FlowHandler;
 import atoll.libos.net.FlowTimeoutException;
+import atoll.libos.net.StreamFlowCounters;
 import atoll.libos.net.StreamLimits;
 import atoll.libos.net.NetworkStack;
 import atoll.libos.net.TcpFlow;
@@ -64,14 +65,7 @@ final class TapNetworkStack implements NetworkStack {
     private final BufferPool streamPool;
     private final StreamLimits limits;
     private final FlowAdmission admission;
-    private final Metrics.Counter refusedTotal;
-    private final Metrics.Counter refusedPrefix;
-    private final Metrics.Counter evictedIdle;
-    private final Metrics.Counter timeoutIdle;
-    private final Metrics.Counter timeoutUnit;
-    private final Metrics.Counter timeoutWrite;
-    private final Metrics.Counter bufferCap;
-    private final Metrics.Counter bufferExhausted;
+    private final StreamFlowCounters counters;
     private final Metrics metrics;
     private final EthernetInterface iface;
     private final IpConfig config;
@@ -92,14 +86,7 @@ final class TapNetworkStack implements NetworkStack {
         this.streamPool = streamPool;
         this.limits = limits;
         this.admission = new FlowAdmission(limits.maxFlows(), limits.maxFlowsPerPrefix());
-        this.refusedTotal = metrics.counter(StreamLimits.METRIC_REFUSED_TOTAL);
-        this.refusedPrefix = metrics.counter(StreamLimits.METRIC_REFUSED_PREFIX);
-        this.evictedIdle = metrics.counter(StreamLimits.METRIC_EVICTED_IDLE);
-        this.timeoutIdle = metrics.counter(StreamLimits.METRIC_TIMEOUT_PREFIX + "idle");
-        this.timeoutUnit = metrics.counter(StreamLimits.METRIC_TIMEOUT_PREFIX + "unit");
-        this.timeoutWrite = metrics.counter(StreamLimits.METRIC_TIMEOUT_PREFIX + "write");
-        this.bufferCap = metrics.counter(StreamLimits.METRIC_BUFFER_CAP);
-        this.bufferExhausted = metrics.counter(StreamLimits.METRIC_BUFFER_EXHAUSTED);
+        this.counters = new StreamFlowCounters(metrics);
         metrics.gauge(StreamLimits.METRIC_OPEN, admission::open);
         this.metrics = metrics;
         this.entropy = entropy;
@@ -374,31 +361,20 @@ final class TapNetworkStack implements NetworkStack {
                 }
             }
             if (idlest != null) {
-                evictedIdle.increment();
+                counters.evictedIdle();
                 idlest.close();
                 outcome = admission.admit(source.getAddress());
             }
         }
-        switch (outcome) {
-            case ADMITTED -> {
-                return true;
-            }
-            case OVER_TOTAL -> refusedTotal.increment();
-            case OVER_PREFIX -> refusedPrefix.increment();
-        }
-        return false;
+        return counters.admitted(outcome);
     }
 
     void timedOut(FlowTimeoutException.Deadline which) {
-        switch (which) {
-            case IDLE -> timeoutIdle.increment();
-            case UNIT -> timeoutUnit.increment();
-            case WRITE -> timeoutWrite.increment();
-        }
+        counters.timedOut(which);
     }
 
     void bufferRefused(boolean poolEmpty) {
-        (poolEmpty ? bufferExhausted : bufferCap).increment();
+        counters.bufferRefused(poolEmpty);
     }
 
     StreamLimits limits() {
