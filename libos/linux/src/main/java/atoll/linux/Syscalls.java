@@ -49,6 +49,10 @@ public final class Syscalls {
     public static final int SO_REUSEADDR = 2;
     public static final int SO_RCVBUF = 8;
     public static final int SO_SNDBUF = 7;
+    public static final int SO_REUSEPORT = 15;
+    // include/uapi/linux/in.h, in6.h.
+    public static final int IPPROTO_IPV6 = 41;
+    public static final int IPV6_V6ONLY = 26;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
@@ -343,13 +347,25 @@ public final class Syscalls {
      * @return messages sent (the first ones), or {@link #WOULD_BLOCK} when the socket cannot take any now
      */
     public static int sendmmsg(int fd, MessageBatch batch, int count) throws LinuxException {
-        if (count > batch.capacity()) {
-            throw new IllegalArgumentException("count " + count + " > capacity " + batch.capacity());
+        return sendmmsg(fd, batch, 0, count);
+    }
+
+    /**
+     * {@code sendmmsg(2)} of messages {@code first} to {@code first + count - 1} of {@code batch}
+     * (what is left of a batch after a partial send).
+     *
+     * @return messages sent (the first ones), or {@link #WOULD_BLOCK} when the socket cannot take
+     *     any now; a failure of message {@code first} itself is a {@link LinuxException}
+     */
+    public static int sendmmsg(int fd, MessageBatch batch, int first, int count) throws LinuxException {
+        if (first < 0 || count < 0 || first + count > batch.capacity()) {
+            throw new IllegalArgumentException("messages " + first + "+" + count + " not in capacity " + batch.capacity());
         }
         MemorySegment capture = CAPTURE.get();
+        MemorySegment headers = batch.headers(first);
         try {
             while (true) {
-                int n = (int) SENDMMSG.invokeExact(capture, fd, batch.headers(), count, 0);
+                int n = (int) SENDMMSG.invokeExact(capture, fd, headers, count, 0);
                 if (n >= 0) {
                     return n;
                 }
