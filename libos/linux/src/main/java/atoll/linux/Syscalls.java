@@ -84,6 +84,16 @@ public final class Syscalls {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle SENDMMSG = downcall("sendmmsg",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    // The hot calls of an event loop again, without errno capture: the JDK makes a slice of the
+    // capture segment for every call that captures (SharedUtils.checkCaptureSegment), which would
+    // be an allocation per call. They are tried first; only a failure (-1) repeats the call with
+    // capture to learn errno, which is what a failure costs anyway.
+    private static final MethodHandle RECVMMSG_FAST = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("recvmmsg"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SENDMMSG_FAST = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("sendmmsg"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle EPOLL_WAIT_FAST = LINKER.downcallHandle(
+            LINKER.defaultLookup().findOrThrow("epoll_wait"), FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle EPOLL_CREATE1 = downcall("epoll_create1",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -318,6 +328,16 @@ public final class Syscalls {
      */
     public static int recvmmsg(int fd, MessageBatch batch, int count) throws LinuxException {
         batch.prepareReceive(count);
+        try {
+            int fast = (int) RECVMMSG_FAST.invokeExact(fd, batch.headers(), count, 0, MemorySegment.NULL);
+            if (fast >= 0) {
+                return fast;
+            }
+        } catch (Throwable t) {
+            throw linkageFailure("recvmmsg", t);
+        }
+        // Failed: again with errno captured (a datagram that arrived meanwhile is simply taken).
+        batch.prepareReceive(count);
         MemorySegment capture = CAPTURE.get();
         try {
             while (true) {
@@ -361,8 +381,17 @@ public final class Syscalls {
         if (first < 0 || count < 0 || first + count > batch.capacity()) {
             throw new IllegalArgumentException("messages " + first + "+" + count + " not in capacity " + batch.capacity());
         }
-        MemorySegment capture = CAPTURE.get();
         MemorySegment headers = batch.headers(first);
+        try {
+            int fast = (int) SENDMMSG_FAST.invokeExact(fd, headers, count, 0);
+            if (fast >= 0) {
+                return fast;
+            }
+        } catch (Throwable t) {
+            throw linkageFailure("sendmmsg", t);
+        }
+        // Failed: again with errno captured, to tell a full send buffer from an error.
+        MemorySegment capture = CAPTURE.get();
         try {
             while (true) {
                 int n = (int) SENDMMSG.invokeExact(capture, fd, headers, count, 0);
@@ -459,10 +488,19 @@ public final class Syscalls {
      */
     public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis)
             throws LinuxException {
+        try {
+            int fast = (int) EPOLL_WAIT_FAST.invokeExact(epfd, events, maxEvents, timeoutMillis);
+            if (fast >= 0) {
+                return fast;
+            }
+        } catch (Throwable t) {
+            throw linkageFailure("epoll_wait", t);
+        }
+        // Failed (a signal, EINTR, or a broken descriptor): look again without waiting, errno captured.
         MemorySegment capture = CAPTURE.get();
         int n;
         try {
-            n = (int) EPOLL_WAIT.invokeExact(capture, epfd, events, maxEvents, timeoutMillis);
+            n = (int) EPOLL_WAIT.invokeExact(capture, epfd, events, maxEvents, 0);
         } catch (Throwable t) {
             throw linkageFailure("epoll_wait", t);
         }

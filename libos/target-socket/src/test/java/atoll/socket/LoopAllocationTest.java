@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class LoopAllocationTest {
     /** Average bytes allocated on the loop per datagram that we tolerate (select bookkeeping). */
     private static final double BOUND_BYTES_PER_DATAGRAM = 16;
-    private static final int WARM_UP = 20_000;
+    private static final int WARM_UP = Integer.getInteger("warmup", 20_000);
     private static final int MEASURED = 20_000;
     private static final int WINDOW = 32;
 
