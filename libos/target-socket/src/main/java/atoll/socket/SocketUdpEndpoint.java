@@ -28,7 +28,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A UDP endpoint on non-blocking {@link DatagramChannel}s driven by the event loop.
+ * A UDP endpoint on non-blocking {@link DatagramChannel}s driven by the event loop: the socket
+ * target's java.nio path (see {@link BatchUdpEndpoint} for the batched one).
  *
  * <p>Wildcard: java.nio cannot ask the kernel for a datagram's destination address (no
  * IP_PKTINFO / IPV6_RECVPKTINFO), so an endpoint asked for {@code 0.0.0.0} or {@code ::} binds one
@@ -49,8 +50,9 @@ import java.util.Objects;
  * holders and an address byte array); a repeating sender gets the cached object back. Atoll adds
  * nothing per datagram: the source keeps that reference, the destination is copied from the
  * channel's own value, and a reply passes the same reference back to {@code send}, which encodes
- * it into the JDK's native socket address without allocating. A batched path through the FFM API
- * (recvmmsg) is planned to remove the JDK's part.
+ * it into the JDK's native socket address without allocating. On Linux the batched path,
+ * {@link BatchUdpEndpoint} (recvmmsg/sendmmsg through the FFM API), serves instead unless
+ * {@code socket.batch=off} or native access is missing, and has no such part.
  *
  * <p>Handler exceptions are caught and logged. The handler owns the payload from the moment it is
  * called, whether it returns or throws: the loop never releases it, so a handler that throws
