@@ -85,7 +85,9 @@ public final class Lookup {
                 }
                 // RFC 6672 §3.1: the synthesized CNAME has the QNAME as owner and the DNAME's TTL.
                 answer.add(new ResourceRecord(current, d.rrClass(), d.ttl(), new Rdata.CNAME(target)));
-                if (!target.isSubdomainOf(zone.origin()) || visited.contains(target)
+                // The synthesized CNAME answers QTYPE CNAME (step 3a follows a CNAME only when
+                // QTYPE does not match it); NSD and Knot stop there too, NOERROR.
+                if (qtype == RRType.CNAME || !target.isSubdomainOf(zone.origin()) || visited.contains(target)
                         || hop + 1 >= MAX_CNAME_CHAIN) {
                     return positive(zone, answer, style);
                 }

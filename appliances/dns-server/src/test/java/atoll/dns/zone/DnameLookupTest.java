@@ -93,6 +93,11 @@ class DnameLookupTest {
         // Every QTYPE is redirected below the owner, DNAME and ANY included.
         assertEquals(3, q("host.dn.example.com.", RRType.ANY).answer().size());
         assertEquals(Rcode.NXDOMAIN, q("x.dn.example.com.", RRType.DNAME).rcode());
+        // QTYPE CNAME: the synthesized CNAME is the answer, not followed (NSD and Knot alike).
+        LookupResult cname = q("x.dn.example.com.", RRType.CNAME);
+        assertEquals(Rcode.NOERROR, cname.rcode());
+        assertEquals(List.of(RRType.DNAME, RRType.CNAME), cname.answer().stream().map(rr -> rr.type()).toList());
+        assertEquals(2, q("alias.dn.example.com.", RRType.CNAME).answer().size());
     }
 
     @Test
