@@ -41,14 +41,15 @@ class AnswersDigIT {
             long     IN DNAME %s.example.org.
             """.formatted("a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63));
 
-    @TempDir Path tmp;
+    Path tmp;
     Process minimal;
     Process full;
     int minimalPort;
     int fullPort;
 
     @BeforeAll
-    void start() throws Exception {
+    void start(@TempDir Path tmp) throws Exception {
+        this.tmp = tmp;
         ImageIT.imageIsBuilt();
         Path zone = tmp.resolve("example.org.zone");
         Files.writeString(zone, ZONE);
