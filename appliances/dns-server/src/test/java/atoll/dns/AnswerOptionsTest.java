@@ -158,6 +158,23 @@ class AnswerOptionsTest {
     }
 
     @Test
+    void theSynthesizedCnamePointsIntoTheDnameTarget() throws IOException {
+        // Without EDNS the limit is 512 octets: the DNAME (its 205-octet target uncompressed, RFC
+        // 6672 §2.5), the CNAME and the SOA fit only if the CNAME's target ends in a pointer into
+        // the DNAME's, as Knot writes it (526 octets otherwise, and TC).
+        Message q = Message.newQuery(Record.newRecord(Name.fromString("nxabcdef.long.example.com."), Type.A, DClass.IN));
+        for (QueryEngine e : List.of(engine, anonymous)) {
+            MemorySegment out = MemorySegment.ofArray(new byte[65535]);
+            int n = e.respond(MemorySegment.ofArray(q.toWire()), Transport.UDP, out, new MessageWriter());
+            Message r = new Message(out.asSlice(0, n).toArray(ValueLayout.JAVA_BYTE));
+            assertTrue(n <= 512 && !r.getHeader().getFlag(org.xbill.DNS.Flags.TC), n + " octets");
+            assertEquals(List.of(Type.DNAME, Type.CNAME), r.getSection(Section.ANSWER).stream().map(Record::getType).toList());
+            assertEquals("nxabcdef." + "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + ".example.com.",
+                    ((org.xbill.DNS.CNAMERecord) r.getSection(Section.ANSWER).get(1)).getTarget().toString());
+        }
+    }
+
+    @Test
     void nonMinimalAnswersAddTheNsRrset() throws IOException {
         Message r = ask(nonMinimal, query("mail.example.com.", Type.A), Transport.UDP);
         assertEquals(List.of(Type.NS), r.getSection(Section.AUTHORITY).stream().map(Record::getType).toList());
