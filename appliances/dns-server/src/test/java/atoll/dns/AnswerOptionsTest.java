@@ -161,7 +161,7 @@ class AnswerOptionsTest {
     void theSynthesizedCnamePointsIntoTheDnameTarget() throws IOException {
         // Without EDNS the limit is 512 octets: the DNAME (its 205-octet target uncompressed, RFC
         // 6672 §2.5), the CNAME and the SOA fit only if the CNAME's target ends in a pointer into
-        // the DNAME's, as Knot writes it (526 octets otherwise, and TC).
+        // the DNAME's (526 octets otherwise, and TC).
         Message q = Message.newQuery(Record.newRecord(Name.fromString("nxabcdef.long.example.com."), Type.A, DClass.IN));
         for (QueryEngine e : List.of(engine, anonymous)) {
             MemorySegment out = MemorySegment.ofArray(new byte[65535]);

@@ -215,9 +215,10 @@ public final class MessageWriter {
     /**
      * Enters the uncompressed name written at {@code start} into the dictionary, so that later
      * names may point into it. For a DNAME target: RFC 6672 §2.5 says it "MUST NOT be sent out in
-     * compressed form", but the CNAME synthesized from it usually ends in the same labels (Knot
-     * points there too, and a DNAME answer near the 512-octet limit fits only so). Reads the
-     * octets just written, allocating nothing, and hashes them as {@link #name} does.
+     * compressed form", but nothing keeps later names from pointing at it (RFC 1035 §4.1.4), and
+     * the CNAME synthesized from it ends in the same labels: a DNAME answer with a long target
+     * then fits where NSD sets TC and Knot drops the SOA. Reads the octets just written,
+     * allocating nothing, and hashes them as {@link #name} does.
      */
     private void learn(int start) {
         if (overflow) {
