@@ -56,7 +56,8 @@ public final class DnsServer implements Appliance {
     private static final Duration DEADLINE_MAX = Duration.ofHours(1);
     static final ConfigKey<Duration> TCP_IDLE = ConfigKey.of("tcp.idle-timeout",
             ValueTypes.duration(DEADLINE_MIN, DEADLINE_MAX), Duration.ofSeconds(10),
-            "close a TCP connection when no query begins for this long after the last answer (RFC 7766 §6.2.3)");
+            "close a TCP connection when no query begins for this long after the last answer (RFC 7766 §6.2.3);"
+                    + " signalled to clients that send edns-tcp-keepalive (RFC 7828)");
     static final ConfigKey<Duration> TCP_QUERY = ConfigKey.of("tcp.query-timeout",
             ValueTypes.duration(DEADLINE_MIN, DEADLINE_MAX), Duration.ofSeconds(5),
             "close a TCP connection whose query is not complete this long after its first octet (trickling does not extend it)");
