@@ -13,7 +13,8 @@ public enum AnswerStyle {
     /**
      * RFC 1034 §4.3.2 step 4's optional part, as BIND and NSD without {@code minimal-responses}
      * answer: the zone's apex NS RRset in the authority section of a positive answer, and the
-     * addresses of those name servers in the additional section.
+     * addresses of those name servers in the additional section. An ANY answer (RFC 8482) stays
+     * minimal, as NSD's does.
      */
     WITH_AUTHORITY
 }

@@ -142,7 +142,9 @@ public final class Lookup {
                 return nodata(zone, answer);
             }
             List<ResourceRecord> additional = additional(zone, answer.subList(before, answer.size()), answer);
-            if (style == AnswerStyle.WITH_AUTHORITY) {
+            // An ANY answer stays minimal in either style, as NSD answers it without
+            // minimal-responses (RFC 8482 §4.1 asks for a small answer).
+            if (style == AnswerStyle.WITH_AUTHORITY && qtype != RRType.ANY) {
                 return withAuthority(zone, answer, additional);
             }
             return new LookupResult(Rcode.NOERROR, true, answer, List.of(), additional);

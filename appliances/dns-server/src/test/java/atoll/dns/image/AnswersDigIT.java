@@ -152,6 +152,71 @@ class AnswersDigIT {
         assertFalse(dig(fullPort, "+nsid", "www.example.org", "A").contains("NSID"), "none configured, none sent");
     }
 
+    /**
+     * {@code answers.minimal=false} answers as NSD without {@code minimal-responses} (NSD's
+     * default), the peer that has this mode (Knot has none): the same sections, TTLs included, for
+     * positive answers, chains, NODATA and NXDOMAIN. NSD runs in the foreground on its own free
+     * loopback port, from a temporary directory.
+     */
+    @Test
+    void nonMinimalAnswersAreNsdsWithoutMinimalResponses() throws Exception {
+        Path nsd = Path.of("/usr/sbin/nsd");
+        assertTrue(Files.isExecutable(nsd), "nsd not found: install the Debian package 'nsd' (apt-get install nsd)");
+        Path dir = tmp.resolve("nsd");
+        Files.createDirectories(dir);
+        int port = ImageIT.freePort();
+        Files.writeString(dir.resolve("nsd.conf"), """
+                server:
+                  ip-address: 127.0.0.1
+                  port: %d
+                  username: ""
+                  chroot: ""
+                  zonesdir: "%s"
+                  pidfile: "%s/nsd.pid"
+                  database: ""
+                  zonelistfile: "%s/zone.list"
+                  xfrdfile: "%s/xfrd.state"
+                  xfrdir: "%s"
+                  server-count: 1
+                  minimal-responses: no
+                  rrl-ratelimit: 0
+                remote-control:
+                  control-enable: no
+                zone:
+                  name: example.org
+                  zonefile: "%s"
+                """.formatted(port, dir, dir, dir, dir, dir, tmp.resolve("example.org.zone")));
+        Process p = new ProcessBuilder(nsd.toString(), "-d", "-c", dir.resolve("nsd.conf").toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("nsd.log").toFile()).start();
+        try {
+            ResilienceIT.awaitLine(p, dir.resolve("nsd.log"), "nsd started");
+            int compared = 0;
+            for (String q : List.of("www A", "mail A", "example.org MX", "example.org NS", "ns1 A", "www AAAA",
+                    "nope A", "host.dn A", "x.dn A", "target A")) {
+                String[] nameType = q.split(" ");
+                String name = nameType[0].equals("example.org") ? "example.org" : nameType[0] + ".example.org";
+                List<String> theirs = sections(dig(port, name, nameType[1]));
+                List<String> ours = sections(dig(fullPort, name, nameType[1]));
+                assertEquals(theirs, ours, q);
+                assertTrue(ours.stream().anyMatch(l -> l.contains(" IN SOA ") || l.contains(" IN NS ")), () -> q + ": " + ours);
+                compared++;
+            }
+            assertEquals(10, compared);
+        } finally {
+            p.destroy();
+            p.waitFor(ImageIT.RUN_BOUND_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    /** dig's status, flags and record lines, whitespace collapsed and sorted (order does not matter). */
+    static List<String> sections(String dig) {
+        return dig.lines()
+                .filter(l -> !l.isBlank() && (!l.startsWith(";") || l.startsWith(";; flags:") || l.startsWith(";; ->>HEADER")))
+                .map(l -> l.replaceAll("\\s+", " ").replaceAll("^;; flags: ([^;]*);.*", "flags $1")
+                        .replaceAll("^;; ->>HEADER.*status: (\\w+),.*", "status $1"))
+                .sorted().toList();
+    }
+
     @Test
     void nonMinimalAnswersCarryTheNsRrset() throws Exception {
         String out = dig(fullPort, "www.example.org", "A");

@@ -161,6 +161,8 @@ class DnameLookupTest {
             int type = name.startsWith("www") ? RRType.AAAA : RRType.A;
             assertEquals(Lookup.lookup(zone, n(name), type), Lookup.lookup(zone, n(name), type, AnswerStyle.WITH_AUTHORITY));
         }
+        // ANY stays minimal (as NSD without minimal-responses answers it).
+        assertEquals(List.of(), Lookup.lookup(zone, n("www.example.com."), RRType.ANY, AnswerStyle.WITH_AUTHORITY).authority());
         // Minimal: nothing in the authority section of a positive answer.
         assertEquals(List.of(), Lookup.lookup(zone, n("www.example.com."), RRType.A).authority());
     }
