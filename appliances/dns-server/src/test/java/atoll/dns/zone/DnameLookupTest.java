@@ -141,6 +141,20 @@ class DnameLookupTest {
     }
 
     @Test
+    void aDnameAtTheApexRedirectsTheWholeZoneBelowIt() throws ZoneFileException {
+        // As NSD and Knot answer for such a zone: the apex's own data is served, every name below
+        // it (including names that own data, which the DNAME occludes) is redirected.
+        Zone apex = inline(ZoneFileParserTest.HEAD + "ns A 192.0.2.53\n@ DNAME example.net.\n@ A 192.0.2.1\n");
+        assertEquals(List.of("example.com. 300 A 192.0.2.1"), show(Lookup.lookup(apex, n("example.com."), RRType.A).answer()));
+        LookupResult r = Lookup.lookup(apex, n("www.example.com."), RRType.A);
+        assertEquals(Rcode.NOERROR, r.rcode());
+        assertEquals(List.of(RRType.DNAME, RRType.CNAME), r.answer().stream().map(rr -> rr.type()).toList());
+        assertEquals("www.example.net.", r.answer().get(1).rdata() instanceof atoll.dns.wire.Rdata.CNAME c
+                ? c.target().toString() : "");
+        assertEquals(RRType.CNAME, Lookup.lookup(apex, n("ns.example.com."), RRType.A).answer().get(1).type());
+    }
+
+    @Test
     void aDnameLoopStops() {
         LookupResult r = q("a.loop1.example.com.", RRType.A);
         assertEquals(Rcode.NOERROR, r.rcode());
