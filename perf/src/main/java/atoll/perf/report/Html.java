@@ -33,7 +33,8 @@ public final class Html {
                 .append("figure{margin:1em 0}figcaption{font-size:.9em;color:#444}svg.chart{background:#fff}\n")
                 .append("</style></head><body>\n<h1>Atoll side-by-side benchmarks</h1>\n<p class=\"meta\">")
                 .append(esc(generated)).append(". Each cell: median of the repetitions, then <small>(min–max, n)</small>. ")
-                .append("↑ higher is better, ↓ lower is better.</p>\n<ul>\n");
+                .append("↑ higher is better, ↓ lower is better. A ratio table divides the appliance's median by ")
+                .append("the counterpart's: above 1 on a ↑ column, or below 1 on a ↓ column, is in the appliance's favour.</p>\n<ul>\n");
         for (SuiteResult s : suites) {
             b.append("<li><a href=\"#suite-").append(esc(s.suite())).append("\">").append(esc(s.title()))
                     .append("</a>").append(s.status() == SuiteResult.Status.OK ? "" : " — " + s.status().word())
