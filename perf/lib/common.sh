@@ -63,19 +63,25 @@ perf_unavailable() {
   [[ $1 == not-available ]]
 }
 
-# A loopback port free for both UDP and TCP at the time of asking.
+# A loopback port free for both UDP and TCP at the time of asking, below the kernel's ephemeral
+# range: a probe's many connection attempts take ephemeral source ports, and one equal to the
+# server's port would connect to itself (TCP simultaneous open) and hold the port the server is
+# about to bind.
 free_port() {
   python3 - <<'PY'
-import socket
+import random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
 while True:
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))
-    port = u.getsockname()[1]
+    port = random.randrange(10000, max(10001, low))
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
-        t.bind(("127.0.0.1", port))
+        u.bind(("127.0.0.1", port)); t.bind(("127.0.0.1", port))
     except OSError:
-        u.close(); t.close(); continue
-    u.close(); t.close(); print(port); break
+        continue
+    finally:
+        u.close(); t.close()
+    print(port); break
 PY
 }
 
