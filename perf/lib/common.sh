@@ -7,9 +7,16 @@
 #   PERF_QUICK=1 the suites' short settings (the CI smoke run)
 #   SERVER_CPU, LOAD_CPU   cores for the server and the load generator (default 0 and 1)
 
-perf_java() { # the report tool (perf/src/main/java/atoll/perf/report/Main.java) with JDK 25
-  [[ -n "${PERF_JAVA:-}" ]] || PERF_JAVA="$("$root/atoll" java-home)/bin/java"
-  "$PERF_JAVA" "$root/perf/src/main/java/atoll/perf/report/Main.java" "$@"
+perf_java() { # the report tool (perf/src/main/java/atoll/perf/report) with JDK 25
+  local jdk src=$root/perf/src/main/java out=$root/perf/target/report-tool
+  [[ -n "${PERF_JAVA_HOME:-}" ]] || PERF_JAVA_HOME=$("$root/atoll" java-home)
+  jdk=$PERF_JAVA_HOME
+  # Compiled once into perf/target/report-tool (again when a source is newer): no Maven build needed.
+  if [[ ! -f "$out/.stamp" || -n "$(find "$src/atoll/perf/report" -name '*.java' -newer "$out/.stamp")" ]]; then
+    rm -rf "$out"; mkdir -p "$out"
+    "$jdk/bin/javac" -nowarn -d "$out" "$src"/atoll/perf/report/*.java >&2 && touch "$out/.stamp"
+  fi
+  "$jdk/bin/java" -cp "$out" atoll.perf.report.Main "$@"
 }
 
 # perf_init SUITE TITLE [SUBJECT]: the suite's record file and its metadata.
