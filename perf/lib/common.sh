@@ -61,13 +61,15 @@ perf_finish() {
 }
 
 # perf_unavailable STATUS REASON: a result file saying why there are no numbers (status
-# not-available or failed), then exit 0 (not-available) or 1 (failed).
+# not-available or failed) with what was measured so far, then the script exits: 0 when
+# not-available, 1 when failed.
 perf_unavailable() {
   meta status "$1"
   meta reason "$2"
   progress "$1: $2"
   perf_finish
-  [[ $1 == not-available ]]
+  [[ $1 == not-available ]] && exit 0
+  exit 1
 }
 
 # A loopback port free for both UDP and TCP at the time of asking, below the kernel's ephemeral
