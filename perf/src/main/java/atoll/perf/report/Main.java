@@ -33,6 +33,12 @@ public final class Main {
         } catch (IllegalArgumentException bad) {
             System.err.println("perf report: " + bad.getMessage());
             System.exit(2);
+        } catch (java.nio.file.NoSuchFileException missing) {
+            System.err.println("perf report: no such file: " + missing.getFile());
+            System.exit(2);
+        } catch (IOException bad) {
+            System.err.println("perf report: " + bad);
+            System.exit(2);
         }
     }
 
