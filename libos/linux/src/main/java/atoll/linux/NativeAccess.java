@@ -33,10 +33,16 @@ public final class NativeAccess {
                     + " (--enable-native-access=" + (self.isNamed() ? self.getName() : "ALL-UNNAMED") + ")";
         }
         try {
-            Syscalls.strerror(Errno.EAGAIN); // initializes every downcall handle
+            // Looks the symbols up without linking them: Syscalls links each on first use.
+            java.lang.foreign.SymbolLookup libc = java.lang.foreign.Linker.nativeLinker().defaultLookup();
+            for (String symbol : new String[] {"recvmmsg", "sendmmsg", "epoll_wait", "eventfd", "socket"}) {
+                if (libc.find(symbol).isEmpty()) {
+                    return "the C library has no " + symbol;
+                }
+            }
             return null;
         } catch (LinkageError | RuntimeException e) {
-            return "the C library's system calls could not be linked: " + e;
+            return "the C library's system calls could not be found: " + e;
         }
     }
 }
