@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import org.apache.maven.artifact.Artifact;
@@ -107,6 +108,10 @@ public final class ImageMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project.build.directory}/${project.artifactId}-${project.version}-maven.cdx.json", required = true)
     private File mavenBom;
 
+    /** When this build started: a Maven BOM older than that is a previous build's. */
+    @Parameter(defaultValue = "${session.request.startTime}", readonly = true, required = true)
+    private Date buildStarted;
+
     @Parameter(defaultValue = "${project.artifact}", readonly = true, required = true)
     private Artifact artifact;
 
@@ -123,11 +128,15 @@ public final class ImageMojo extends AbstractMojo {
         try {
             ImageBuilder.Result result = ImageBuilder.build(spec);
             getLog().info(result.summary());
-            if (mavenBom.isFile()) {
-                Path sbom = Sbom.write(mavenBom.toPath(), result, Path.of(buildDirectory.getPath(), spec.topDirectory() + ".cdx.json"));
+            Path sbom = Path.of(buildDirectory.getPath(), spec.topDirectory() + ".cdx.json");
+            if (mavenBom.isFile() && mavenBom.lastModified() >= buildStarted.getTime()) {
+                Sbom.write(mavenBom.toPath(), result, sbom);
                 getLog().info("[image] SBOM " + sbom.getFileName() + ": " + Sbom.summary(sbom));
             } else {
-                getLog().info("[image] no SBOM: " + mavenBom + " is missing (the CycloneDX plugin's makeBom writes it)");
+                // Never a stale SBOM beside a new image.
+                Files.deleteIfExists(sbom);
+                getLog().warn("[image] no SBOM: " + mavenBom + (mavenBom.isFile() ? " is from an earlier build" : " is missing")
+                        + " (the CycloneDX plugin's makeBom writes it at prepare-package; it skips itself in offline mode)");
             }
         } catch (IOException | UncheckedIOException | IllegalStateException e) {
             throw new MojoExecutionException("atoll:image: " + e.getMessage(), e);
