@@ -53,6 +53,12 @@ public final class OpenSshCertificate {
             "rsa-sha2-256-cert-v01@openssh.com", "rsa-sha2-256",
             "rsa-sha2-512-cert-v01@openssh.com", "rsa-sha2-512");
 
+    /**
+     * One critical option or extension: its name and its data, which for every option
+     * PROTOCOL.certkeys defines is one string; "" when the data is empty (a flag).
+     */
+    public record Option(String name, String value) {}
+
     private final byte[] blob;
     private final String certType;
     private final int keyFieldsStart;
@@ -63,7 +69,7 @@ public final class OpenSshCertificate {
     private final int keyIdEnd;
     private final List<String> principals;
     private final int validAfterAt;
-    private final List<String[]> criticalOptions;
+    private final List<Option> criticalOptions;
     private final List<String> extensions;
     private final int signatureKeyAt;
     private final int signatureKeyEnd;
@@ -71,7 +77,7 @@ public final class OpenSshCertificate {
     private final int signatureAt;
 
     private OpenSshCertificate(byte[] blob, String certType, int[] at, List<String> principals,
-            List<String[]> criticalOptions, List<String> extensions) {
+            List<Option> criticalOptions, List<String> extensions) {
         this.blob = blob;
         this.certType = certType;
         this.keyFieldsStart = at[0];
@@ -146,10 +152,10 @@ public final class OpenSshCertificate {
         r.uint32();
         r.uint32();
         r.uint32();
-        List<String[]> critical = pairs(r.string(), "critical options");
+        List<Option> critical = pairs(r.string(), "critical options", true);
         List<String> extensions = new ArrayList<>();
-        for (String[] e : pairs(r.string(), "extensions")) {
-            extensions.add(e[0]);
+        for (Option e : pairs(r.string(), "extensions", false)) {
+            extensions.add(e.name());
         }
         r.string(); // reserved
         at[5] = r.stringInPlace();
@@ -185,26 +191,29 @@ public final class OpenSshCertificate {
         return out;
     }
 
-    /** Name/data pairs; the data of a critical option is itself a string inside the string. */
-    private static List<String[]> pairs(byte[] packed, String what) throws SshFormatException {
+    /**
+     * Name/data pairs. The data of a known critical option is itself a string inside the string;
+     * an extension's data is not looked into (unknown ones are ignored, whatever they hold).
+     */
+    private static List<Option> pairs(byte[] packed, String what, boolean nestedValue) throws SshFormatException {
         SshReader r = new SshReader(packed);
-        List<String[]> out = new ArrayList<>();
-        String previous = null;
+        List<Option> out = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
         while (r.remaining() > 0) {
             String name = checkedText(r.string(), what);
             byte[] data = r.string();
-            // PROTOCOL.certkeys: options and extensions "MUST be lexically ordered" and unique.
-            if (previous != null && previous.compareTo(name) >= 0) {
-                throw new SshFormatException(what + " not in order or repeated at '" + clip(name) + "'");
+            // PROTOCOL.certkeys: each name MUST appear only once (the "lexical order" it also asks
+            // is not enforced: a CA that does not sort is not thereby dangerous).
+            if (!seen.add(name)) {
+                throw new SshFormatException(what + " repeat '" + clip(name) + "'");
             }
-            previous = name;
             String value = "";
-            if (data.length > 0) {
+            if (data.length > 0 && nestedValue) {
                 SshReader d = new SshReader(data);
                 value = checkedText(d.string(), what);
                 d.end();
             }
-            out.add(new String[] {name, value});
+            out.add(new Option(name, value));
         }
         return out;
     }
@@ -273,8 +282,8 @@ public final class OpenSshCertificate {
         return uint64(validAfterAt + 8);
     }
 
-    /** Critical options as {name, value} pairs, value "" when the option has no data. */
-    public List<String[]> criticalOptions() {
+    /** Critical options in their (checked, lexical) order. */
+    public List<Option> criticalOptions() {
         return criticalOptions;
     }
 

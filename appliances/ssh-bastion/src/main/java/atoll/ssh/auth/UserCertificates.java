@@ -69,10 +69,10 @@ public final class UserCertificates {
             return new Outcome.Invalid("certificate principals " + clip(cert.principals()) + " do not include "
                     + clip(acceptedPrincipals));
         }
-        for (String[] option : cert.criticalOptions()) {
-            switch (option[0]) {
+        for (OpenSshCertificate.Option option : cert.criticalOptions()) {
+            switch (option.name()) {
                 case SOURCE_ADDRESS -> {
-                    if (!sourceAllowed(option[1], source)) {
+                    if (!sourceAllowed(option.value(), source)) {
                         return new Outcome.Invalid("source address not in the certificate's source-address");
                     }
                 }
@@ -83,7 +83,7 @@ public final class UserCertificates {
                     // PROTOCOL.certkeys: "if an implementation does not recognise a critical
                     // option, it MUST reject the certificate". verify-required lands here too: it
                     // asks for FIDO user verification, and no FIDO key is accepted.
-                    return new Outcome.Invalid("unsupported critical option '" + OpenSshCertificate.clip(option[0]) + "'");
+                    return new Outcome.Invalid("unsupported critical option '" + OpenSshCertificate.clip(option.name()) + "'");
                 }
             }
         }

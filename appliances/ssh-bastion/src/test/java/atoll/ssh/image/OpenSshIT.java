@@ -70,6 +70,7 @@ class OpenSshIT {
         keygen("ed25519", "user-ca");
         keygen("ecdsa", "org-ca");
         keygen("ed25519", "cert-user");
+        keygen("rsa", "cert-user-rsa");
         sshdPort = freePort();
         bastionPort = freePort();
         closedPort = freePort();
@@ -493,20 +494,28 @@ class OpenSshIT {
 
     /** A certificate for cert-user's key by {@code ca}, with extra ssh-keygen options; returns its file. */
     static Path certificate(String ca, String... options) throws Exception {
-        Path pub = tmp.resolve("cert-user-" + (++certificates) + ".pub");
-        Files.copy(tmp.resolve("cert-user.pub"), pub);
+        return certificateFor("cert-user", ca, options);
+    }
+
+    static Path certificateFor(String key, String ca, String... options) throws Exception {
+        Path pub = tmp.resolve(key + "-" + (++certificates) + ".pub");
+        Files.copy(tmp.resolve(key + ".pub"), pub);
         List<String> cmd = new ArrayList<>(List.of("ssh-keygen", "-q", "-s", tmp.resolve(ca).toString(), "-I",
                 "cert-" + certificates, "-z", Integer.toString(1000 + certificates)));
         cmd.addAll(List.of(options));
         cmd.add(pub.toString());
         Result r = run(cmd.toArray(String[]::new));
         assertEquals(0, r.status, r.output);
-        return tmp.resolve("cert-user-" + certificates + "-cert.pub");
+        return tmp.resolve(key + "-" + certificates + "-cert.pub");
     }
 
     /** ssh -W to the target through the bastion as {@code user} with cert-user's key and {@code cert}. */
     static Result withCertificate(String user, Path cert, String destination) throws Exception {
-        return ssh(sshWithKey("cert-user", user, "-o", "CertificateFile=" + cert, "-W", destination));
+        return withCertificate("cert-user", user, cert, destination);
+    }
+
+    static Result withCertificate(String key, String user, Path cert, String destination) throws Exception {
+        return ssh(sshWithKey(key, user, "-o", "CertificateFile=" + cert, "-W", destination));
     }
 
     @Test
@@ -522,6 +531,12 @@ class OpenSshIT {
         auditSince(mark, l -> l.contains("\"event\":\"channel\"") && l.contains("\"user\":\"alice\"")
                 && l.contains("\"key\":\"" + keyFingerprint + "\"") && l.contains(certificate));
         auditSince(mark, l -> l.contains("\"event\":\"connection\"") && l.contains(certificate));
+        // An RSA user key's certificate: the client signs as rsa-sha2-512-cert-v01@openssh.com.
+        mark = log().length();
+        r = withCertificate("cert-user-rsa", "alice", certificateFor("cert-user-rsa", "user-ca", "-n", "alice", "-V", "-5m:+1h"),
+                "127.0.0.1:" + sshdPort);
+        assertTrue(r.output.startsWith("SSH-2.0-OpenSSH"), r.output + log());
+        auditSince(mark, l -> l.contains("\"event\":\"connection\"") && l.contains("\"certificate\":\"ID \\\"cert-" + certificates));
     }
 
     @Test
