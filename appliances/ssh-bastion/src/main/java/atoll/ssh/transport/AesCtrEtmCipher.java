@@ -35,6 +35,7 @@ public final class AesCtrEtmCipher implements PacketCipher {
     private final int tag;
     private final byte[] sequenceOctets = new byte[4];
     private final byte[] computed;
+    private byte[] scratch = new byte[32 * 1024 + 64];
 
     /**
      * @param key the cipher key (16 or 32 octets), {@code iv} its 16-octet initial counter block
@@ -120,14 +121,22 @@ public final class AesCtrEtmCipher implements PacketCipher {
         System.arraycopy(computed, 0, buf, off + 4 + packetLength, tag);
     }
 
+    /**
+     * Through a reused scratch array: the JDK copies the input to a new array when it is asked to
+     * work in place (overlapping input and output), which costs a packet-sized allocation each time.
+     */
     private void crypt(byte[] buf, int off, int len) {
+        if (scratch.length < len) {
+            scratch = new byte[Math.max(len, 2 * scratch.length)];
+        }
         try {
-            if (cipher.update(buf, off, len, buf, off) != len) {
+            if (cipher.update(buf, off, len, scratch, 0) != len) {
                 throw new IllegalStateException("AES-CTR held back output");
             }
         } catch (ShortBufferException e) {
             throw new IllegalStateException(e);
         }
+        System.arraycopy(scratch, 0, buf, off, len);
     }
 
     @Override
