@@ -5,10 +5,17 @@ import atoll.linux.EventFd;
 import atoll.linux.LinuxException;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * An epoll instance over raw socket descriptors (the batched UDP path, see
  * {@link BatchUdpEndpoint}), with an eventfd that other threads signal to wake the loop.
+ *
+ * <p>Both are made when the first descriptor registers: until then the loop has only timers and
+ * wake-ups to wait for, and parks its thread ({@link LockSupport}) instead. A target that never
+ * binds UDP (an appliance that serves TCP only) so never makes a system call through the FFM API,
+ * whose first use costs hundreds of milliseconds of start-up.
  *
  * <p>Each registered descriptor gets a slot; the slot number is the epoll event's data, and the
  * slot's {@link FdHandler} runs on the loop when the descriptor is ready. Slots change under this
@@ -28,36 +35,50 @@ final class EpollPoller implements Poller {
     }
 
     private final EventLoop loop;
-    private final Epoll epoll;
-    private final EventFd wake;
+    /** Made with {@link #wake} at the first {@link #add}; null until then. */
+    private volatile Epoll epoll;
+    private volatile EventFd wake;
     private volatile FdHandler[] handlers = new FdHandler[8];
+    private boolean closed;
 
-    EpollPoller(EventLoop loop) throws IOException {
+    EpollPoller(EventLoop loop) {
         this.loop = loop;
-        try {
-            epoll = new Epoll(MAX_EVENTS);
-        } catch (LinuxException e) {
-            throw new IOException(e.getMessage(), e);
-        }
-        try {
-            wake = new EventFd();
-            epoll.add(wake.fd(), Epoll.EPOLLIN, WAKE_SLOT);
-        } catch (LinuxException e) {
-            closeQuietly();
-            throw new IOException(e.getMessage(), e);
-        }
     }
 
-    private void closeQuietly() {
-        try {
-            epoll.close();
-        } catch (LinuxException ignored) {
-            // already failing
+    /** Makes the epoll instance and its eventfd (under this object's lock), once. */
+    private Epoll epoll() throws IOException {
+        Epoll e = epoll;
+        if (e != null) {
+            return e;
         }
+        if (closed) {
+            throw new IOException("event loop stopped");
+        }
+        try {
+            e = new Epoll(MAX_EVENTS);
+        } catch (LinuxException x) {
+            throw new IOException(x.getMessage(), x);
+        }
+        try {
+            EventFd w = new EventFd();
+            e.add(w.fd(), Epoll.EPOLLIN, WAKE_SLOT);
+            wake = w;
+        } catch (LinuxException x) {
+            try {
+                e.close();
+            } catch (LinuxException ignored) {
+                // already failing
+            }
+            throw new IOException(x.getMessage(), x);
+        }
+        epoll = e;
+        LockSupport.unpark(loop.thread()); // from parking to waiting in epoll
+        return e;
     }
 
     /** Watches {@code fd} for {@code events}; returns its slot, for {@link #modify} and {@link #remove}. */
     synchronized int add(int fd, int events, FdHandler handler) throws IOException {
+        Epoll epoll = epoll();
         FdHandler[] h = handlers;
         int slot = 1;
         while (slot < h.length && h[slot] != null) {
@@ -79,13 +100,13 @@ final class EpollPoller implements Poller {
 
     /** Changes what {@code fd} (in {@code slot}) is watched for; takes effect in a wait under way. */
     void modify(int fd, int slot, int events) throws LinuxException {
-        epoll.modify(fd, events, slot);
+        epoll.modify(fd, events, slot); // registered, so made
     }
 
     /** Stops watching {@code fd} and frees its slot. */
     synchronized void remove(int fd, int slot) {
         try {
-            epoll.remove(fd);
+            epoll.remove(fd); // registered, so made
         } catch (LinuxException e) {
             // Not registered any more (closed elsewhere): nothing to undo.
         }
@@ -96,6 +117,17 @@ final class EpollPoller implements Poller {
 
     @Override
     public void poll(long timeoutMillis) throws IOException {
+        Epoll epoll = this.epoll;
+        if (epoll == null) {
+            // Nothing registered yet: wait for a timer or a wake-up (unpark), or for add().
+            if (timeoutMillis < 0) {
+                LockSupport.park(this);
+            } else if (timeoutMillis > 0) {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(timeoutMillis));
+            }
+            return;
+        }
+        EventFd wake = this.wake;
         int n;
         try {
             n = epoll.await((int) Math.min(Integer.MAX_VALUE, timeoutMillis));
@@ -122,15 +154,26 @@ final class EpollPoller implements Poller {
 
     @Override
     public void wakeup() {
+        EventFd w = wake;
+        if (w == null) {
+            LockSupport.unpark(loop.thread());
+            return;
+        }
         try {
-            wake.signal();
+            w.signal();
         } catch (LinuxException e) {
             // Only when the descriptor is gone, which happens after the loop has stopped.
         }
+        // The loop may have looked before epoll was made and be parking still.
+        LockSupport.unpark(loop.thread());
     }
 
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        closed = true;
+        if (epoll == null) {
+            return;
+        }
         try {
             wake.close();
             epoll.close();
