@@ -20,6 +20,18 @@ public sealed interface Action {
     /** A keepalive ping arrived on the data channel (decrypted) and was answered. */
     record DataPing(Peer peer) implements Action {}
 
+    /**
+     * An IPv4 packet from the client's tunnel, decrypted and checked to come from its tunnel
+     * address: the gateway terminates or relays it.
+     */
+    record TunnelPacket(Peer peer, byte[] packet) implements Action {}
+
+    /**
+     * The first packet of a session dropped because its IPv4 source is not the client's tunnel
+     * address (later ones are only counted).
+     */
+    record BadSource(Peer peer, int source, int tunnelAddress) implements Action {}
+
     /** A session was dropped: its handshake window passed, or the client said it is leaving. */
     record SessionClosed(Peer peer, String why) implements Action {}
 }
