@@ -101,6 +101,12 @@ public final class OpenVpnGateway implements Appliance {
 
     private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
     private volatile atoll.openvpn.gateway.TunnelGateway tunnel;
+    /**
+     * Which transport's engine pushed each tunnel address last (a client that reconnects over the
+     * other transport takes its address along; the old session lingers until its ping-restart).
+     * Under the lock.
+     */
+    private final java.util.HashMap<Integer, ControlServer> pushedBy = new java.util.HashMap<>();
     private volatile UdpEndpoint endpoint;
     private volatile TcpListener listener;
     private volatile ControlServer engine;
@@ -229,15 +235,17 @@ public final class OpenVpnGateway implements Appliance {
     private boolean toClient(int tunnelAddress, PooledBuffer datagram) {
         byte[] d = datagram.toByteArray();
         datagram.release();
-        Action.Send s = engine.sealTo(tunnelAddress, d, 0, d.length);
-        if (s != null) {
-            send(s);
-            return true;
-        }
-        s = tcpEngine.sealTo(tunnelAddress, d, 0, d.length);
-        if (s != null) {
-            tcp.send(s.peer(), s.datagram());
-            return true;
+        ControlServer first = pushedBy.getOrDefault(tunnelAddress, engine);
+        for (ControlServer e : first == engine ? List.of(engine, tcpEngine) : List.of(tcpEngine, engine)) {
+            Action.Send s = e.sealTo(tunnelAddress, d, 0, d.length);
+            if (s != null) {
+                if (e == engine) {
+                    send(s);
+                } else {
+                    tcp.send(s.peer(), s.datagram());
+                }
+                return true;
+            }
         }
         return false;
     }
@@ -454,6 +462,7 @@ public final class OpenVpnGateway implements Appliance {
                             .getOrDefault("IV_VER", "unknown version") + ")");
                 }
                 case Action.Pushed p -> {
+                    pushedBy.put(p.tunnelAddress(), from);
                     metrics.counter("openvpn.pushes").increment();
                     LOG.log(Level.INFO, "pushed to " + p.peer() + ": " + p.options());
                 }

@@ -14,8 +14,11 @@ public sealed interface Action {
     /** TLS completed and the client's key method 2 message arrived; ours was sent in reply. */
     record KeyExchanged(Peer peer, atoll.openvpn.wire.KeyMethod2 client) implements Action {}
 
-    /** The client asked for its configuration and was sent {@code options}. */
-    record Pushed(Peer peer, String options) implements Action {}
+    /**
+     * The client asked for its configuration and was sent {@code options}, which give it
+     * {@code tunnelAddress}: packets to that address now go to this session.
+     */
+    record Pushed(Peer peer, String options, int tunnelAddress) implements Action {}
 
     /** A keepalive ping arrived on the data channel (decrypted) and was answered. */
     record DataPing(Peer peer) implements Action {}

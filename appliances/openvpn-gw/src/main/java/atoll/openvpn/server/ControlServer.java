@@ -418,7 +418,7 @@ public final class ControlServer {
                     }
                     s.tunnelAddress = push.tunnelAddress();
                     byTunnelAddress.put(push.tunnelAddress(), s);
-                    out.add(new Action.Pushed(s.peer, options));
+                    out.add(new Action.Pushed(s.peer, options, push.tunnelAddress()));
                 }
             }
         }

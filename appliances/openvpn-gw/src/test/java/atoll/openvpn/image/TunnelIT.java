@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * gateway); an HTTP GET through the tunnel to the far server, relayed by the gateway's user-space
  * NAT, content checked by SHA-256; a destination the policy does not allow refused at once (TCP
  * reset: curl's "couldn't connect") and a UDP datagram refused by ICMP, both counted in the
- * gateway's metrics; the same with CHACHA20-POLY1305 when the client offers only that.
+ * gateway's metrics; the same with CHACHA20-POLY1305 when the client offers only that, and over
+ * OpenVPN's TCP transport.
  */
 class TunnelIT {
     static final Path LAUNCHER = ImageIT.LAUNCHER;
@@ -74,7 +75,7 @@ class TunnelIT {
                     serverLog);
             awaitLog(serverLog, "listening", null);
             Path gatewayLog = tmp.resolve("gateway.log");
-            Process gateway = gw.start(List.of(LAUNCHER.toString(), "--listen=192.0.2.1", "--proto=udp",
+            Process gateway = gw.start(List.of(LAUNCHER.toString(), "--listen=192.0.2.1", "--proto=udp,tcp",
                     "--state.dir=" + state, "--gateway.allow=198.51.100.10/32:8080", "--push.routes=198.51.100.0/24",
                     "--log.level=info"), gatewayLog);
             awaitLog(gatewayLog, " ready ", gateway);
@@ -120,12 +121,25 @@ class TunnelIT {
             assertTrue(read(gatewayLog).contains("cipher CHACHA20-POLY1305"), () -> read(gatewayLog));
             stop(chacha);
 
+            // OpenVPN over TCP: the same tunnel, the packets framed on one TCP connection.
+            Path tcpLog = tmp.resolve("client-tcp.log");
+            Process overTcp = cl.start(List.of("openvpn", "--config", state.resolve("alice.ovpn").toString(),
+                    "--dev", "tun0", "--verb", "3", "--connect-retry-max", "1", "--proto", "tcp-client"), tcpLog);
+            awaitLog(tcpLog, "Initialization Sequence Completed", overTcp);
+            NetworkNamespace.Result ping3 = cl.exec(CLIENT_LIMIT, "ping", "-c", "2", "-i", "0.2", "-W", "5", "10.8.0.1");
+            assertEquals(0, ping3.status(), () -> ping3.output() + "\n" + read(gatewayLog));
+            NetworkNamespace.Result get3 = cl.exec(CLIENT_LIMIT, "curl", "-sS", "--max-time", "50", "-o",
+                    fetched.toString(), "http://198.51.100.10:8080/data.bin");
+            assertEquals(0, get3.status(), get3.output());
+            assertArrayEquals(sha256(file), sha256(Files.readAllBytes(fetched)), "content through the tunnel over TCP");
+            stop(overTcp);
+
             gateway.destroy(); // SIGTERM: the metrics line is logged at the stop
             assertTrue(gateway.waitFor(60, TimeUnit.SECONDS), "no exit after SIGTERM");
             assertEquals(0, gateway.exitValue(), () -> read(gatewayLog));
             Map<String, Long> m = metrics(read(gatewayLog));
-            assertEquals(5, m.getOrDefault("icmp.tx.echo_replies", 0L), m::toString);
-            assertEquals(2, m.getOrDefault("gateway.tcp.relayed", 0L), m::toString);
+            assertEquals(7, m.getOrDefault("icmp.tx.echo_replies", 0L), m::toString);
+            assertEquals(3, m.getOrDefault("gateway.tcp.relayed", 0L), m::toString);
             assertEquals(1, m.getOrDefault("gateway.tcp.refused", 0L), m::toString);
             assertEquals(1, m.getOrDefault("gateway.udp.refused", 0L), m::toString);
             assertEquals(0, m.getOrDefault("gateway.tcp.upstream-failed", 0L), m::toString);
