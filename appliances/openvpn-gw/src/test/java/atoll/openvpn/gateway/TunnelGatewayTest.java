@@ -277,6 +277,59 @@ class TunnelGatewayTest {
         assertEquals(1, count("gateway.tcp.upstream-failed"));
     }
 
+    /**
+     * Whatever a client puts in the tunnel: valid packets of each kind the client stack makes,
+     * then those cut short, with flipped octets and random junk (seeded). The gateway never throws,
+     * answers what it answers, and holds no buffer afterwards.
+     */
+    @Test
+    void mangledTunnelPacketsAreDroppedWithoutThrowingOrLeaking() throws Exception {
+        List<byte[]> valid = new java.util.ArrayList<>();
+        clientTcp.tcp().connect(System.nanoTime(), CLIENT.bits(), 0, LOOPBACK, echo.getLocalPort(), new Echoing(new byte[0]));
+        PooledBuffer udp = clientPool.acquire();
+        udp.put(new byte[] {'q', 'u'}, 0, 2);
+        client.udp().send(40000, LOOPBACK, 53, udp, System.nanoTime());
+        PooledBuffer req = clientPool.acquire();
+        req.put(new byte[] {1, 2, 3}, 0, 3);
+        new Icmpv4Repr.EchoRequest(1, 1).prependTo(req);
+        client.ip().send(IpProtocol.ICMP, GATEWAY.bits(), req, System.nanoTime());
+        valid.addAll(toGateway);
+        toGateway.clear();
+        assertEquals(3, valid.size());
+        Random r = new Random(20261129);
+        for (int i = 0; i < 5000; i++) {
+            byte[] p = valid.get(r.nextInt(valid.size())).clone();
+            switch (r.nextInt(4)) {
+                case 0 -> p = java.util.Arrays.copyOf(p, r.nextInt(p.length + 1));
+                case 1 -> p[r.nextInt(p.length)] ^= (byte) (1 << r.nextInt(8));
+                case 2 -> {
+                    p = new byte[r.nextInt(1600)];
+                    r.nextBytes(p);
+                }
+                default -> {
+                    for (int k = 0; k < 4; k++) {
+                        p[r.nextInt(p.length)] = (byte) r.nextInt(256);
+                    }
+                }
+            }
+            lock.lock();
+            try {
+                gateway.receive(p);
+            } finally {
+                lock.unlock();
+            }
+        }
+        toClient.clear();
+        lock.lock();
+        try {
+            gateway.close();
+        } finally {
+            lock.unlock();
+        }
+        eventually("relays end", () -> platform.network().streamBufferPool().outstanding() == 0);
+        gatewayPool.assertNoLeaks();
+    }
+
     @Test
     void echoToTheTunnelAddressIsAnsweredAndUdpBeyondIsRefusedByIcmp() throws Exception {
         PooledBuffer req = clientPool.acquire();
