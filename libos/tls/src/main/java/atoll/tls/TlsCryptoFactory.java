@@ -21,7 +21,15 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 final class TlsCryptoFactory {
     private TlsCryptoFactory() {}
 
-    private static final BouncyCastleProvider BC = new BouncyCastleProvider();
+    /**
+     * Bouncy Castle's provider, made at its first use (an ML-KEM share, an RSASSA-PSS signature)
+     * rather than when the first server is built: constructing it registers every algorithm it
+     * has (about 900 classes loaded), a cost the start-up should not pay.
+     */
+    private static final class Bc {
+        static final BouncyCastleProvider PROVIDER = new BouncyCastleProvider();
+        static final ProviderJcaJceHelper HELPER = new ProviderJcaJceHelper(PROVIDER);
+    }
 
     static JcaTlsCrypto create(SecureRandom random) {
         return new JcaTlsCryptoProvider() {
@@ -36,20 +44,18 @@ final class TlsCryptoFactory {
 
     /** The JDK's providers, except ML-KEM from Bouncy Castle. */
     private static final class MlKemFromBouncyCastle extends DefaultJcaJceHelper {
-        private final ProviderJcaJceHelper bc = new ProviderJcaJceHelper(BC);
-
         private static boolean mlKem(String algorithm) {
             return algorithm.regionMatches(true, 0, "ML-KEM", 0, 6);
         }
 
         @Override
         public KeyGenerator createKeyGenerator(String algorithm) throws NoSuchAlgorithmException {
-            return mlKem(algorithm) ? bc.createKeyGenerator(algorithm) : super.createKeyGenerator(algorithm);
+            return mlKem(algorithm) ? Bc.HELPER.createKeyGenerator(algorithm) : super.createKeyGenerator(algorithm);
         }
 
         @Override
         public KeyFactory createKeyFactory(String algorithm) throws NoSuchAlgorithmException {
-            return mlKem(algorithm) ? bc.createKeyFactory(algorithm) : super.createKeyFactory(algorithm);
+            return mlKem(algorithm) ? Bc.HELPER.createKeyFactory(algorithm) : super.createKeyFactory(algorithm);
         }
 
         /**
@@ -61,13 +67,13 @@ final class TlsCryptoFactory {
             try {
                 return super.createSignature(algorithm);
             } catch (NoSuchAlgorithmException absent) {
-                return bc.createSignature(algorithm);
+                return Bc.HELPER.createSignature(algorithm);
             }
         }
 
         @Override
         public KeyPairGenerator createKeyPairGenerator(String algorithm) throws NoSuchAlgorithmException {
-            return mlKem(algorithm) ? bc.createKeyPairGenerator(algorithm) : super.createKeyPairGenerator(algorithm);
+            return mlKem(algorithm) ? Bc.HELPER.createKeyPairGenerator(algorithm) : super.createKeyPairGenerator(algorithm);
         }
     }
 }
