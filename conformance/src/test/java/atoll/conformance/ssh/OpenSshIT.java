@@ -1,14 +1,15 @@
-package atoll.ssh.image;
+package atoll.conformance.ssh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import atoll.conformance.Feature;
+import atoll.conformance.Image;
+import atoll.conformance.ImageProcess;
+import atoll.conformance.Peer;
+import atoll.conformance.Ports;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,9 +19,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,14 +30,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The built image as a jump host between the real OpenSSH client (Debian openssh-client) and a
  * real sshd (openssh-server) that this test starts on a loopback port with its own host key,
- * authorized_keys and known_hosts, all in a temporary directory.
+ * authorized_keys and known_hosts, all in a temporary directory. Every test reads the audit lines
+ * it expects.
  */
+@Tag("ssh-bastion")
+@Tag("socket")
+@Feature("audit")
 class OpenSshIT {
-    static final Path IMAGE = Path.of(System.getProperty("atoll.image.dir", "target/image"));
-    static final Path LAUNCHER = IMAGE.resolve("bin").resolve(System.getProperty("atoll.image.name", "ssh-bastion"));
-    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    /** Bound on every client run, so a hang fails the test instead of the build. */
-    static final long CLIENT_BOUND_SECONDS = 120;
+    static final Image IMAGE = Image.of("ssh-bastion");
     /** Modest for CI; large enough to cross several re-keys at REKEY_BYTES. */
     static final int TRANSFER_BYTES = 20 * 1024 * 1024;
     static final String REKEY_BYTES = "4M";
@@ -45,8 +46,8 @@ class OpenSshIT {
     static final String LOGIN_TIMEOUT = "8s";
 
     @TempDir static Path tmp;
-    static Process sshd;
-    static Process bastion;
+    static ImageProcess sshd;
+    static ImageProcess bastion;
     static int sshdPort;
     static int bastionPort;
     static int closedPort;
@@ -54,8 +55,7 @@ class OpenSshIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeFalse(Boolean.parseBoolean(System.getProperty("atoll.image.skip")), "image build skipped (-Dimage.skip=true)");
-        assertTrue(Files.isExecutable(LAUNCHER), "no launcher at " + LAUNCHER + ": run mvn package first");
+        IMAGE.requireBuilt();
         if (!Files.isExecutable(Path.of(SSHD))) {
             fail("sshd is not installed: apt-get install openssh-server");
         }
@@ -64,9 +64,9 @@ class OpenSshIT {
         keygen("rsa", "alice-rsa");
         keygen("ed25519", "mallory");
         keygen("ed25519", "sshd-host");
-        sshdPort = freePort();
-        bastionPort = freePort();
-        closedPort = freePort();
+        sshdPort = Ports.freeTcp();
+        bastionPort = Ports.freeTcp();
+        closedPort = Ports.freeTcp();
         // The destination: a real sshd of our own on loopback, the current user allowed with alice's key.
         Files.writeString(tmp.resolve("target_authorized_keys"), Files.readString(tmp.resolve("alice.pub")));
         Files.writeString(tmp.resolve("sshd_config"), String.join("\n",
@@ -76,20 +76,19 @@ class OpenSshIT {
                 "Subsystem sftp internal-sftp", ""));
         Files.createDirectories(Path.of("/run/sshd"));
         // -D: stay in the foreground as our child, so the test stops it.
-        sshd = new ProcessBuilder(SSHD, "-D", "-e", "-f", tmp.resolve("sshd_config").toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("sshd.log").toFile()).start();
+        sshd = ImageProcess.of("sshd", new ProcessBuilder(SSHD, "-D", "-e", "-f", tmp.resolve("sshd_config").toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("sshd.log").toFile()).start(), tmp.resolve("sshd.log"));
         // The bastion's users: alice with three key types (one limited by options); mallory unknown.
         Path users = Files.createDirectories(tmp.resolve("users"));
         Files.writeString(users.resolve("alice"), Files.readString(tmp.resolve("alice.pub"))
                 + "from=\"127.0.0.0/8,::1\" " + Files.readString(tmp.resolve("alice-ecdsa.pub"))
                 + "restrict,port-forwarding,permitopen=\"127.0.0.1:" + sshdPort + "\" " + Files.readString(tmp.resolve("alice-rsa.pub")));
-        bastion = new ProcessBuilder(LAUNCHER.toString(), "--listen=127.0.0.1", "--port=" + bastionPort,
+        bastion = IMAGE.start(tmp.resolve("bastion.log"), "--listen=127.0.0.1", "--port=" + bastionPort,
                 "--users.dir=" + users, "--state.dir=" + tmp.resolve("state"),
                 "--destinations=alice=127.0.0.1:" + sshdPort + ",alice=localhost:" + sshdPort,
-                "--rekey.bytes=" + REKEY_BYTES, "--login.timeout=" + LOGIN_TIMEOUT)
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("bastion.log").toFile()).start();
-        awaitPort(bastionPort, bastion, "bastion.log");
-        awaitPort(sshdPort, sshd, "sshd.log");
+                "--rekey.bytes=" + REKEY_BYTES, "--login.timeout=" + LOGIN_TIMEOUT);
+        awaitPort(bastionPort, bastion);
+        awaitPort(sshdPort, sshd);
         Files.writeString(tmp.resolve("ssh_config"), String.join("\n",
                 "Host bastion", "  HostName 127.0.0.1", "  Port " + bastionPort, "  User alice",
                 "Host target", "  HostName 127.0.0.1", "  Port " + sshdPort, "  User " + USER,
@@ -113,38 +112,32 @@ class OpenSshIT {
         assertEquals(0, r.status, r.output);
     }
 
-    static void awaitPort(int port, Process p, String logName) throws Exception {
-        for (int attempt = 0; attempt < 600; attempt++) {
-            if (!p.isAlive()) {
-                fail(logName + ": exited " + p.exitValue() + ": " + Files.readString(tmp.resolve(logName)));
+    static void awaitPort(int port, ImageProcess p) throws Exception {
+        p.await("a listener on port " + port, () -> {
+            try (Socket s = new Socket(Ports.LOOPBACK, port)) {
+                return true;
             }
-            try (Socket s = new Socket(LOOPBACK, port)) {
-                return;
-            } catch (IOException notYet) {
-                p.waitFor(100, TimeUnit.MILLISECONDS);
-            }
-        }
-        fail(logName + ": never listened: " + Files.readString(tmp.resolve(logName)));
+        });
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (bastion != null) {
-            bastion.destroy();
-            assertTrue(bastion.waitFor(60, TimeUnit.SECONDS), "bastion did not stop");
-            assertEquals(0, bastion.exitValue(), OpenSshIT::log);
-        }
-        if (sshd != null) {
-            sshd.destroyForcibly().waitFor();
+        try {
+            if (bastion != null) {
+                bastion.stop();
+            }
+        } finally {
+            if (bastion != null) {
+                bastion.close();
+            }
+            if (sshd != null) {
+                sshd.close();
+            }
         }
     }
 
     static String log() {
-        try {
-            return Files.readString(tmp.resolve("bastion.log"));
-        } catch (IOException e) {
-            return e.toString();
-        }
+        return bastion.log();
     }
 
     /**
@@ -168,26 +161,10 @@ class OpenSshIT {
 
     record Result(int status, String output) {}
 
+    /** Runs an OpenSSH client tool (Debian openssh-client), bounded; returns its status and output. */
     static Result run(String... cmd) throws Exception {
-        return runWithInput(null, cmd);
-    }
-
-    static Result runWithInput(Path input, String... cmd) throws Exception {
-        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectInput(input == null ? ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())
-                        : ProcessBuilder.Redirect.from(input.toFile()));
-        Process p;
-        try {
-            p = b.start();
-        } catch (IOException missing) {
-            throw new AssertionError(cmd[0] + " is not installed: apt-get install openssh-client", missing);
-        }
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(CLIENT_BOUND_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(String.join(" ", cmd) + " did not finish");
-        }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        Peer.Result r = Peer.run(cmd[0], "openssh-client", List.of(cmd).subList(1, cmd.length));
+        return new Result(r.status(), r.out());
     }
 
     static List<String> ssh(String... args) {
@@ -212,6 +189,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"direct-tcpip", "kex-sntrup761"})
     void jumpToTargetRunsCommand() throws Exception {
         int mark = log().length();
         Result r = ssh(ssh("-J", "bastion", "target", "echo", "through-the-jump"));
@@ -225,6 +203,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"direct-tcpip"})
     void stdioForwardWithDashW() throws Exception {
         Result r = ssh(ssh("-W", "127.0.0.1:" + sshdPort, "bastion"));
         // -W copies the destination's bytes: sshd's identification line, then EOF from /dev/null ends it.
@@ -243,6 +222,7 @@ class OpenSshIT {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("kexAndCiphers")
+    @Feature({"kex-curve25519", "kex-sntrup761", "ciphers"})
     void eachKexAndCipherForcedOneAtATime(String kex, String cipher) throws Exception {
         int mark = log().length();
         Result r = ssh(ssh("-o", "KexAlgorithms=" + kex, "-o", "Ciphers=" + cipher, "-o", "HostKeyAlgorithms=ssh-ed25519",
@@ -253,6 +233,7 @@ class OpenSshIT {
 
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"ssh-ed25519", "rsa-sha2-512", "rsa-sha2-256"})
+    @Feature({"host-keys"})
     void eachHostKeyAlgorithmForcedOneAtATime(String hostKeyAlgorithm) throws Exception {
         int mark = log().length();
         Result r = ssh(ssh("-o", "HostKeyAlgorithms=" + hostKeyAlgorithm, "-W", "127.0.0.1:" + sshdPort, "bastion"));
@@ -261,6 +242,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"userauth", "authorized-keys"})
     void ecdsaAndRsaKeysWithOptions() throws Exception {
         for (String key : List.of("alice-ecdsa", "alice-rsa")) {
             int mark = log().length();
@@ -278,6 +260,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"direct-tcpip"})
     void forbiddenDestinationIsRefusedAndAudited() throws Exception {
         int mark = log().length();
         Result r = ssh(ssh("-W", "127.0.0.1:" + closedPort, "bastion"));
@@ -289,6 +272,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"userauth"})
     void unknownKeyIsDeniedAndAudited() throws Exception {
         int mark = log().length();
         Result r = ssh(sshWithKey("mallory", "mallory", "-W", "127.0.0.1:" + sshdPort));
@@ -304,6 +288,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"session-refused"})
     void shellIsRefusedWithTheBanner() throws Exception {
         Result r = ssh(ssh("bastion", "true"));
         assertNotEquals(0, r.status, r.output);
@@ -311,6 +296,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"rekey", "flow-control"})
     void transferThroughTheJumpWithRekeysLosesNothing() throws Exception {
         Path source = tmp.resolve("payload.bin");
         byte[] data = new byte[TRANSFER_BYTES];
@@ -343,6 +329,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"host-keys"})
     void hostKeyPersistsInTheStateStore() throws Exception {
         Path stored = tmp.resolve("state").resolve("ssh_host_ed25519_key");
         assertTrue(Files.exists(stored), "no host key in the state store");
@@ -355,9 +342,10 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"identification", "timeouts"})
     void stalledClientIsDroppedAtTheLoginTimeout() throws Exception {
         int mark = log().length();
-        try (Socket s = new Socket(LOOPBACK, bastionPort)) {
+        try (Socket s = new Socket(Ports.LOOPBACK, bastionPort)) {
             s.setSoTimeout(60_000);
             // Say nothing at all: read the server's identification and KEXINIT, then wait for the end.
             byte[] all = s.getInputStream().readAllBytes();
@@ -367,9 +355,10 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"binary-packets", "disconnect"})
     void oversizedPacketGetsProtocolErrorDisconnect() throws Exception {
         int mark = log().length();
-        try (Socket s = new Socket(LOOPBACK, bastionPort)) {
+        try (Socket s = new Socket(Ports.LOOPBACK, bastionPort)) {
             s.setSoTimeout(60_000);
             // packet_length 2^31: far past the 256 KiB the server takes (RFC 4253 §6.1).
             s.getOutputStream().write("SSH-2.0-probe\r\n\u0080\u0000\u0000\u0010".getBytes(StandardCharsets.ISO_8859_1));
@@ -389,6 +378,7 @@ class OpenSshIT {
      * "experimental" sntrup761 (CONFORMANCE.md lists them).
      */
     @Test
+    @Feature({"ssh-audit"})
     void sshAuditReportsNoFailure() throws Exception {
         Result r;
         try {
@@ -402,12 +392,6 @@ class OpenSshIT {
                 "(kex) sntrup761x25519-sha512@openssh.com ", "(kex) kex-strict-s-v00@openssh.com ");
         for (String line : r.output.lines().filter(l -> l.contains("[warn]")).toList()) {
             assertTrue(allowedWarnings.stream().anyMatch(line::startsWith), "unexpected warning: " + line + "\n" + r.output);
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
-            return s.getLocalPort();
         }
     }
 }
