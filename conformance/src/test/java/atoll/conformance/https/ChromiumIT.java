@@ -11,11 +11,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Headless Chromium (Debian package chromium) loads the sample site from the built image over
@@ -25,24 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("https-static")
 @Tag("socket")
-class ChromiumIT {
-    @TempDir static Path tmp;
-    static ImageServer server;
+class ChromiumIT extends HttpsSuite {
 
     /** style.css: {@code main { background: #12577f }}. */
     static final int PANEL = 0x12577f;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new ImageServer(tmp.resolve("run"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     @Feature({"browser", "dev-ca", "access-log"})

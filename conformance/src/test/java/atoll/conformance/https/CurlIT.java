@@ -5,33 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import atoll.conformance.Feature;
 import atoll.conformance.Peer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** curl (Debian package curl) against the built image over HTTPS, trusting the development CA. */
 @Tag("https-static")
 @Tag("socket")
-class CurlIT {
-    @TempDir static Path tmp;
-    static ImageServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new ImageServer(tmp.resolve("run"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
+class CurlIT extends HttpsSuite {
 
     static String curl(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("-sS", "--max-time", "30", "--cacert", server.ca().toString()));

@@ -5,33 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import atoll.conformance.Feature;
 import atoll.conformance.Peer;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** nghttp (Debian package nghttp2-client), the nghttp2 project's HTTP/2 client, against the built image. */
 @Tag("https-static")
 @Tag("socket")
-class NghttpIT {
-    @TempDir static Path tmp;
-    static ImageServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new ImageServer(tmp.resolve("run"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
+class NghttpIT extends HttpsSuite {
 
     static String nghttp(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("--timeout=30"));

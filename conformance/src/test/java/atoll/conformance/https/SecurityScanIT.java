@@ -14,11 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * testssl.sh (Debian package testssl.sh, command {@code testssl}; the class name does not start
@@ -28,9 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("https-static")
 @Tag("socket")
-class SecurityScanIT {
-    @TempDir static Path tmp;
-    static ImageServer server;
+class SecurityScanIT extends HttpsSuite {
 
     /**
      * Findings accepted on purpose, by testssl id:
@@ -41,18 +36,6 @@ class SecurityScanIT {
      */
     static final Set<String> EXCEPTIONS = Set.of("cert_revocation", "BREACH");
     static final Set<String> WORSE_THAN_LOW = Set.of("MEDIUM", "HIGH", "CRITICAL");
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new ImageServer(tmp.resolve("run"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     @Feature({"testssl", "tls13", "tls12", "old-tls-refused", "alpn"})
