@@ -22,6 +22,7 @@ public final class SummaryTable {
     static final int TEXT_WIDTH = 64;
     /** Width of a target's column: "skipped" and two spaces. */
     static final int COLUMN = 9;
+    static final int ID_WIDTH = 24;
 
     private SummaryTable() {}
 
@@ -35,12 +36,13 @@ public final class SummaryTable {
         for (Appliance a : appliances) {
             FeatureMap map = FeatureMap.load(a);
             b.append('\n').append(a.tag()).append("  (appliances/").append(a.tag()).append("/CONFORMANCE.md)\n");
-            int width = Math.max(COLUMN * targets.size(), "not supported  ".length());
+            // Wide enough for every target's column and for "not supported", with a space after.
+            int width = Math.max(COLUMN * targets.size(), "not supported".length()) + 1;
             StringBuilder head = new StringBuilder();
             for (OnTarget t : targets) {
                 head.append(pad(t.tag(), COLUMN));
             }
-            b.append("  ").append(pad(head.toString(), width)).append(pad("feature", 22)).append("in CONFORMANCE.md\n");
+            b.append("  ").append(pad(head.toString(), width)).append(pad("feature", ID_WIDTH)).append("in CONFORMANCE.md\n");
             int[] counts = new int[6]; // pass, fail, not supported, own tests, no test, not run
             for (Entry e : map.entries()) {
                 b.append("  ");
@@ -71,7 +73,7 @@ public final class SummaryTable {
                         counts[4]++;
                     }
                 }
-                b.append(pad(e.id(), 22)).append(shorten(e.text())).append('\n');
+                b.append(pad(e.id(), ID_WIDTH)).append(shorten(e.text())).append('\n');
             }
             b.append("  ").append(counts[0]).append(" pass, ").append(counts[1]).append(" fail, ")
                     .append(counts[2]).append(" not supported, ").append(counts[3]).append(" own tests, ")
@@ -128,7 +130,7 @@ public final class SummaryTable {
     }
 
     static String pad(String s, int width) {
-        return s.length() >= width ? s + "  " : s + " ".repeat(width - s.length());
+        return s.length() >= width ? s + " " : s + " ".repeat(width - s.length());
     }
 
     static String shorten(String text) {
