@@ -30,6 +30,8 @@ import org.junit.platform.launcher.TestPlan;
  */
 public final class FeatureSummary implements TestExecutionListener {
     static final String SUMMARY_PROPERTY = "atoll.conformance.summary";
+    /** How much of a failure's message the summary shows. */
+    static final int MESSAGE_LENGTH = 200;
 
     /** One outcome of one test for one feature. */
     public record Outcome(Appliance appliance, OnTarget target, String feature, String test, Result result, String message) {}
@@ -51,8 +53,7 @@ public final class FeatureSummary implements TestExecutionListener {
             case FAILED -> Result.FAIL;
             case ABORTED -> Result.SKIPPED;
         };
-        String message = result.getThrowable().map(t -> String.valueOf(t.getMessage()).lines().findFirst().orElse(""))
-                .orElse("");
+        String message = result.getThrowable().map(FeatureSummary::brief).orElse("");
         if (id.isTest() || r == Result.FAIL) {
             record(id, r, message);
         }
@@ -139,7 +140,13 @@ public final class FeatureSummary implements TestExecutionListener {
         }
     }
 
-    static Optional<OnTarget> targetOf(Class<?> testClass) {
+    /** The start of a failure's message on one line: enough to see what failed; the XML has the rest. */
+    static String brief(Throwable t) {
+        String m = String.valueOf(t.getMessage()).strip().replaceAll("\\s+", " ");
+        return m.length() <= MESSAGE_LENGTH ? m : m.substring(0, MESSAGE_LENGTH - 1) + "…";
+    }
+
+        static Optional<OnTarget> targetOf(Class<?> testClass) {
         return Arrays.stream(testClass.getAnnotationsByType(Tag.class)).map(Tag::value).map(OnTarget::named)
                 .flatMap(Optional::stream).findFirst();
     }

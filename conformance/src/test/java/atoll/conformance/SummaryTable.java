@@ -16,7 +16,7 @@ import java.util.Set;
  * in file order, with a column per target: {@code pass}, {@code FAIL}, {@code skipped}, or
  * {@code -} when no test on that target checks it (or it was not selected); features the suites do
  * not check show what CONFORMANCE.md says instead ({@code not supported}, {@code own tests},
- * {@code no test}). Failed tests are listed under the table with the first line of their message.
+ * {@code no test}). Failed tests are listed under the table with the start of their message.
  */
 public final class SummaryTable {
     static final int TEXT_WIDTH = 64;
