@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class HelpIT {
     static final Path IMAGE = Path.of(System.getProperty("atoll.image.dir", "target/image"));
-    static final Path LAUNCHER = IMAGE.resolve("bin").resolve(System.getProperty("atoll.image.name", "https-static"));
+    static final String NAME = System.getProperty("atoll.image.name", "https-static");
+    static final Path LAUNCHER = IMAGE.resolve("bin").resolve(NAME);
     /** Upper bound on one run, so a hang fails the test instead of the build. */
     static final long BOUND_SECONDS = 120;
 

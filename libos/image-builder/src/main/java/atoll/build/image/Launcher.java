@@ -1,5 +1,6 @@
 package atoll.build.image;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** The POSIX sh launcher {@code bin/<name>}. */
@@ -27,6 +28,30 @@ public final class Launcher {
      */
     public static final List<String> MEMORY_OPTIONS =
             List.of("-Xms8m", "-Xmx128m", "-XX:MaxMetaspaceSize=32m", "-XX:MaxDirectMemorySize=32m");
+
+    /** The serial collector suits a single-purpose appliance on few cores. */
+    public static final String GC_OPTION = "-XX:+UseSerialGC";
+
+    /**
+     * The command an OCI image starts with, for an image laid out at {@code home} (absolute, in the
+     * container): the same JVM and appliance options as {@link #script}, without a shell. An image
+     * without a shell cannot run the script, so the container runs {@code runtime/bin/java}
+     * directly. What the script adds at run time is left out: {@code ATOLL_JAVA_OPTS} (a container
+     * engine passes JVM options through {@code JAVA_TOOL_OPTIONS}, which the JVM reads itself), the
+     * AOT cache (it is bound to a writable image directory; the runtime's CDS archive is used) and
+     * the launch instant (no {@code date} to take it with).
+     */
+    public static List<String> containerEntrypoint(ImageSpec spec, String home) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home + "/runtime/bin/java");
+        cmd.add(GC_OPTION);
+        cmd.addAll(MEMORY_OPTIONS);
+        cmd.addAll(spec.javaOptions());
+        cmd.add("-Datoll.config=" + home + "/conf/" + spec.name() + ".conf");
+        cmd.add("-Datoll.home=" + home);
+        cmd.addAll(List.of("--module-path", home + "/app", "-m", spec.mainModule() + "/" + spec.mainClass()));
+        return cmd;
+    }
 
     /**
      * The launcher text. The image's defaults ({@link #MEMORY_OPTIONS}, then the spec's options)
@@ -74,11 +99,11 @@ public final class Launcher {
                 fi
                 # The launch instant (epoch ns; GNU date) lets the appliance report its start-up time.
                 LAUNCHED=$(date +%%s%%N 2>/dev/null || true)
-                exec "$HOME_DIR/runtime/bin/java" -XX:+UseSerialGC%6$s ${AOT:+"$AOT"} \\
+                exec "$HOME_DIR/runtime/bin/java" %7$s%6$s ${AOT:+"$AOT"} \\
                   -Datoll.config="$HOME_DIR/conf/%1$s.conf" -Datoll.home="$HOME_DIR" -Datoll.launched="$LAUNCHED" \\
                   ${ATOLL_JAVA_OPTS:-} \\
                   --module-path "$HOME_DIR/app" -m %4$s/%5$s "$@"
-                """.formatted(spec.name(), spec.version(), spec.target(), spec.mainModule(), spec.mainClass(), extra);
+                """.formatted(spec.name(), spec.version(), spec.target(), spec.mainModule(), spec.mainClass(), extra, GC_OPTION);
     }
 
     /** The image-relative paths of files that must be executable besides jlink's own. */
