@@ -41,7 +41,7 @@ final class UdpService implements DatagramHandler {
             int n = engine.respond(payload.data(), Transport.UDP, room, writer,
                     peer.from(addresses.source()));
             if (n >= 0) {
-                out.append(n);
+                out.window(out.start(), out.end() + n); // append(n) without the slice it returns
                 endpoint.reply(out, addresses);
                 out = null; // reply took ownership
             }
