@@ -89,6 +89,9 @@ public final class QueryEngine {
         this.enforceCookies = guards.enforceCookies();
         this.rrl = guards.rrl();
         for (CookieVerdict v : CookieVerdict.values()) {
+            if (v == CookieVerdict.NOT_CHECKED) {
+                continue; // never counted: checked() is given a verdict
+            }
             byVerdict[v.ordinal()] = metrics.counter("dns.cookie." + v.name().toLowerCase(java.util.Locale.ROOT)
                     .replace('_', '-'));
         }
