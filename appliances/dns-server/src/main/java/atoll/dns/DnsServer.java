@@ -1,5 +1,9 @@
 package atoll.dns;
 
+import atoll.dns.guard.Guards;
+import atoll.dns.guard.Peer;
+import atoll.dns.guard.RateLimiter;
+import atoll.dns.guard.ServerCookies;
 import atoll.dns.wire.MessageWriter;
 import atoll.dns.zone.AnswerStyle;
 import atoll.dns.zone.ZoneSet;
@@ -73,6 +77,23 @@ public final class DnsServer implements Appliance {
             "positive answers carry only the data asked for and its addresses; false adds the zone's NS RRset"
                     + " (authority) and their addresses (additional)");
 
+    static final ConfigKey<String> COOKIES = ConfigKey.of("cookies", ValueTypes.enumOf("off", "on", "enforce"), "off",
+            "DNS cookies (RFC 7873, server cookie per RFC 9018): off ignores them; on answers with a server cookie;"
+                    + " enforce also answers a UDP query with an invalid server cookie with BADCOOKIE");
+    static final ConfigKey<String> COOKIE_SECRET = ConfigKey.of("cookies.secret", ValueTypes.string(), "",
+            "the 16-octet cookie secret as 32 hex digits, the same on every server behind one anycast address;"
+                    + " empty draws a random one at start");
+    static final ConfigKey<Integer> RRL_RATE = ConfigKey.of("rrl.rate", ValueTypes.integer(0, 1_000_000), 0,
+            "UDP responses per second per source prefix and response class; 0 turns rate limiting off");
+    static final ConfigKey<Integer> RRL_SLIP = ConfigKey.of("rrl.slip", ValueTypes.integer(0, 100), 1,
+            "every Nth rate-limited response is sent truncated (TC=1) instead of dropped; 0 drops them all");
+    static final ConfigKey<Integer> RRL_TABLE = ConfigKey.of("rrl.table-size", ValueTypes.integer(1, 1 << 24), 393241,
+            "rate limiting buckets, fixed at start (rounded up to a power of two)");
+    static final ConfigKey<Integer> RRL_V4 = ConfigKey.of("rrl.ipv4-prefix", ValueTypes.integer(0, 32), 24,
+            "IPv4 sources sharing this many leading bits share buckets");
+    static final ConfigKey<Integer> RRL_V6 = ConfigKey.of("rrl.ipv6-prefix", ValueTypes.integer(0, 56), 56,
+            "IPv6 sources sharing this many leading bits share buckets");
+
     private final List<UdpEndpoint> endpoints = new ArrayList<>();
     private final List<TcpListener> listeners = new ArrayList<>();
     private volatile QueryEngine engine;
@@ -88,7 +109,8 @@ public final class DnsServer implements Appliance {
 
     @Override
     public List<ConfigKey<?>> configKeys() {
-        return List.of(LISTEN, PORT, ZONES, TCP_IDLE, TCP_QUERY, TCP_WRITE, EDNS_UDP_SIZE, NSID, MINIMAL);
+        return List.of(LISTEN, PORT, ZONES, TCP_IDLE, TCP_QUERY, TCP_WRITE, EDNS_UDP_SIZE, NSID, MINIMAL,
+                COOKIES, COOKIE_SECRET, RRL_RATE, RRL_SLIP, RRL_TABLE, RRL_V4, RRL_V6);
     }
 
     @Override
@@ -98,7 +120,8 @@ public final class DnsServer implements Appliance {
         ZoneSet zones = loadZones(config.get(ZONES), devices.data(), style(config));
         Metrics metrics = devices.metrics();
         engine = new QueryEngine(zones,
-                new EdnsSettings(config.get(EDNS_UDP_SIZE), config.get(NSID), config.get(TCP_IDLE)), metrics);
+                new EdnsSettings(config.get(EDNS_UDP_SIZE), config.get(NSID), config.get(TCP_IDLE)), metrics,
+                guards(config, devices));
 
         NetworkStack net = devices.network();
         int port = config.get(PORT);
@@ -154,6 +177,27 @@ public final class DnsServer implements Appliance {
         endpoints.clear();
     }
 
+    static Guards guards(Config config, Devices devices) throws StartupException {
+        ServerCookies cookies = null;
+        if (!config.get(COOKIES).equals("off")) {
+            byte[] secret = new byte[ServerCookies.SECRET_LENGTH];
+            String hex = config.get(COOKIE_SECRET);
+            if (hex.isEmpty()) {
+                devices.entropy().nextBytes(secret);
+            } else if (!hex.matches("[0-9A-Fa-f]{32}")) {
+                throw new StartupException("configuration key 'cookies.secret': expected 32 hex digits, got "
+                        + hex.length() + " characters");
+            } else {
+                secret = java.util.HexFormat.of().parseHex(hex);
+            }
+            cookies = new ServerCookies(secret, devices.clock());
+        }
+        int rate = config.get(RRL_RATE);
+        RateLimiter rrl = rate == 0 ? null : new RateLimiter(devices.clock(), rate, config.get(RRL_SLIP),
+                config.get(RRL_TABLE), config.get(RRL_V4), config.get(RRL_V6));
+        return new Guards(cookies, config.get(COOKIES).equals("enforce"), rrl);
+    }
+
     private static AnswerStyle style(Config config) {
         return config.get(MINIMAL) ? AnswerStyle.MINIMAL : AnswerStyle.WITH_AUTHORITY;
     }
@@ -205,6 +249,8 @@ public final class DnsServer implements Appliance {
     private void serveTcp(TcpFlow flow, FlowDeadlines deadlines, Metrics.Counter queries) throws IOException {
         flow.deadlines(deadlines);
         MessageWriter writer = new MessageWriter();
+        Peer peer = new Peer();
+        atoll.libos.net.TransportAddress remote = atoll.libos.net.TransportAddress.of(flow.remoteAddress());
         PooledBuffer in = null;
         try {
             while (!stopping) {
@@ -236,7 +282,7 @@ public final class DnsServer implements Appliance {
                 queries.increment();
                 try (PooledBuffer out = flow.acquireBuffer()) {
                     MemorySegment room = out.memory().asSlice(out.end(), out.tailroom());
-                    int n = engine.respond(in.slice(2, length), Transport.TCP, room, writer);
+                    int n = engine.respond(in.slice(2, length), Transport.TCP, room, writer, peer.from(remote));
                     if (n >= 0) {
                         out.append(n);
                         // The length prefix goes into the headroom in front of the message.

@@ -1,5 +1,10 @@
 package atoll.dns;
 
+import atoll.dns.guard.CookieVerdict;
+import atoll.dns.guard.Guards;
+import atoll.dns.guard.Peer;
+import atoll.dns.guard.RateLimiter;
+import atoll.dns.guard.ServerCookies;
 import atoll.dns.wire.DnsFormatException;
 import atoll.dns.wire.Edns;
 import atoll.dns.wire.EdnsOption;
@@ -44,6 +49,17 @@ public final class QueryEngine {
     private final Metrics.Counter tooLarge;
     private final Metrics.Counter[] byRcode = new Metrics.Counter[24];
     private final Metrics metrics;
+    private final ServerCookies cookies;
+    private final boolean enforceCookies;
+    private final RateLimiter rrl;
+    private final Metrics.Counter[] byVerdict = new Metrics.Counter[CookieVerdict.values().length];
+    private final Metrics.Counter badCookie;
+    private final Metrics.Counter rrlDropped;
+    private final Metrics.Counter rrlSlipped;
+    /** RFC 7873 §4: OPTION-CODE and OPTION-LENGTH, then the client and server cookies. */
+    private static final int COOKIE_OPTION = 4 + Peer.REPLY_COOKIE_LENGTH;
+    /** RFC 6891 §6.1.2: an OPT record without options: root name, TYPE, CLASS, TTL, RDLENGTH. */
+    private static final int BARE_OPT = 11;
 
     /**
      * @param zones the zones served
@@ -60,7 +76,28 @@ public final class QueryEngine {
      *     the TCP idle timeout signalled
      */
     public QueryEngine(ZoneSet zones, EdnsSettings edns, Metrics metrics) {
+        this(zones, edns, metrics, Guards.NONE);
+    }
+
+    /**
+     * @param guards DNS cookies and response rate limiting, applied to queries whose sender is
+     *     known ({@link #respond(MemorySegment, Transport, MemorySegment, MessageWriter, Peer)})
+     */
+    public QueryEngine(ZoneSet zones, EdnsSettings edns, Metrics metrics, Guards guards) {
         this.zones = zones;
+        this.cookies = guards.cookies();
+        this.enforceCookies = guards.enforceCookies();
+        this.rrl = guards.rrl();
+        for (CookieVerdict v : CookieVerdict.values()) {
+            if (v == CookieVerdict.NOT_CHECKED) {
+                continue; // never counted: checked() is given a verdict
+            }
+            byVerdict[v.ordinal()] = metrics.counter("dns.cookie." + v.name().toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', '-'));
+        }
+        this.badCookie = metrics.counter("dns.cookie.badcookie-sent");
+        this.rrlDropped = metrics.counter("dns.rrl.dropped");
+        this.rrlSlipped = metrics.counter("dns.rrl.slipped");
         this.ednsSettings = edns;
         this.ednsUdpSize = edns.udpPayloadSize();
         this.hasNsid = edns.nsidOption() != null;
@@ -83,21 +120,113 @@ public final class QueryEngine {
      *     was too short to carry a message ID, or it was itself a response)
      */
     public int respond(MemorySegment query, Transport transport, MemorySegment out, MessageWriter writer) {
+        return respond(query, transport, out, writer, null);
+    }
+
+    /**
+     * Answers one query from a known sender: as {@link #respond(MemorySegment, Transport,
+     * MemorySegment, MessageWriter)}, plus the guards — DNS cookies and, over UDP, response rate
+     * limiting. Allocation-free on the prepared path, as that one is.
+     *
+     * @param peer the caller's {@link Peer}, {@link Peer#from set} to the query's source; null
+     *     applies no guard
+     */
+    public int respond(MemorySegment query, Transport transport, MemorySegment out, MessageWriter writer,
+            Peer peer) {
         // The common query — one question, at most an OPT, nothing unusual — is answered from
         // the zones' prepared outcomes without allocating; everything else, and whatever the
-        // prepared path declines, takes the general path below, which gives the same octets.
+        // prepared path declines, takes the general path, which gives the same octets.
         QueryView view = writer.queryView();
-        if (view.wrap(query)) {
-            int n = respondPrepared(view, transport, out, writer);
-            if (n >= 0) {
+        boolean wrapped = view.wrap(query);
+        if (wrapped && peer != null && cookies != null) {
+            int at = view.optionData(EdnsOption.COOKIE);
+            checked(at < 0 ? CookieVerdict.NONE : cookies.check(query, at, view.optionLength(at), peer), peer);
+        }
+        int n = wrapped ? respondPrepared(view, transport, out, writer, peer) : -1;
+        if (n < 0) {
+            n = respondGeneral(query, transport, out, writer, peer);
+        }
+        if (n >= 0 && rrl != null && peer != null && transport == Transport.UDP
+                && peer.verdict() != CookieVerdict.VALID) {
+            // A valid server cookie proves the source address is not spoofed: no limit (as Knot
+            // and BIND exempt it).
+            n = limit(view, wrapped, out, n, peer);
+        }
+        return n;
+    }
+
+    private void checked(CookieVerdict v, Peer peer) {
+        if (v == CookieVerdict.NONE) {
+            peer.verdict(v);
+        }
+        byVerdict[v.ordinal()].increment();
+    }
+
+    /**
+     * Response rate limiting on the response just written: classifies it from its header, asks
+     * the limiter, and sends it, drops it (-1) or replaces it with a truncated one (TC=1, the
+     * question and a bare OPT) that invites a real client to TCP.
+     */
+    private int limit(QueryView view, boolean wrapped, MemorySegment out, int n, Peer peer) {
+        int flags = u16(out, 2);
+        int rcode = peer.rcode();
+        int cls;
+        if (rcode == Rcode.NOERROR) {
+            cls = u16(out, 6) > 0 ? RateLimiter.ANSWER
+                    : (flags & 0x0400) != 0 ? RateLimiter.NODATA : RateLimiter.REFERRAL; // AA
+        } else {
+            cls = rcode == Rcode.NXDOMAIN ? RateLimiter.NXDOMAIN : RateLimiter.ERROR;
+        }
+        switch (rrl.account(peer.address(), cls)) {
+            case SEND -> {
                 return n;
             }
+            case DROP -> {
+                rrlDropped.increment();
+                return -1;
+            }
+            case SLIP -> {
+                if (!wrapped) {
+                    rrlDropped.increment(); // no question we can copy in place: dropped
+                    return -1;
+                }
+                rrlSlipped.increment();
+                int p = Header.LENGTH + view.qnameLength() + 4; // the question, already in place
+                out.set(U16, 2, (short) (flags | 0x0200)); // TC
+                out.set(U16, 6, (short) 0);
+                out.set(U16, 8, (short) 0);
+                out.set(U16, 10, (short) (view.hasOpt() ? 1 : 0));
+                if (view.hasOpt()) {
+                    // RFC 6891 §6.1.3: the upper eight bits of the RCODE, and DO copied (RFC 3225 §3).
+                    out.set(java.lang.foreign.ValueLayout.JAVA_BYTE, p, (byte) 0);
+                    out.set(U16, p + 1, (short) RRType.OPT);
+                    out.set(U16, p + 3, (short) ednsUdpSize);
+                    out.set(U32, p + 5, (rcode >>> 4) << 24 | (view.optDnssecOk() ? 0x8000 : 0));
+                    out.set(U16, p + 9, (short) 0);
+                    p += BARE_OPT;
+                }
+                return p;
+            }
         }
-        return respondGeneral(query, transport, out, writer);
+        throw new AssertionError();
+    }
+
+    private static final java.lang.foreign.ValueLayout.OfShort U16 =
+            java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+    private static final java.lang.foreign.ValueLayout.OfInt U32 =
+            java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.BIG_ENDIAN);
+
+    private static int u16(MemorySegment m, long offset) {
+        return Short.toUnsignedInt(m.get(U16, offset));
     }
 
     /** The general path: the query decoded into a {@link Message}, the response built as one. */
     int respondGeneral(MemorySegment query, Transport transport, MemorySegment out, MessageWriter writer) {
+        return respondGeneral(query, transport, out, writer, null);
+    }
+
+    int respondGeneral(MemorySegment query, Transport transport, MemorySegment out, MessageWriter writer,
+            Peer peer) {
         boolean overUdp = transport == Transport.UDP;
         Header h = Header.peek(query);
         if (h == null || h.qr()) {
@@ -111,31 +240,59 @@ public final class QueryEngine {
         } catch (DnsFormatException e) {
             // RFC 1035 §4.1.1: Format error - the name server was unable to interpret the query.
             formErr.increment();
-            return write(bare(h, Rcode.FORMERR), out, overUdp ? CLASSIC_UDP_LIMIT : TCP_LIMIT, writer);
+            return write(bare(h, Rcode.FORMERR), out, overUdp ? CLASSIC_UDP_LIMIT : TCP_LIMIT, writer, peer);
         }
         Edns edns = q.edns();
+        if (peer != null && cookies != null && peer.verdict() == CookieVerdict.NOT_CHECKED) {
+            CookieVerdict v = CookieVerdict.NONE;
+            for (EdnsOption o : edns == null ? List.<EdnsOption>of() : edns.options()) {
+                if (o.code() == EdnsOption.COOKIE) {
+                    // RFC 7873 §5.2: only the first COOKIE option counts.
+                    v = cookies.check(MemorySegment.ofArray(o.data()), 0, o.length(), peer);
+                    break;
+                }
+            }
+            checked(v, peer);
+        }
         int limit = overUdp ? udpLimit(edns) : TCP_LIMIT;
         // RFC 3225 §3: "The DO bit of the query MUST be copied in the response."
         Edns replyEdns = edns == null ? null
-                : new Edns(ednsUdpSize, 0, 0, edns.dnssecOk(), replyOptions(edns, transport));
+                : new Edns(ednsUdpSize, 0, 0, edns.dnssecOk(), replyOptions(edns, transport, peer));
 
         if (edns != null && edns.version() > 0) {
             // RFC 6891 §6.1.3: a responder that does not implement the version MUST respond with
             // RCODE=BADVERS.
             return write(response(q, Rcode.BADVERS, false, List.of(), List.of(), List.of(), replyEdns),
-                    out, limit, writer);
+                    out, limit, writer, peer);
+        }
+        CookieVerdict cookie = peer == null ? CookieVerdict.NOT_CHECKED : peer.verdict();
+        if (cookie == CookieVerdict.MALFORMED) {
+            // RFC 7873 §5.2.2: a malformed COOKIE option: "the server MUST discard the request or
+            // respond with FORMERR"; no cookie goes back, as there is none to echo.
+            formErr.increment();
+            Edns plain = new Edns(ednsUdpSize, 0, 0, edns.dnssecOk(), List.of());
+            return write(response(q, Rcode.FORMERR, false, List.of(), List.of(), List.of(), plain), out, limit,
+                    writer, peer);
+        }
+        if (cookie == CookieVerdict.INVALID && enforceCookies && overUdp) {
+            // RFC 7873 §5.2.4 and §5.4: by policy, a UDP query with an invalid server cookie is
+            // answered with BADCOOKIE and a fresh cookie, to be retried with it; over TCP the
+            // handshake already proved the address, so it is answered normally.
+            badCookie.increment();
+            return write(response(q, Rcode.BADCOOKIE, false, List.of(), List.of(), List.of(), replyEdns),
+                    out, limit, writer, peer);
         }
         if (h.opcode() != Opcode.QUERY) {
             // RFC 1035 §4.1.1: Not Implemented - the name server does not support the requested
             // kind of query.
             return write(response(q, Rcode.NOTIMP, false, List.of(), List.of(), List.of(), replyEdns),
-                    out, limit, writer);
+                    out, limit, writer, peer);
         }
         if (q.questions().size() != 1) {
             // RFC 9619 §4: a QUERY with QDCOUNT other than 1 is answered with FORMERR.
             formErr.increment();
             return write(response(q, Rcode.FORMERR, false, List.of(), List.of(), List.of(), replyEdns),
-                    out, limit, writer);
+                    out, limit, writer, peer);
         }
         Question question = q.questions().getFirst();
         int qtype = question.type();
@@ -143,23 +300,23 @@ public final class QueryEngine {
             // RFC 6891 §6.1.1: OPT is a pseudo-RR and cannot be queried for.
             formErr.increment();
             return write(response(q, Rcode.FORMERR, false, List.of(), List.of(), List.of(), replyEdns),
-                    out, limit, writer);
+                    out, limit, writer, peer);
         }
         if (qtype == RRType.AXFR || qtype == RRType.IXFR) {
             // Zone transfers are not offered by this server (see CONFORMANCE.md).
             return write(response(q, Rcode.REFUSED, false, List.of(), List.of(), List.of(), replyEdns),
-                    out, limit, writer);
+                    out, limit, writer, peer);
         }
         LookupResult r = zones.answer(question.name(), qtype, question.qclass());
         return write(response(q, r.rcode(), r.authoritative(), r.answer(), r.authority(), r.additional(),
-                replyEdns), out, limit, writer);
+                replyEdns), out, limit, writer, peer);
     }
 
     /**
      * The options of the response's OPT record, each only when the query carried it: NSID
      * (RFC 5001) and edns-tcp-keepalive over TCP (RFC 7828).
      */
-    private List<EdnsOption> replyOptions(Edns query, Transport transport) {
+    private List<EdnsOption> replyOptions(Edns query, Transport transport, Peer peer) {
         if (query.options().isEmpty()) {
             return List.of();
         }
@@ -185,6 +342,10 @@ public final class QueryEngine {
         if (keepalive && transport == Transport.TCP) {
             reply.add(ednsSettings.keepaliveOption());
         }
+        if (peer != null && peer.verdict().hasReply()) {
+            // RFC 7873 §5.2.3 to §5.2.5: the response carries the client cookie and a server cookie.
+            reply.add(new EdnsOption(EdnsOption.COOKIE, peer.replyCookie()));
+        }
         return reply;
     }
 
@@ -193,6 +354,15 @@ public final class QueryEngine {
      * declines (the general path then answers, the same way it always has).
      */
     int respondPrepared(QueryView q, Transport transport, MemorySegment out, MessageWriter writer) {
+        return respondPrepared(q, transport, out, writer, null);
+    }
+
+    int respondPrepared(QueryView q, Transport transport, MemorySegment out, MessageWriter writer, Peer peer) {
+        CookieVerdict cookie = peer == null ? CookieVerdict.NOT_CHECKED : peer.verdict();
+        if (cookie == CookieVerdict.MALFORMED
+                || (cookie == CookieVerdict.INVALID && enforceCookies && transport == Transport.UDP)) {
+            return -1; // FORMERR or BADCOOKIE: the general path's business
+        }
         if (q.qr() || q.opcode() != Opcode.QUERY || (q.hasOpt() && q.optVersion() != 0)) {
             return -1; // dropped, NOTIMP or BADVERS: the general path's business
         }
@@ -217,6 +387,11 @@ public final class QueryEngine {
         } else {
             limit = CLASSIC_UDP_LIMIT;
         }
+        boolean withCookie = cookie.hasReply();
+        if (withCookie) {
+            // Room for the COOKIE option appended to the OPT record below.
+            limit = (int) Math.min(limit, out.byteSize()) - COOKIE_OPTION;
+        }
         int rcode = outcome.rcode();
         // RFC 1035 §4.1.1: RD is copied into the response; RA is 0 as no recursion is offered.
         // CD is copied as the general path does. Every prepared RCODE fits the header's 4 bits.
@@ -233,8 +408,32 @@ public final class QueryEngine {
         };
         if (n >= 0) {
             count(rcode);
+            if (peer != null) {
+                peer.rcode(rcode);
+            }
+            if (withCookie) {
+                n = appendCookie(out, n, peer);
+            }
         }
         return n;
+    }
+
+    /**
+     * Appends the COOKIE option to the bare OPT record the prepared path wrote last (RFC 7873 §4,
+     * RFC 6891 §6.1.2), in place: the option after it and RDLENGTH raised to cover it.
+     */
+    private static int appendCookie(MemorySegment out, int n, Peer peer) {
+        int opt = n - BARE_OPT;
+        if (opt < Header.LENGTH || out.get(java.lang.foreign.ValueLayout.JAVA_BYTE, opt) != 0
+                || u16(out, opt + 1) != RRType.OPT || u16(out, opt + 9) != 0) {
+            return n; // no bare OPT at the end: nothing to add to (cannot happen for an EDNS query)
+        }
+        out.set(U16, opt + 9, (short) COOKIE_OPTION);
+        out.set(U16, n, (short) EdnsOption.COOKIE);
+        out.set(U16, n + 2, (short) Peer.REPLY_COOKIE_LENGTH);
+        MemorySegment.copy(peer.replyCookie(), 0, out, java.lang.foreign.ValueLayout.JAVA_BYTE, n + 4,
+                Peer.REPLY_COOKIE_LENGTH);
+        return n + COOKIE_OPTION;
     }
 
     /**
@@ -252,6 +451,13 @@ public final class QueryEngine {
         // RFC 6891 §6.2.5: values lower than 512 MUST be treated as equal to 512.
         int offered = Math.max(CLASSIC_UDP_LIMIT, edns.udpPayloadSize());
         return Math.min(offered, ednsUdpSize);
+    }
+
+    private int write(Message response, MemorySegment out, int limit, MessageWriter writer, Peer peer) {
+        if (peer != null) {
+            peer.rcode(response.rcode());
+        }
+        return write(response, out, limit, writer);
     }
 
     private int write(Message response, MemorySegment out, int limit, MessageWriter writer) {

@@ -1,5 +1,6 @@
 package atoll.dns;
 
+import atoll.dns.guard.Peer;
 import atoll.dns.wire.MessageWriter;
 import atoll.libos.buffer.BufferPool;
 import atoll.libos.buffer.PooledBuffer;
@@ -19,6 +20,7 @@ final class UdpService implements DatagramHandler {
     private final BufferPool pool;
     private final Metrics.Counter queries;
     private final MessageWriter writer = new MessageWriter(); // used on the event loop only
+    private final Peer peer = new Peer(); // likewise
 
     UdpService(QueryEngine engine, BufferPool pool, Metrics.Counter queries) {
         this.engine = engine;
@@ -36,7 +38,8 @@ final class UdpService implements DatagramHandler {
                 return; // out of buffers: drop, the client retries (RFC 1035 §4.2.1)
             }
             MemorySegment room = out.memory().asSlice(out.end(), out.tailroom());
-            int n = engine.respond(payload.data(), Transport.UDP, room, writer);
+            int n = engine.respond(payload.data(), Transport.UDP, room, writer,
+                    peer.from(addresses.source()));
             if (n >= 0) {
                 out.window(out.start(), out.end() + n); // append(n) without the slice it returns
                 endpoint.reply(out, addresses);

@@ -66,4 +66,63 @@ class PreparedPathAllocationTest {
             assertTrue(allocated < MEASURED, style + ": " + allocated + " bytes for " + MEASURED + " queries");
         }
     }
+
+    /**
+     * The guards on the prepared path allocate nothing either: a client cookie answered with a
+     * fresh server cookie, a valid server cookie echoed, an invalid one (the IPv4 client's cookie
+     * sent from IPv6) answered with a fresh one, and response rate limiting sending,
+     * slipping and dropping (a rate of 3 a second on a fake clock that never moves).
+     */
+    @Test
+    void cookiesAndRateLimitingAllocateNothing() throws Exception {
+        List<atoll.dns.zone.Zone> zones = List.of(ZoneFileParser.parse(AnswerOptionsTest.ZONE, "test.zone",
+                atoll.dns.wire.Name.parse("example.com.")));
+        atoll.testkit.FakeClock clock = new atoll.testkit.FakeClock();
+        QueryEngineTest.TestMetrics metrics = new QueryEngineTest.TestMetrics();
+        QueryEngine engine = new QueryEngine(new ZoneSet(zones, AnswerStyle.MINIMAL), EdnsSettings.of(1232), metrics,
+                new atoll.dns.guard.Guards(new atoll.dns.guard.ServerCookies(GuardsTest.SECRET, clock), false,
+                        new atoll.dns.guard.RateLimiter(clock, 3, 2, 4096, 24, 56)));
+        atoll.dns.guard.Peer v4 = GuardsTest.peer("192.0.2.1");
+        atoll.dns.guard.Peer v6 = GuardsTest.peer("2001:db8::1");
+        MessageWriter writer = new MessageWriter();
+        MemorySegment out = MemorySegment.ofArray(new byte[65535]);
+        // A valid server cookie, as the engine hands it out.
+        MemorySegment first = MemorySegment.ofArray(GuardsTest.query("www.example.com.",
+                new org.xbill.DNS.CookieOption(GuardsTest.CLIENT)).toWire());
+        int n = engine.respond(first, Transport.UDP, out, writer, v4.from(v4.address()));
+        assertTrue(n > 0);
+        byte[] server = new org.xbill.DNS.Message(out.asSlice(0, n).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE))
+                .getOPT().getOptions(org.xbill.DNS.EDNSOption.Code.COOKIE).stream()
+                .map(o -> ((org.xbill.DNS.CookieOption) o).getServerCookie().orElseThrow()).findFirst().orElseThrow();
+        List<MemorySegment> queries = List.of(
+                first,
+                MemorySegment.ofArray(GuardsTest.query("www.example.com.",
+                        new org.xbill.DNS.CookieOption(GuardsTest.CLIENT, server)).toWire()),
+                MemorySegment.ofArray(GuardsTest.query("www.example.com.").toWire()),
+                MemorySegment.ofArray(GuardsTest.query("nope.example.com.",
+                        new org.xbill.DNS.CookieOption(GuardsTest.CLIENT)).toWire()));
+        for (MemorySegment q : queries) {
+            assertTrue(writer.queryView().wrap(q));
+        }
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long id = Thread.currentThread().threadId();
+        long answered = 0;
+        for (int i = 0; i < WARM_UP; i++) {
+            atoll.dns.guard.Peer p = i % 3 == 0 ? v6 : v4;
+            answered += engine.respond(queries.get(i % queries.size()), Transport.UDP, out, writer, p.from(p.address()));
+        }
+        long before = threads.getThreadAllocatedBytes(id);
+        for (int i = 0; i < MEASURED; i++) {
+            atoll.dns.guard.Peer p = i % 3 == 0 ? v6 : v4;
+            answered += engine.respond(queries.get(i % queries.size()), Transport.UDP, out, writer, p.from(p.address()));
+        }
+        long allocated = threads.getThreadAllocatedBytes(id) - before;
+        assertTrue(answered != 0);
+        // Every path was taken: cookies minted and echoed, responses sent, slipped and dropped.
+        assertTrue(metrics.value("dns.cookie.client-only") > 0 && metrics.value("dns.cookie.valid") > 0
+                && metrics.value("dns.cookie.invalid") > 0);
+        assertTrue(metrics.value("dns.rrl.slipped") > 0 && metrics.value("dns.rrl.dropped") > 0);
+        assertTrue(allocated < MEASURED, "guards: " + allocated + " bytes for " + MEASURED + " queries");
+    }
 }

@@ -10,6 +10,8 @@ import java.util.HexFormat;
 public record EdnsOption(int code, byte[] data) {
     /** RFC 5001 §2.3: the NSID option's OPTION-CODE. */
     public static final int NSID = 3;
+    /** RFC 7873 §4: the COOKIE option's OPTION-CODE. */
+    public static final int COOKIE = 10;
     /** RFC 7828 §3.1: the edns-tcp-keepalive option's OPTION-CODE. */
     public static final int TCP_KEEPALIVE = 11;
 

@@ -258,6 +258,27 @@ public final class QueryView {
         return false;
     }
 
+    /**
+     * Where the OPTION-DATA of the first option with {@code code} starts in the message, or -1
+     * without one; its length is {@code optionLength(offset)}. Allocates nothing.
+     */
+    public int optionData(int code) {
+        if (!opt) {
+            return -1;
+        }
+        for (int p = optionsStart; p < length; p += 4 + u16(wire, p + 2)) {
+            if (u16(wire, p) == code) {
+                return p + 4;
+            }
+        }
+        return -1;
+    }
+
+    /** The OPTION-LENGTH of the option whose data {@link #optionData} found at {@code dataOffset}. */
+    public int optionLength(int dataOffset) {
+        return u16(wire, dataOffset - 2);
+    }
+
     /** The octet at {@code offset} of the message, unsigned. */
     public int byteAt(int offset) {
         return u8(wire, offset);

@@ -14,6 +14,7 @@ public final class Rcode {
     public static final int NOTAUTH = 9; // RFC 2136
     public static final int NOTZONE = 10; // RFC 2136
     public static final int BADVERS = 16; // RFC 6891 §9: needs the OPT record's extended RCODE
+    public static final int BADCOOKIE = 23; // RFC 7873 §8: extended RCODE too
 
     public static String name(int rcode) {
         return switch (rcode) {
@@ -27,6 +28,7 @@ public final class Rcode {
             case NOTAUTH -> "NOTAUTH";
             case NOTZONE -> "NOTZONE";
             case BADVERS -> "BADVERS";
+            case BADCOOKIE -> "BADCOOKIE";
             default -> "RCODE" + rcode;
         };
     }
