@@ -88,7 +88,20 @@ public final class TunnelGateway implements AutoCloseable {
                 UdpRelay.Limits.DEFAULTS);
     }
 
-    /** As the public constructor, with the UDP relay's limits. */
+    /**
+     * As the constructor above, with the UDP relay's limits.
+     *
+     * @param udpIdle a UDP association with no datagram either way for this long is closed
+     * @param udpMaxPerClient UDP associations one client may hold at once
+     */
+    public TunnelGateway(ReentrantLock lock, Clock clock, Entropy entropy, Metrics metrics, NetworkStack host,
+            BufferPool pool, Ipv4Address address, int prefixLength, int mtu, DestinationPolicy policy, ToClients clients,
+            Duration udpIdle, int udpMaxPerClient) {
+        this(lock, clock, entropy, metrics, host, pool, address, prefixLength, mtu, policy, clients,
+                new UdpRelay.Limits(udpIdle, udpMaxPerClient));
+    }
+
+    /** As the public constructors, with the UDP relay's limits. */
     TunnelGateway(ReentrantLock lock, Clock clock, Entropy entropy, Metrics metrics, NetworkStack host,
             BufferPool pool, Ipv4Address address, int prefixLength, int mtu, DestinationPolicy policy, ToClients clients,
             UdpRelay.Limits udpLimits) {

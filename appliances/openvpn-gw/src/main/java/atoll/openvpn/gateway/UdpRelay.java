@@ -36,7 +36,7 @@ final class UdpRelay {
     /**
      * @param idle an association with no datagram either way for this long is closed (RFC 4787
      *     REQ-5: "A NAT UDP mapping timer MUST NOT expire in less than two minutes, unless REQ-5a
-     *     applies"; REQ-5a allows shorter for well-known destination ports such as DNS)
+     *     applies"; REQ-5a is an exception for destination ports in the well-known range)
      * @param perClient associations one client may hold at once
      */
     record Limits(Duration idle, int perClient) {
