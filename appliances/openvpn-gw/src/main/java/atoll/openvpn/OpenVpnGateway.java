@@ -88,7 +88,7 @@ public final class OpenVpnGateway implements Appliance {
             "data-channel ciphers offered, most preferred first; a client gets the first one its IV_CIPHERS lists"
                     + " (OpenVPN --data-ciphers)");
     static final ConfigKey<List<String>> GATEWAY_ALLOW = ConfigKey.of("gateway.allow", ValueTypes.listOf(ValueTypes.string()),
-            List.of(), "destinations clients may reach through the gateway (TCP, relayed through the host's network):"
+            List.of(), "destinations clients may reach through the gateway (TCP and UDP, relayed through the host's network):"
                     + " PREFIX[:PORT[-PORT]] rules such as 198.51.100.0/24:80 or 0.0.0.0/0:443; empty: none; anything"
                     + " else is reset or refused by ICMP and counted");
     static final ConfigKey<List<String>> PUSH_ROUTES = ConfigKey.of("push.routes", ValueTypes.listOf(ValueTypes.string()),
@@ -96,6 +96,15 @@ public final class OpenVpnGateway implements Appliance {
                     + " such as 198.51.100.0/24");
     static final ConfigKey<Integer> GATEWAY_BUFFERS = ConfigKey.of("gateway.buffers", ValueTypes.integer(64, 65536), 2048,
             "pooled 2 KiB buffers of the tunnel's TCP/IP stack (segments held for tunnelled connections)");
+    static final ConfigKey<Duration> GATEWAY_UDP_IDLE = ConfigKey.of("gateway.udp.idle",
+            ValueTypes.duration(Duration.ofSeconds(1), Duration.ofDays(1)), Duration.ofMinutes(2),
+            "a relayed UDP association (client address and port, destination address and port) with no datagram"
+                    + " either way for this long is closed (RFC 4787 REQ-5: at least two minutes, unless REQ-5a's"
+                    + " exception for well-known destination ports applies)");
+    static final ConfigKey<Integer> GATEWAY_UDP_MAX_PER_CLIENT = ConfigKey.of("gateway.udp.max-per-client",
+            ValueTypes.integer(1, 65536), 64,
+            "relayed UDP associations one client may hold at once; a datagram that would open one more is dropped"
+                    + " and counted");
     static final ConfigKey<Integer> MAX_CLIENTS = ConfigKey.of("max-clients", ValueTypes.integer(1, 65536), 1024,
             "sessions held at most; a new client past it is dropped (OpenVPN --max-clients)");
 
@@ -127,7 +136,8 @@ public final class OpenVpnGateway implements Appliance {
     @Override
     public List<ConfigKey<?>> configKeys() {
         return List.of(LISTEN, PORT, PROTO, PROTECTION, TLS_CRYPT_KEY, TLS_AUTH_KEY, TLS_AUTH_DIGEST, TLS_CERTIFICATE, TLS_KEY,
-                TLS_CA, SERVER, MAX_CLIENTS, DATA_CIPHERS, GATEWAY_ALLOW, PUSH_ROUTES, GATEWAY_BUFFERS);
+                TLS_CA, SERVER, MAX_CLIENTS, DATA_CIPHERS, GATEWAY_ALLOW, PUSH_ROUTES, GATEWAY_BUFFERS,
+                GATEWAY_UDP_IDLE, GATEWAY_UDP_MAX_PER_CLIENT);
     }
 
     @Override
@@ -178,7 +188,7 @@ public final class OpenVpnGateway implements Appliance {
         tunnel = new atoll.openvpn.gateway.TunnelGateway(lock, clock, devices.entropy(), metrics, devices.network(),
                 new BufferPool(2048, 128, config.get(GATEWAY_BUFFERS)),
                 atoll.stack.wire.Ipv4Address.of(pool.serverAddress()), Integer.bitCount(netmask), TUN_MTU, policy,
-                this::toClient);
+                this::toClient, config.get(GATEWAY_UDP_IDLE), config.get(GATEWAY_UDP_MAX_PER_CLIENT));
         LOG.log(Level.INFO, "gateway " + pool.serverAddress().getHostAddress() + ": clients may reach " + policy);
         metrics.gauge("openvpn.sessions", () -> engine.sessionCount() + tcpEngine.sessionCount());
         metrics.gauge("openvpn.resets.stateless", () -> engine.statelessResets() + tcpEngine.statelessResets());

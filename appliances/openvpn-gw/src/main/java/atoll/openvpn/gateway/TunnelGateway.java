@@ -35,8 +35,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * a user-space NAT, as slirp does it, with the gateway's own host address as the outside source.
  * The {@link DestinationPolicy} decides what is admitted; a refused TCP connection is reset, and a
  * UDP datagram or echo request beyond the gateway is answered with ICMP "communication
- * administratively prohibited" (RFC 1812 §5.2.7.1, code 13); each is counted. UDP is not relayed
- * (see CONFORMANCE.md).
+ * administratively prohibited" (RFC 1812 §5.2.7.1, code 13); each is counted. An admitted UDP
+ * datagram is relayed through a host UDP endpoint per association ({@link UdpRelay}).
  *
  * <p>Threading: every call into the stack holds {@link #lock()}, the same lock the control channel
  * engines run under (sealing a packet to a client goes through them). The relays' virtual threads
@@ -63,6 +63,7 @@ public final class TunnelGateway implements AutoCloseable {
     private final DestinationPolicy policy;
     private final PointToPointInterface iface;
     private final TcpOverIpv4 tcp;
+    private final UdpRelay udp;
     private final int address;
     private final Metrics.Counter tcpRelayed;
     private final Metrics.Counter tcpRefused;
@@ -83,6 +84,27 @@ public final class TunnelGateway implements AutoCloseable {
      */
     public TunnelGateway(ReentrantLock lock, Clock clock, Entropy entropy, Metrics metrics, NetworkStack host,
             BufferPool pool, Ipv4Address address, int prefixLength, int mtu, DestinationPolicy policy, ToClients clients) {
+        this(lock, clock, entropy, metrics, host, pool, address, prefixLength, mtu, policy, clients,
+                UdpRelay.Limits.DEFAULTS);
+    }
+
+    /**
+     * As the constructor above, with the UDP relay's limits.
+     *
+     * @param udpIdle a UDP association with no datagram either way for this long is closed
+     * @param udpMaxPerClient UDP associations one client may hold at once
+     */
+    public TunnelGateway(ReentrantLock lock, Clock clock, Entropy entropy, Metrics metrics, NetworkStack host,
+            BufferPool pool, Ipv4Address address, int prefixLength, int mtu, DestinationPolicy policy, ToClients clients,
+            Duration udpIdle, int udpMaxPerClient) {
+        this(lock, clock, entropy, metrics, host, pool, address, prefixLength, mtu, policy, clients,
+                new UdpRelay.Limits(udpIdle, udpMaxPerClient));
+    }
+
+    /** As the public constructors, with the UDP relay's limits. */
+    TunnelGateway(ReentrantLock lock, Clock clock, Entropy entropy, Metrics metrics, NetworkStack host,
+            BufferPool pool, Ipv4Address address, int prefixLength, int mtu, DestinationPolicy policy, ToClients clients,
+            UdpRelay.Limits udpLimits) {
         this.lock = lock;
         this.clock = clock;
         this.host = host;
@@ -136,8 +158,14 @@ public final class TunnelGateway implements AutoCloseable {
                 icmp.icmpError(error, now);
             }
         });
-        // UDP: not relayed; refused whether the policy allows the destination or not, and counted.
+        // UDP: relayed when the policy admits the destination (never to the gateway's own address,
+        // where nothing listens); otherwise refused and counted.
+        this.udp = new UdpRelay(this, iface.udp(), pool, udpLimits, metrics);
         iface.udp().bindTransparent((payload, src, srcPort, dst, dstPort, now) -> {
+            if (dst != this.address && policy.allows(dst, dstPort)) {
+                udp.fromClient(payload, src, srcPort, dst, dstPort, now);
+                return;
+            }
             udpRefused.increment();
             iface.icmp().sendError(Icmpv4Message.DESTINATION_UNREACHABLE, ADMINISTRATIVELY_PROHIBITED, 0,
                     payload.memory(), payload.headerOffset(HeaderLayer.NETWORK),
@@ -182,6 +210,11 @@ public final class TunnelGateway implements AutoCloseable {
         tcpUpstreamFailed.increment();
     }
 
+    /** The injected clock's time. */
+    long now() {
+        return clock.nanoTime();
+    }
+
     /** Sets the stack's time before an application call (the relays'); under the lock. */
     void touch() {
         tcp.tcp().setTime(clock.nanoTime());
@@ -204,7 +237,9 @@ public final class TunnelGateway implements AutoCloseable {
             return;
         }
         b.put(packet, 0, packet.length);
-        iface.receivePacket(b, clock.nanoTime());
+        long now = clock.nanoTime();
+        udp.expire(now);
+        iface.receivePacket(b, now);
         rearm();
     }
 
@@ -213,7 +248,8 @@ public final class TunnelGateway implements AutoCloseable {
         if (closed) {
             return;
         }
-        long next = Math.min(tcp.tcp().nextDeadline(), iface.poll(clock.nanoTime()));
+        long now = clock.nanoTime();
+        long next = earliest(earliest(tcp.tcp().nextDeadline(), iface.poll(now)), udp.nextDeadline());
         if (next == Long.MAX_VALUE || (armedFor != Long.MAX_VALUE && next - armedFor >= 0)) {
             return;
         }
@@ -222,6 +258,17 @@ public final class TunnelGateway implements AutoCloseable {
         }
         armedFor = next;
         timer = clock.schedule(Duration.ofNanos(Math.max(0, next - clock.nanoTime())), this::fire);
+    }
+
+    /** The earlier of two deadlines on the nanoTime scale ({@code Long.MAX_VALUE}: none). */
+    private static long earliest(long a, long b) {
+        if (a == Long.MAX_VALUE) {
+            return b;
+        }
+        if (b == Long.MAX_VALUE) {
+            return a;
+        }
+        return a - b <= 0 ? a : b;
     }
 
     private void fire() {
@@ -235,6 +282,7 @@ public final class TunnelGateway implements AutoCloseable {
             long now = clock.nanoTime();
             tcp.tcp().onTimer(now);
             iface.poll(now);
+            udp.expire(now);
             rearm();
         } catch (RuntimeException e) {
             System.getLogger("openvpn-gw").log(System.Logger.Level.WARNING, "tunnel stack timer: " + e);
@@ -250,6 +298,7 @@ public final class TunnelGateway implements AutoCloseable {
             return;
         }
         tcp.tcp().shutdown(clock.nanoTime());
+        udp.close();
         closed = true;
         if (timer != null) {
             timer.cancel();

@@ -12,6 +12,7 @@ import atoll.libos.entropy.Entropies;
 import atoll.libos.metrics.SimpleMetrics;
 import atoll.libos.runtime.Platform;
 import atoll.libos.runtime.TargetProvider;
+import atoll.libos.time.Clock;
 import atoll.stack.PointToPointInterface;
 import atoll.stack.ip.IpConfig;
 import atoll.stack.link.Ipv4Link;
@@ -24,12 +25,15 @@ import atoll.stack.tcp.TcpOverIpv4;
 import atoll.stack.wire.Icmpv4Repr;
 import atoll.stack.wire.IpProtocol;
 import atoll.stack.wire.Ipv4Address;
+import atoll.testkit.FakeClock;
 import atoll.testkit.Targets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -49,7 +53,7 @@ import org.junit.jupiter.api.Test;
  * The gateway's stack and relay in-process: a client host (libos's own stack on a
  * {@link PointToPointInterface}, 10.8.0.2) joined to the {@link TunnelGateway} (10.8.0.1) by an
  * in-memory tunnel, the gateway relaying through the socket target's {@code NetworkStack} to a
- * TCP echo server on loopback (the test's real peer). No OpenVPN framing here: TunnelIT covers
+ * TCP echo server and a UDP echo server on loopback (the test's real peers, java.net sockets). No OpenVPN framing here: TunnelIT covers
  * that with the real client.
  */
 class TunnelGatewayTest {
@@ -70,6 +74,8 @@ class TunnelGatewayTest {
     PointToPointInterface client;
     TcpOverIpv4 clientTcp;
     ServerSocket echo;
+    DatagramSocket udpEcho;
+    DestinationPolicy policy;
     int closedPort;
 
     @BeforeEach
@@ -78,21 +84,14 @@ class TunnelGatewayTest {
         platform = socket.boot(Config.of(socket.configKeys(), Map.of()), new SimpleMetrics());
         echo = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(this::echoServer);
+        udpEcho = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(this::udpEchoServer);
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort(); // nothing listens there once closed
         }
-        DestinationPolicy policy = DestinationPolicy.parse(List.of("127.0.0.1/32:" + echo.getLocalPort(),
-                "127.0.0.1:" + closedPort));
-        gateway = new TunnelGateway(lock, platform.clock(), Entropies.seeded(1), metrics, platform.network(), gatewayPool,
-                GATEWAY, 24, 1500, policy, (address, datagram) -> {
-                    if (address != CLIENT.bits()) {
-                        datagram.release();
-                        return false;
-                    }
-                    toClient.add(datagram.toByteArray());
-                    datagram.release();
-                    return true;
-                });
+        policy = DestinationPolicy.parse(List.of("127.0.0.1/32:" + echo.getLocalPort(),
+                "127.0.0.1:" + closedPort, "127.0.0.1:" + udpEcho.getLocalPort()));
+        gateway = newGateway(platform.clock(), UdpRelay.Limits.DEFAULTS);
         client = new PointToPointInterface(IpConfig.pointToPoint(CLIENT, 0, 1500), clientPool, new Ipv4Link() {
             @Override
             public SendOutcome send(int nextHop, PooledBuffer datagram, long now) {
@@ -108,6 +107,43 @@ class TunnelGatewayTest {
             }
         }, Entropies.seeded(2), clientMetrics);
         clientTcp = new TcpOverIpv4(client.ip(), TcpConfig.defaults().withMss(1460), clientPool, Entropies.seeded(3));
+    }
+
+    TunnelGateway newGateway(Clock clock, UdpRelay.Limits limits) {
+        return new TunnelGateway(lock, clock, Entropies.seeded(1), metrics, platform.network(), gatewayPool,
+                GATEWAY, 24, 1500, policy, (address, datagram) -> {
+                    if (address != CLIENT.bits()) {
+                        datagram.release();
+                        return false;
+                    }
+                    toClient.add(datagram.toByteArray());
+                    datagram.release();
+                    return true;
+                }, limits);
+    }
+
+    /** Replaces the gateway by one on {@code clock} with the UDP relay's {@code limits} (same metrics registry). */
+    void replaceGateway(Clock clock, UdpRelay.Limits limits) {
+        lock.lock();
+        try {
+            gateway.close();
+            gateway = newGateway(clock, limits);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void udpEchoServer() {
+        byte[] buf = new byte[65535];
+        while (true) {
+            DatagramPacket p = new DatagramPacket(buf, buf.length);
+            try {
+                udpEcho.receive(p);
+                udpEcho.send(new DatagramPacket(p.getData(), p.getLength(), p.getSocketAddress()));
+            } catch (IOException e) {
+                return; // closed at the end of the test
+            }
+        }
     }
 
     void echoServer() {
@@ -131,6 +167,7 @@ class TunnelGatewayTest {
     @AfterEach
     void stop() throws Exception {
         echo.close();
+        udpEcho.close();
         lock.lock();
         try {
             gateway.close();
@@ -349,5 +386,83 @@ class TunnelGatewayTest {
         pumpUntil("the ICMP refusal of an echo beyond the gateway", () -> count("gateway.icmp.refused") == 1
                 && clientMetrics.snapshot().getOrDefault("icmp.rx.errors", 0L) == 2);
         assertNotNull(gateway);
+    }
+
+    /** A datagram the client's stack received on a bound port. */
+    record Received(byte[] payload, int source, int sourcePort) {}
+
+    ConcurrentLinkedQueue<Received> bindClientPort(int port) {
+        ConcurrentLinkedQueue<Received> q = new ConcurrentLinkedQueue<>();
+        client.udp().bind(port, (payload, src, srcPort, dst, dstPort, now) -> {
+            q.add(new Received(payload.toByteArray(), src, srcPort));
+            payload.release();
+        });
+        return q;
+    }
+
+    void sendUdp(int clientPort, byte[] payload) {
+        PooledBuffer b = clientPool.acquire();
+        b.put(payload, 0, payload.length);
+        client.udp().send(clientPort, LOOPBACK, udpEcho.getLocalPort(), b, System.nanoTime());
+    }
+
+    @Test
+    void aDatagramThePolicyAllowsIsRelayedAndItsEchoComesBackFromTheOriginalDestination() throws Exception {
+        ConcurrentLinkedQueue<Received> got = bindClientPort(40001);
+        byte[] data = new byte[1200];
+        new Random(5).nextBytes(data);
+        sendUdp(40001, data);
+        pumpUntil("the UDP echo", () -> !got.isEmpty());
+        Received r = got.poll();
+        assertArrayEquals(data, r.payload());
+        assertEquals(LOOPBACK, r.source(), "the reply comes from the address the client sent to");
+        assertEquals(udpEcho.getLocalPort(), r.sourcePort());
+        byte[] second = "second datagram, same association".getBytes();
+        sendUdp(40001, second);
+        pumpUntil("the second echo", () -> !got.isEmpty());
+        assertArrayEquals(second, got.poll().payload());
+        assertEquals(2, count("gateway.udp.relayed"));
+        assertEquals(1, count("gateway.udp.associations"));
+        assertEquals(0, count("gateway.udp.refused"));
+    }
+
+    @Test
+    void anIdleAssociationExpiresOnTheInjectedClockAndANewOneOpensAfterwards() throws Exception {
+        FakeClock clock = new FakeClock();
+        replaceGateway(clock, new UdpRelay.Limits(Duration.ofSeconds(30), 8));
+        ConcurrentLinkedQueue<Received> got = bindClientPort(40002);
+        sendUdp(40002, new byte[] {1});
+        pumpUntil("the echo", () -> !got.isEmpty());
+        assertEquals(1, count("gateway.udp.associations"));
+        clock.advance(Duration.ofSeconds(29));
+        assertEquals(1, count("gateway.udp.associations"), "not idle long enough yet");
+        assertEquals(0, count("gateway.udp.expired"));
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(0, count("gateway.udp.associations"));
+        assertEquals(1, count("gateway.udp.expired"));
+        got.clear();
+        sendUdp(40002, new byte[] {2});
+        pumpUntil("the echo through a new association", () -> !got.isEmpty());
+        assertArrayEquals(new byte[] {2}, got.poll().payload());
+        assertEquals(1, count("gateway.udp.associations"));
+    }
+
+    @Test
+    void aClientBeyondItsCapOfAssociationsIsDroppedAndCounted() throws Exception {
+        replaceGateway(platform.clock(), new UdpRelay.Limits(Duration.ofMinutes(2), 2));
+        ConcurrentLinkedQueue<Received> got = bindClientPort(40003);
+        ConcurrentLinkedQueue<Received> got2 = bindClientPort(40004);
+        ConcurrentLinkedQueue<Received> got3 = bindClientPort(40005);
+        sendUdp(40003, new byte[] {3});
+        sendUdp(40004, new byte[] {4});
+        sendUdp(40005, new byte[] {5});
+        pumpUntil("two echoes", () -> !got.isEmpty() && !got2.isEmpty());
+        assertEquals(1, count("gateway.udp.over-cap"));
+        assertEquals(2, count("gateway.udp.associations"));
+        assertEquals(2, count("gateway.udp.relayed"));
+        // A datagram of an association already open still passes at the cap.
+        sendUdp(40003, new byte[] {6});
+        pumpUntil("the third echo", () -> got.size() == 2);
+        assertTrue(got3.isEmpty());
     }
 }

@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Checks: ping to the gateway's tunnel address (answered by libos's ICMP engine inside the
  * gateway); an HTTP GET through the tunnel to the far server, relayed by the gateway's user-space
  * NAT, content checked by SHA-256; a destination the policy does not allow refused at once (TCP
- * reset: curl's "couldn't connect") and a UDP datagram refused by ICMP, both counted in the
- * gateway's metrics; the same with CHACHA20-POLY1305 when the client offers only that, and over
+ * reset: curl's "couldn't connect") and a UDP datagram to a port it does not allow refused by
+ * ICMP, both counted in the gateway's metrics; a UDP datagram to an allowed port (a UDP echo on
+ * 198.51.100.10:7) relayed and its echo back through the tunnel; the same with CHACHA20-POLY1305 when the client offers only that, and over
  * OpenVPN's TCP transport.
  */
 class TunnelIT {
@@ -74,9 +75,12 @@ class TunnelIT {
             gw.start(NetworkNamespace.javaCommand(UpstreamHttpServer.class, "198.51.100.10", "8080", site.toString()),
                     serverLog);
             awaitLog(serverLog, "listening", null);
+            Path udpEchoLog = tmp.resolve("udp-echo.log");
+            gw.start(NetworkNamespace.javaCommand(UpstreamUdpEcho.class, "198.51.100.10", "7"), udpEchoLog);
+            awaitLog(udpEchoLog, "listening", null);
             Path gatewayLog = tmp.resolve("gateway.log");
             Process gateway = gw.start(List.of(LAUNCHER.toString(), "--listen=192.0.2.1", "--proto=udp,tcp",
-                    "--state.dir=" + state, "--gateway.allow=198.51.100.10/32:8080", "--push.routes=198.51.100.0/24",
+                    "--state.dir=" + state, "--gateway.allow=198.51.100.10/32:8080,198.51.100.10/32:7", "--push.routes=198.51.100.0/24",
                     "--log.level=info"), gatewayLog);
             awaitLog(gatewayLog, " ready ", gateway);
 
@@ -111,6 +115,18 @@ class TunnelIT {
                 udpRefused = metricsNow(gateway, gatewayLog).getOrDefault("gateway.udp.refused", 0L);
             }
             assertTrue(udpRefused >= 1, () -> read(gatewayLog));
+            // A UDP datagram to an allowed port: relayed to the far echo, whose answer comes back
+            // from 198.51.100.10:7 (bash's /dev/udp connects its socket, so only that source is read;
+            // dd reads the datagram whole, where bash's read would take one octet and lose the rest).
+            // At most 5 tries of 5 s each.
+            String echoed = "";
+            for (int i = 0; i < 5 && !echoed.contains("got:hello-through-the-tunnel"); i++) {
+                echoed = cl.exec(CLIENT_LIMIT, "bash", "-c", "exec 3<>/dev/udp/198.51.100.10/7; "
+                        + "echo hello-through-the-tunnel >&3; "
+                        + "line=$(timeout 5 dd bs=2048 count=1 status=none <&3) && echo \"got:$line\"").output();
+            }
+            String udpEchoed = echoed;
+            assertTrue(udpEchoed.contains("got:hello-through-the-tunnel"), () -> udpEchoed + "\n" + read(gatewayLog));
 
             stop(client);
             // The client's other cipher: only ChaCha20-Poly1305 offered, negotiated from IV_CIPHERS.
@@ -149,6 +165,9 @@ class TunnelIT {
             assertEquals(3, m.getOrDefault("gateway.tcp.relayed", 0L), m::toString);
             assertEquals(1, m.getOrDefault("gateway.tcp.refused", 0L), m::toString);
             assertEquals(udpRefused, m.getOrDefault("gateway.udp.refused", 0L), m::toString);
+            assertTrue(m.getOrDefault("gateway.udp.relayed", 0L) >= 1, m::toString);
+            assertEquals(0, m.getOrDefault("gateway.udp.over-cap", 0L) + m.getOrDefault("gateway.udp.upstream-failed", 0L)
+                    + m.getOrDefault("gateway.udp.rx.foreign-source", 0L), m::toString);
             assertEquals(0, m.getOrDefault("gateway.tcp.upstream-failed", 0L), m::toString);
             assertEquals(0, m.getOrDefault("openvpn.drops.data-bad-tag", 0L), m::toString);
             assertEquals(0, m.getOrDefault("openvpn.drops.tunnel-source", 0L), () -> read(gatewayLog));
