@@ -31,6 +31,13 @@ public final class QueryEngine {
     /** RFC 1035 §4.2.2: a TCP message is prefixed by a two-octet length, so at most 65535. */
     static final int TCP_LIMIT = 65535;
 
+    /**
+     * What {@link #respond} returns for a request the transfer service answers instead (NOTIFY,
+     * AXFR/IXFR, anything signed with TSIG), once {@link #delegateTransfers()} was called.
+     */
+    public static final int DELEGATED = -2;
+    private volatile boolean delegating;
+
     /** Swapped whole by {@link #replaceZones} (reload); each query reads it once. */
     private volatile ZoneSet zones;
     private final int ednsUdpSize;
@@ -97,6 +104,9 @@ public final class QueryEngine {
             // RFC 1035 §4.1.1: Format error - the name server was unable to interpret the query.
             formErr.increment();
             return write(bare(h, Rcode.FORMERR), out, overUdp ? CLASSIC_UDP_LIMIT : TCP_LIMIT, writer);
+        }
+        if (delegating && delegated(q)) {
+            return DELEGATED;
         }
         Edns edns = q.edns();
         int limit = overUdp ? udpLimit(edns) : TCP_LIMIT;
@@ -182,6 +192,26 @@ public final class QueryEngine {
             count(rcode);
         }
         return n;
+    }
+
+    /**
+     * From now on, {@link #respond} returns {@link #DELEGATED} for NOTIFY (RFC 1996), AXFR and IXFR
+     * (RFC 5936, RFC 1995) and every message carrying a TSIG record (RFC 8945): the caller hands
+     * those to the transfer service. None of them takes the prepared path.
+     */
+    public void delegateTransfers() {
+        delegating = true;
+    }
+
+    private static boolean delegated(Message q) {
+        if (q.header().opcode() == Opcode.NOTIFY) {
+            return true;
+        }
+        if (!q.additionals().isEmpty() && q.additionals().getLast().type() == RRType.TSIG) {
+            return true;
+        }
+        return q.questions().size() == 1
+                && (q.questions().getFirst().type() == RRType.AXFR || q.questions().getFirst().type() == RRType.IXFR);
     }
 
     /**

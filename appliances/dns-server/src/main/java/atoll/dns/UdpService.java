@@ -20,7 +20,15 @@ final class UdpService implements DatagramHandler {
     private final Metrics.Counter queries;
     private final MessageWriter writer = new MessageWriter(); // used on the event loop only
 
+    private final XfrService transfers;
+
     UdpService(QueryEngine engine, BufferPool pool, Metrics.Counter queries) {
+        this(engine, pool, queries, null);
+    }
+
+    /** @param transfers answers what the engine delegates ({@link QueryEngine#DELEGATED}), or null */
+    UdpService(QueryEngine engine, BufferPool pool, Metrics.Counter queries, XfrService transfers) {
+        this.transfers = transfers;
         this.engine = engine;
         this.pool = pool;
         this.queries = queries;
@@ -37,6 +45,9 @@ final class UdpService implements DatagramHandler {
             }
             MemorySegment room = out.memory().asSlice(out.end(), out.tailroom());
             int n = engine.respond(payload.data(), Transport.UDP, room, writer);
+            if (n == QueryEngine.DELEGATED) {
+                n = transfers == null ? -1 : transfers.respondUdp(payload.data(), addresses.source(), room);
+            }
             if (n >= 0) {
                 out.append(n);
                 endpoint.reply(out, addresses);

@@ -44,8 +44,11 @@ public final class Tsig {
     /** The message carries no TSIG record. */
     public record Unsigned() implements Verification {}
 
-    /** Signed with {@code key}, the MAC checked and the time within the fudge. */
-    public record Valid(TsigKey key, TsigRecord tsig) implements Verification {}
+    /**
+     * Signed with {@code key}, the MAC checked and the time within the fudge; {@code unsigned} is
+     * the message as it was before it was signed (TSIG removed, ARCOUNT and ID restored).
+     */
+    public record Valid(TsigKey key, TsigRecord tsig, byte[] unsigned) implements Verification {}
 
     /**
      * Signed, but rejected with TSIG error {@code error} (BADKEY, BADSIG, BADTIME); {@code key} is
@@ -114,7 +117,7 @@ public final class Tsig {
         if (Math.abs(now - tsig.timeSigned()) > tsig.fudge()) {
             return new Rejected(BADTIME, tsig, key);
         }
-        return new Valid(key, tsig);
+        return new Valid(key, tsig, located.unsigned());
     }
 
     /**
