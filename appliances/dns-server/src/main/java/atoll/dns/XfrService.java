@@ -135,11 +135,11 @@ final class XfrService {
             }
         }
         XfrService service = new XfrService(devices, engine, keys, List.copyOf(primaries.zones()), udp);
+        for (SecondaryZone s : service.secondaries.values()) {
+            s.start(); // loads the saved copy, if any, before the zone set is published
+        }
         service.publish();
         engine.delegateTransfers();
-        for (SecondaryZone s : service.secondaries.values()) {
-            s.start();
-        }
         return service;
     }
 
