@@ -78,11 +78,20 @@ final class XfrService {
         for (Peer p : config.get(SECONDARY)) {
             secondaries.put(p.zone(), new SecondaryZone(p, p.keyName() == null ? null : keys.get(p.keyName()),
                     devices.network(), udp, devices.clock(), devices.entropy(), devices.state(), devices.metrics(),
-                    z -> publish()));
+                    this::secondaryChanged));
         }
     }
 
     private volatile ZoneSet currentZones;
+
+    /** A secondary zone was transferred (or expired): serve it, and tell its own secondaries. */
+    private void secondaryChanged(SecondaryZone s) {
+        publish();
+        Zone z = s.zone();
+        if (z != null && notifier != null) {
+            notifier.zoneChanged(z);
+        }
+    }
 
     /**
      * Checks the keys against each other (every key named by an ACL, NOTIFY or secondary entry is

@@ -295,7 +295,7 @@ public final class Tsig {
         List<ResourceRecord> additional = m.additionals();
         // The OPT record, held apart by the reader, may stand after it on the wire: check offsets.
         int start = lastRecordStart(message, m);
-        if (tsigAt != total - 1 || start < 0) {
+        if (tsigAt != total - 1 || start < 0 || additional.isEmpty() || additional.getLast().type() != TYPE) {
             throw new IllegalArgumentException("TSIG is not the last record of the additional section");
         }
         ResourceRecord rr = additional.getLast();

@@ -252,4 +252,27 @@ class TransferIT {
         String host = run("dig", "dnsutils", "@127.0.0.1", "-p", "" + ours, "+short", "host50.sec.test", "A");
         assertEquals("198.51.100.51", host.strip());
     }
+
+    @Test
+    void aSecondaryWhosePrimaryIsGoneRetriesThenExpiresToServfail() throws Exception {
+        int primaryPort = ImageIT.freePort();
+        int ours = ImageIT.freePort();
+        // REFRESH 1 s, RETRY 1 s, EXPIRE 4 s: the timers of RFC 1035 §4.3.5, made short.
+        Path zoneFile = Files.writeString(tmp.resolve("exp.test.zone"),
+                "$ORIGIN exp.test.\n$TTL 60\n@ SOA ns1 hostmaster 3 1 1 4 60\n NS ns1\nns1 A 192.0.2.1\nwww A 192.0.2.80\n");
+        Process primary = image("primary", primaryPort, "exp.test", "--zones=exp.test.=" + zoneFile,
+                "--xfr.allow=exp.test.=127.0.0.1");
+        image("secondary", ours, "example.com", "--secondary=exp.test.=127.0.0.1@" + primaryPort);
+        awaitSerial(ours, "exp.test", 3, "secondary");
+        primary.destroy();
+        assertTrue(primary.waitFor(20, TimeUnit.SECONDS));
+        String status = "";
+        for (int i = 0; i < CATCH_UP_POLLS && !status.contains("status: SERVFAIL"); i++) {
+            Thread.sleep(200);
+            status = run("dig", "dnsutils", "@127.0.0.1", "-p", "" + ours, "+tries=1", "+time=1", "www.exp.test", "A");
+        }
+        assertTrue(status.contains("status: SERVFAIL"), status + log("secondary"));
+        String log = log("secondary");
+        assertTrue(log.contains("refresh from 127.0.0.1:" + primaryPort + " failed") && log.contains("expired"), log);
+    }
 }

@@ -118,6 +118,11 @@ class TsigTest {
         System.arraycopy(opt, 0, withOpt, q.length, opt.length);
         withOpt[11] = 2;
         assertInstanceOf(Tsig.Malformed.class, Tsig.verify(withOpt, ring(key("hmac-sha256")), 0x6b0b8278L));
+        // The TSIG record moved to the answer section (ANCOUNT 1, ARCOUNT 0): FORMERR too.
+        byte[] inAnswer = q.clone();
+        inAnswer[7] = 1;
+        inAnswer[11] = 0;
+        assertInstanceOf(Tsig.Malformed.class, Tsig.verify(inAnswer, ring(key("hmac-sha256")), 0x6b0b8278L));
         // A MAC truncated below 16 octets (half of SHA-256's 32): RFC 8945 §5.2.2.1.
         TsigKey k = key("hmac-sha256");
         byte[] query = query(7);
