@@ -135,6 +135,10 @@ final class XfrService {
         if (config.get(SECONDARY).stream().map(Peer::zone).distinct().count() != config.get(SECONDARY).size()) {
             throw new StartupException("configuration key 'secondary': a zone is listed twice");
         }
+        if (primaries.zones().isEmpty() && config.get(SECONDARY).isEmpty()) {
+            throw new StartupException("configuration key 'zones' is empty and no 'secondary' zone is configured:"
+                    + " nothing to serve");
+        }
         UdpClient udp = null;
         if (!config.get(NOTIFY).isEmpty() || !config.get(SECONDARY).isEmpty()) {
             try {

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +20,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
 
 /**
  * Zone transfers, TSIG and NOTIFY between the built image and real peers, all on loopback: ISC's
@@ -230,8 +242,13 @@ class TransferIT {
                 + "zone:\n  - domain: sec.test\n    file: \"" + zoneFile + "\"\n    notify: atoll\n    acl: to_atoll\n"
                 + "    zonefile-load: whole\n");
         awaitSerial(theirs, "sec.test", 7, "knot-primary");
-        Process image = image("secondary", ours, "example.com", "--tsig.keys=" + KEY, secondaryArgs);
+        // A secondary-only server: no primary zone at all.
+        Process image = image("secondary", ours, "example.com", "--zones=", "--tsig.keys=" + KEY, secondaryArgs);
         awaitSerial(ours, "sec.test", 7, "secondary");
+        // RFC 1996 §3.10: a NOTIFY not from the primary (another address, or unsigned when the
+        // primary signs) is refused.
+        assertEquals(Rcode.REFUSED, notify(ours, "127.0.0.2").getRcode());
+        assertEquals(Rcode.REFUSED, notify(ours, "127.0.0.1").getRcode());
         String www = run("dig", "dnsutils", "@127.0.0.1", "-p", "" + ours, "+norecurse", "www.sec.test", "A");
         assertTrue(www.contains("status: NOERROR") && www.contains("flags: qr aa") && www.contains("192.0.2.80"), www);
 
@@ -251,6 +268,19 @@ class TransferIT {
         assertEquals(8, serial(ours, "sec.test"));
         String host = run("dig", "dnsutils", "@127.0.0.1", "-p", "" + ours, "+short", "host50.sec.test", "A");
         assertEquals("198.51.100.51", host.strip());
+    }
+
+    /** An unsigned NOTIFY for sec.test. sent from {@code from} (dnsjava). */
+    static Message notify(int port, String from) throws Exception {
+        SimpleResolver r = new SimpleResolver(ImageIT.LOOPBACK);
+        r.setPort(port);
+        r.setLocalAddress(new InetSocketAddress(InetAddress.getByName(from), 0));
+        r.setTimeout(Duration.ofSeconds(3));
+        Message n = Message.newQuery(Record.newRecord(Name.fromString("sec.test."), Type.SOA, DClass.IN));
+        n.getHeader().setOpcode(Opcode.NOTIFY);
+        n.getHeader().setFlag(Flags.AA);
+        n.getHeader().unsetFlag(Flags.RD);
+        return r.send(n);
     }
 
     @Test
