@@ -260,7 +260,7 @@ final class XfrService {
             case Transfers.Single(byte[] m) -> send(flow, out, m);
             case Transfers.Stream(var messages) -> {
                 while (messages.hasNext()) {
-                    send(flow, out, messages.next());
+                    send(flow, out, messages.next(now()));
                 }
             }
         }

@@ -107,6 +107,10 @@ public final class Notifier {
                     + ": no answer after " + ATTEMPTS + " tries");
         } catch (InterruptedException stopped) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // The server stopping under this thread (its UDP endpoint closed): nothing to retry.
+            failed.increment();
+            LOG.log(Level.DEBUG, "NOTIFY " + zone.origin() + " to " + peer.where() + " abandoned: " + e);
         }
     }
 

@@ -21,7 +21,6 @@ import atoll.dns.zone.Zone;
 import atoll.dns.zone.ZoneSet;
 import atoll.libos.metrics.Metrics;
 import java.net.InetAddress;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -56,8 +55,20 @@ public final class Transfers {
     /** One message. */
     public record Single(byte[] message) implements Reply {}
 
-    /** A multi-message answer (over TCP only), produced as it is sent. */
-    public record Stream(Iterator<byte[]> messages) implements Reply {}
+    /**
+     * A multi-message answer (over TCP only), produced as it is sent: each message is made (and
+     * signed, RFC 8945 §5.3.1) at the time the caller gives, so a long transfer stays within the
+     * client's fudge.
+     */
+    public record Stream(Messages messages) implements Reply {}
+
+    /** The messages of a {@link Stream}. */
+    public interface Messages {
+        boolean hasNext();
+
+        /** @param now seconds since 1970-01-01 UTC, from the caller's clock */
+        byte[] next(long now);
+    }
 
     private final Map<Name, TsigKey> keys;
     private final List<AclRule> acl;
@@ -184,21 +195,19 @@ public final class Transfers {
         }
         transfers.increment();
         AxfrWriter axfr = new AxfrWriter(zone, q.header().id(), question, budget);
-        if (signer == null) {
-            return new Stream(axfr);
-        }
         // RFC 8945 §5.3.1: each message of the stream is signed, chained on the prior MAC.
-        Tsig.StreamSigner stream = new Tsig.StreamSigner(signer.key, signer.request.mac(), signer.request.fudge());
-        long now = signer.now;
-        return new Stream(new Iterator<>() {
+        Tsig.StreamSigner stream = signer == null ? null
+                : new Tsig.StreamSigner(signer.key, signer.request.mac(), signer.request.fudge());
+        return new Stream(new Messages() {
             @Override
             public boolean hasNext() {
                 return axfr.hasNext();
             }
 
             @Override
-            public byte[] next() {
-                return stream.sign(axfr.next(), now);
+            public byte[] next(long now) {
+                byte[] m = axfr.next();
+                return stream == null ? m : stream.sign(m, now);
             }
         });
     }
