@@ -27,7 +27,6 @@ import atoll.libos.time.Timer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -342,11 +341,5 @@ public final class SecondaryZone {
         if (t != null) {
             t.cancel();
         }
-    }
-
-    /** For logs and tests. */
-    List<String> describe() {
-        Zone z = zone;
-        return List.of(origin().toString(), z == null ? "unavailable" : "serial " + soa(z).serial());
     }
 }
