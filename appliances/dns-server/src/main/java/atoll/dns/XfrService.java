@@ -259,8 +259,10 @@ final class XfrService {
             case Transfers.None _ -> { }
             case Transfers.Single(byte[] m) -> send(flow, out, m);
             case Transfers.Stream(var messages) -> {
-                while (messages.hasNext()) {
-                    send(flow, out, messages.next(now()));
+                try (messages) {
+                    while (messages.hasNext()) {
+                        send(flow, out, messages.next(now()));
+                    }
                 }
             }
         }

@@ -62,9 +62,12 @@ public final class Transfers {
      */
     public record Stream(Messages messages) implements Reply {}
 
-    /** The messages of a {@link Stream}. */
-    public interface Messages {
+    /** The messages of a {@link Stream}; {@link #close()} once sent (or abandoned) frees its slot. */
+    public interface Messages extends AutoCloseable {
         boolean hasNext();
+
+        @Override
+        void close();
 
         /** @param now seconds since 1970-01-01 UTC, from the caller's clock */
         byte[] next(long now);
@@ -76,6 +79,14 @@ public final class Transfers {
     private final Answerer answerer;
     private final NotifyHandler notifies;
     private final int budget;
+    /**
+     * Transfers out at once; past it a request is REFUSED ("for policy reasons", RFC 1035 §4.1.1)
+     * and asked again later by the secondary (RFC 1034 §4.3.5 RETRY). 10 is BIND's
+     * {@code transfers-out} default.
+     */
+    public static final int MAX_TRANSFERS_OUT = 10;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final Metrics.Counter busy;
     private final Metrics.Counter transfers;
     private final Metrics.Counter refused;
     private final Metrics.Counter tsigErrors;
@@ -96,6 +107,7 @@ public final class Transfers {
         this.transfers = metrics.counter("dns.xfr.out");
         this.refused = metrics.counter("dns.xfr.refused");
         this.tsigErrors = metrics.counter("dns.tsig.errors");
+        this.busy = metrics.counter("dns.xfr.refused.busy");
     }
 
     /**
@@ -193,6 +205,11 @@ public final class Transfers {
             // a client not allowed learns nothing more than REFUSED.
             return signed(signer, write(reply(q, Rcode.NOTIMP, false, List.of()), limit));
         }
+        if (inFlight.incrementAndGet() > MAX_TRANSFERS_OUT) {
+            inFlight.decrementAndGet();
+            busy.increment();
+            return signed(signer, write(reply(q, Rcode.REFUSED, false, List.of()), limit));
+        }
         transfers.increment();
         AxfrWriter axfr = new AxfrWriter(zone, q.header().id(), question, budget);
         // RFC 8945 §5.3.1: each message of the stream is signed, chained on the prior MAC.
@@ -208,6 +225,16 @@ public final class Transfers {
             public byte[] next(long now) {
                 byte[] m = axfr.next();
                 return stream == null ? m : stream.sign(m, now);
+            }
+
+            private boolean closed;
+
+            @Override
+            public void close() {
+                if (!closed) {
+                    closed = true;
+                    inFlight.decrementAndGet();
+                }
             }
         });
     }

@@ -104,8 +104,10 @@ class TransfersTest {
         List<byte[]> out = new ArrayList<>();
         switch (reply) {
             case Transfers.Stream s -> {
-                while (s.messages().hasNext()) {
-                    out.add(s.messages().next(NOW + out.size()));
+                try (var m = s.messages()) {
+                    while (m.hasNext()) {
+                        out.add(m.next(NOW + out.size()));
+                    }
                 }
             }
             case Transfers.Single s -> out.add(s.message());
@@ -168,6 +170,25 @@ class TransfersTest {
         Message other = Message.newQuery(Record.newRecord(Name.fromConstantString("example.org."), Type.AXFR, DClass.IN));
         assertEquals(org.xbill.DNS.Rcode.NOTAUTH,
                 parse(messages(t.respond(other.toWire(), Transport.TCP, LOOPBACK, NOW)).getFirst()).getRcode());
+    }
+
+    @Test
+    void transfersInFlightAreBoundedAndASlotFreesWhenOneEnds() throws Exception {
+        Zone zone = bigZone(3, 1);
+        Transfers t = transfers(zone, List.of(AclRule.parse("example.com.=127.0.0.1")));
+        List<Transfers.Messages> open = new ArrayList<>();
+        for (int i = 0; i < Transfers.MAX_TRANSFERS_OUT; i++) {
+            open.add(assertInstanceOf(Transfers.Stream.class,
+                    t.respond(query(Type.AXFR, null).toWire(), Transport.TCP, LOOPBACK, NOW)).messages());
+        }
+        Message busy = parse(messages(t.respond(query(Type.AXFR, null).toWire(), Transport.TCP, LOOPBACK, NOW)).getFirst());
+        assertEquals(org.xbill.DNS.Rcode.REFUSED, busy.getRcode());
+        open.getFirst().close();
+        open.getFirst().close(); // twice frees one slot, not two
+        open.add(assertInstanceOf(Transfers.Stream.class,
+                t.respond(query(Type.AXFR, null).toWire(), Transport.TCP, LOOPBACK, NOW)).messages());
+        assertEquals(org.xbill.DNS.Rcode.REFUSED,
+                parse(messages(t.respond(query(Type.AXFR, null).toWire(), Transport.TCP, LOOPBACK, NOW)).getFirst()).getRcode());
     }
 
     @Test
