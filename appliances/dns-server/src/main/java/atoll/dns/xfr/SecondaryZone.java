@@ -27,6 +27,7 @@ import atoll.libos.time.Timer;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -180,7 +181,7 @@ public final class SecondaryZone {
         try {
             long serial = primarySerial();
             if (current == null || Serial.newer(serial, soa(current).serial())) {
-                Zone fresh = transfer();
+                Zone fresh = transfer(current);
                 install(fresh);
             } else {
                 // RFC 1034 §4.3.5: the serial did not change; the zone is fresh again.
@@ -277,23 +278,60 @@ public final class SecondaryZone {
         throw new IOException("no answer to " + SOA_TRIES + " SOA queries");
     }
 
-    /** AXFR over TCP (RFC 5936 §4.1), signed when a key is set. */
-    private Zone transfer() throws IOException, TransferReader.TransferException {
+    /** What reads the messages of a transfer: true once it is complete. */
+    @FunctionalInterface
+    private interface Stream {
+        boolean accept(byte[] message, long now) throws TransferReader.TransferException;
+    }
+
+    /** A signed (when a key is set) query for {@code type}, and its MAC; {@code authority} may be empty. */
+    private record Query(int id, byte[] wire, byte[] mac) {}
+
+    private Query query(int type, List<ResourceRecord> authority) {
         int id = entropy.nextInt(0x10000);
         Header h = Header.query(id, Opcode.QUERY, false);
-        byte[] q = MessageWriter.toBytes(Message.query(h, new Question(origin(), RRType.AXFR, RRClass.IN), null));
-        byte[] mac = null;
-        if (key != null) {
-            Tsig.Signed s = Tsig.sign(q, key, null, clock.now().getEpochSecond(), Tsig.DEFAULT_FUDGE, 0, new byte[0]);
-            q = s.message();
-            mac = s.mac();
+        byte[] q = MessageWriter.toBytes(new Message(h, List.of(new Question(origin(), type, RRClass.IN)), List.of(),
+                authority, List.of(), null));
+        if (key == null) {
+            return new Query(id, q, null);
         }
-        TransferReader reader = new TransferReader(origin(), id, key, mac);
+        Tsig.Signed s = Tsig.sign(q, key, null, clock.now().getEpochSecond(), Tsig.DEFAULT_FUDGE, 0, new byte[0]);
+        return new Query(id, s.message(), s.mac());
+    }
+
+    /**
+     * The newer zone: by IXFR (RFC 1995 §4) when this server holds a version, else, or when the
+     * IXFR fails, by AXFR (RFC 5936 §4.1); over TCP, signed when a key is set.
+     */
+    private Zone transfer(Zone current) throws IOException, TransferReader.TransferException {
+        if (current != null) {
+            // RFC 1995 §3: the IXFR query carries the client's SOA in the authority section.
+            Query q = query(RRType.IXFR, List.of(current.soa()));
+            IxfrReader reader = new IxfrReader(current, q.id(), key, q.mac());
+            try {
+                exchange(q.wire(), reader::accept);
+                Zone z = reader.zone(primary.where() + " IXFR");
+                LOG.log(Level.INFO, "secondary zone " + origin() + ": IXFR from " + primary.where() + " "
+                        + (reader.incremental() ? "incremental, " + reader.changes() + " records changed" : "sent the whole zone"));
+                return z;
+            } catch (IOException | TransferReader.TransferException e) {
+                LOG.log(Level.INFO, "secondary zone " + origin() + ": IXFR from " + primary.where() + " failed ("
+                        + e.getMessage() + "); falling back to AXFR");
+            }
+        }
+        Query q = query(RRType.AXFR, List.of());
+        TransferReader reader = new TransferReader(origin(), q.id(), key, q.mac());
+        exchange(q.wire(), reader::accept);
+        return reader.zone(primary.where() + " AXFR");
+    }
+
+    /** Sends {@code query} over a new TCP connection and feeds every message of the answer to {@code stream}. */
+    private void exchange(byte[] query, Stream stream) throws IOException, TransferReader.TransferException {
         try (TcpFlow flow = net.connectTcp(primary.address())) {
             flow.deadlines(TRANSFER_DEADLINES);
             try (PooledBuffer out = flow.acquireBuffer()) {
-                out.putU16(q.length);
-                out.put(q, 0, q.length);
+                out.putU16(query.length);
+                out.put(query, 0, query.length);
                 flow.write(out);
             }
             PooledBuffer in = flow.acquireBuffer();
@@ -314,15 +352,14 @@ public final class SecondaryZone {
                     java.lang.foreign.MemorySegment.copy(in.memory(), in.start(), in.memory(), 0, rest);
                     in.window(0, rest);
                     flow.unitComplete(rest > 0);
-                    if (reader.accept(message, clock.now().getEpochSecond())) {
-                        break;
+                    if (stream.accept(message, clock.now().getEpochSecond())) {
+                        return;
                     }
                 }
             } finally {
                 in.release();
             }
         }
-        return reader.zone(primary.where() + " AXFR");
     }
 
     private static void fill(TcpFlow flow, PooledBuffer in, int n) throws IOException {

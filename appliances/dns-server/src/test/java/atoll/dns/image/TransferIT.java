@@ -240,7 +240,8 @@ class TransferIT {
                 + "\n    key: xfr-key\n"
                 + "acl:\n  - id: to_atoll\n    address: 127.0.0.1\n    key: xfr-key\n    action: transfer\n"
                 + "zone:\n  - domain: sec.test\n    file: \"" + zoneFile + "\"\n    notify: atoll\n    acl: to_atoll\n"
-                + "    zonefile-load: whole\n");
+                // Knot keeps the differences between versions of the file in its journal, and serves IXFR from it.
+                + "    zonefile-load: difference\n    journal-content: changes\n");
         awaitSerial(theirs, "sec.test", 7, "knot-primary");
         // A secondary-only server: no primary zone at all.
         Process image = image("secondary", ours, "example.com", "--zones=", "--tsig.keys=" + KEY, secondaryArgs);
@@ -257,6 +258,10 @@ class TransferIT {
         run("knotc", "knot", "-s", dir.resolve("knot.sock").toString(), "zone-reload", "sec.test");
         awaitSerial(ours, "sec.test", 8, "secondary");
         assertTrue(log("secondary").contains("transferred from 127.0.0.1:" + theirs), log("secondary"));
+        // The second transfer was incremental (RFC 1995): Knot sent the differences 7 -> 8.
+        assertTrue(log("secondary").contains("IXFR from 127.0.0.1:" + theirs + " incremental"), log("secondary"));
+        assertEquals("198.51.100.51", run("dig", "dnsutils", "@127.0.0.1", "-p", "" + ours, "+short", "host50.sec.test", "A")
+                .strip());
 
         // The image restarts with Knot gone: it serves the saved copy at once.
         image.destroy();
