@@ -72,7 +72,7 @@ public final class QueryEngine {
      * @param writer the caller's writer (one per thread: it keeps its compression tables and its
      *     query view)
      * @return the response's length in {@code out}, or -1 when no response must be sent (the input
-     *     was too short to carry a message ID, or it was itself a response)
+     *     was too short to carry a message ID, or it was itself a response), or {@link #DELEGATED}
      */
     public int respond(MemorySegment query, Transport transport, MemorySegment out, MessageWriter writer) {
         // The common query — one question, at most an OPT, nothing unusual — is answered from
