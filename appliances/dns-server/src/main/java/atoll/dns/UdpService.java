@@ -49,7 +49,7 @@ final class UdpService implements DatagramHandler {
                 n = transfers == null ? -1 : transfers.respondUdp(payload.data(), addresses.source(), room);
             }
             if (n >= 0) {
-                out.append(n);
+                out.window(out.start(), out.end() + n); // append(n) without the slice it returns
                 endpoint.reply(out, addresses);
                 out = null; // reply took ownership
             }

@@ -63,9 +63,11 @@ final class XfrService {
     private final UdpClient udp;
     private final Map<Name, SecondaryZone> secondaries = new LinkedHashMap<>();
     private List<Zone> primaries;
+    private final atoll.dns.zone.AnswerStyle style;
 
     private XfrService(Devices devices, QueryEngine engine, Map<Name, TsigKey> keys, List<Zone> primaries,
-            UdpClient udp) {
+            atoll.dns.zone.AnswerStyle style, UdpClient udp) {
+        this.style = style;
         Config config = devices.config();
         this.devices = devices;
         this.engine = engine;
@@ -98,7 +100,8 @@ final class XfrService {
      * in {@code tsig.keys}; no zone both primary and secondary), starts the secondaries and
      * publishes the zone set.
      */
-    static XfrService start(Devices devices, QueryEngine engine, ZoneSet primaries, List<InetAddress> listen)
+    static XfrService start(Devices devices, QueryEngine engine, ZoneSet primaries, atoll.dns.zone.AnswerStyle style,
+            List<InetAddress> listen)
             throws StartupException {
         Config config = devices.config();
         Map<Name, TsigKey> keys = new HashMap<>();
@@ -147,7 +150,7 @@ final class XfrService {
                 throw new StartupException("cannot bind the UDP port for NOTIFY and SOA queries: " + e.getMessage(), e);
             }
         }
-        XfrService service = new XfrService(devices, engine, keys, List.copyOf(primaries.zones()), udp);
+        XfrService service = new XfrService(devices, engine, keys, List.copyOf(primaries.zones()), style, udp);
         for (SecondaryZone s : service.secondaries.values()) {
             s.start(); // loads the saved copy, if any, before the zone set is published
         }
@@ -175,7 +178,7 @@ final class XfrService {
                 all.add(z);
             }
         }
-        ZoneSet set = new ZoneSet(all, unavailable);
+        ZoneSet set = new ZoneSet(all, style, unavailable);
         currentZones = set;
         engine.replaceZones(set);
     }

@@ -17,6 +17,7 @@ import java.util.Map;
  */
 public final class ZoneSet {
     private final Map<Name, Zone> byOrigin;
+    private final AnswerStyle style;
     /** Origins served here whose data is not available (a secondary before its first transfer or after expiry). */
     private final java.util.Set<Name> unavailable;
     // The zones again, keyed by flat origin (FlatName) for the allocation-free path: open
@@ -26,9 +27,18 @@ public final class ZoneSet {
     private final ZoneIndex[] indexes;
     private final int mask;
 
-    /** @throws IllegalArgumentException if two zones have the same origin */
+    /**
+     * Minimal answers ({@link AnswerStyle#MINIMAL}).
+     *
+     * @throws IllegalArgumentException if two zones have the same origin
+     */
     public ZoneSet(Collection<Zone> zones) {
-        this(zones, List.of());
+        this(zones, AnswerStyle.MINIMAL);
+    }
+
+    /** @throws IllegalArgumentException if two zones have the same origin */
+    public ZoneSet(Collection<Zone> zones, AnswerStyle style) {
+        this(zones, style, List.of());
     }
 
     /**
@@ -36,7 +46,8 @@ public final class ZoneSet {
      * zone before its first transfer, or expired, RFC 1035 §4.3.5): names under those get SERVFAIL
      * (AA clear) rather than REFUSED, from the general path.
      */
-    public ZoneSet(Collection<Zone> zones, Collection<Name> unavailable) {
+    public ZoneSet(Collection<Zone> zones, AnswerStyle style, Collection<Name> unavailable) {
+        this.style = java.util.Objects.requireNonNull(style, "style");
         Map<Name, Zone> m = new HashMap<>();
         for (Zone z : zones) {
             if (m.put(z.origin(), z) != null) {
@@ -59,7 +70,7 @@ public final class ZoneSet {
             }
             originKeys[s] = key;
             originHashes[s] = h;
-            indexes[s] = new ZoneIndex(z);
+            indexes[s] = new ZoneIndex(z, style);
         }
         for (Name origin : this.unavailable) {
             if (m.containsKey(origin)) {
@@ -158,6 +169,6 @@ public final class ZoneSet {
             // SERVFAIL, as BIND and Knot answer for a zone they cannot load.
             return new LookupResult(atoll.dns.wire.Rcode.SERVFAIL, false, List.of(), List.of(), List.of());
         }
-        return z == null ? LookupResult.refused() : Lookup.lookup(z, qname, qtype);
+        return z == null ? LookupResult.refused() : Lookup.lookup(z, qname, qtype, style);
     }
 }

@@ -56,7 +56,7 @@ public final class ImageBuilder {
 
     /** What a build produced. */
     public record Result(ImageSpec spec, JdkModules.Resolution modules, String jdkVersion, List<Entry> entries,
-                         long archiveSize, String archiveSha256, long cacheSize, long debugArchiveSize) {
+                         long archiveSize, String archiveSha256, long cacheSize, long debugArchiveSize, OciImage.Result oci) {
 
         /** Total bytes of the regular files of one part (or all when {@code part} is null). */
         public long size(String part) {
@@ -71,11 +71,19 @@ public final class ImageBuilder {
             for (Entry e : entries) if (e.path().endsWith(".jsa")) cds += e.size();
             return String.format(Locale.ROOT, "[image] %s %s: %s on disk (runtime %s of which CDS archive %s, app %s, bin %s,"
                             + " conf %s, %d JDK modules), archive %s, sha256 %s; AOT cache %s (not in the archive);"
-                            + " native symbols %s",
+                            + " native symbols %s%s",
                     spec.name(), spec.version(), mib(size(null)), mib(size("runtime")), mib(cds), mib(size("app")),
                     mib(size("bin")), mib(size("conf")), modules.jdkModules().size(), mib(archiveSize), archiveSha256,
                     cacheSize < 0 ? "none" : mib(cacheSize),
-                    debugArchiveSize < 0 ? "kept (no objcopy)" : "in the -dbgsym archive, " + mib(debugArchiveSize));
+                    debugArchiveSize < 0 ? "kept (no objcopy)" : "in the -dbgsym archive, " + mib(debugArchiveSize),
+                    oci == null ? "" : String.format(Locale.ROOT, "; OCI image %s, %s (layers %s), config %s",
+                            oci.manifestDigest(), mib(oci.archiveSize()), layerSizes(oci), oci.configDigest()));
+        }
+
+        private static String layerSizes(OciImage.Result oci) {
+            StringBuilder b = new StringBuilder();
+            for (OciImage.Layer l : oci.layers()) b.append(b.isEmpty() ? "" : " + ").append(mib(l.size()));
+            return b.toString();
         }
     }
 
@@ -102,9 +110,18 @@ public final class ImageBuilder {
         }
     }
 
+    /**
+     * Modules that make system calls through the FFM API (libos/linux): the launcher grants native
+     * access to these, when the image holds them, and to no other module.
+     */
+    static final List<String> NATIVE_ACCESS_MODULES = List.of("atoll.linux");
+
     /** Builds the image directory and the archive. */
     public static Result build(ImageSpec spec) throws IOException {
         JdkModules.Resolution modules = JdkModules.resolve(spec.modulePath(), spec.mainModule(), spec.addJdkModules());
+        for (String m : NATIVE_ACCESS_MODULES) {
+            if (modules.appModules().contains(m)) spec = spec.withJavaOption("--enable-native-access=" + m);
+        }
         Path conf = spec.confDir().resolve(spec.name() + ".conf");
         if (!Files.isRegularFile(conf)) throw new IllegalArgumentException("no default configuration " + conf);
 
@@ -141,8 +158,10 @@ public final class ImageBuilder {
         if (spec.aotCache()) Files.createDirectories(out.resolve(Training.CACHE_DIR));
 
         List<Entry> entries = scan(out);
+        // The OCI image holds runtime/, app/ and conf/ but not manifest.json, so the manifest can name its digest.
+        OciImage.Result oci = spec.ociLayout() == null ? null : OciImage.write(spec, out);
         String jdkVersion = Runtime.version().toString();
-        Files.writeString(out.resolve("manifest.json"), Manifest.json(spec, modules, jdkVersion, entries), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("manifest.json"), Manifest.json(spec, modules, jdkVersion, entries, oci), StandardCharsets.UTF_8);
         stamp(out, FileTime.from(spec.timestamp()));
 
         writeArchive(out, spec, archive);
@@ -151,7 +170,7 @@ public final class ImageBuilder {
                 StandardCharsets.US_ASCII);
         long cacheSize = spec.aotCache() ? Training.run(spec, out) : -1;
         return new Result(spec, modules, jdkVersion, entries, Files.size(archive), sha, cacheSize,
-                stripped ? Files.size(debugArchive) : -1);
+                stripped ? Files.size(debugArchive) : -1, oci);
     }
 
     /** Removes a previous image; refuses anything that looks like a source tree. */

@@ -31,15 +31,20 @@ import java.util.regex.Pattern;
  *                       ({@code {port}} stands for a free loopback port); empty: no training run
  * @param trainClient    {@code module/class} in the image whose main, given {@code 127.0.0.1 PORT},
  *                       sends the training run a few requests; null: the run only starts and stops
+ * @param ociLayout      directory for the OCI image layout (replaced), its tar beside the archive
+ *                       ({@code <name>-<version>-oci.tar}); null: no OCI image
+ * @param exposedPorts   the OCI config's {@code ExposedPorts}: {@code port/tcp} or {@code port/udp}
  */
 public record ImageSpec(String name, String version, String target, List<Path> modulePath, String mainModule,
                         String mainClass, Path confDir, Path output, Path archive, Instant timestamp,
                         List<String> addJdkModules, List<String> javaOptions, boolean cds,
-                        List<String> trainArgs, String trainClient) {
+                        List<String> trainArgs, String trainClient, Path ociLayout, List<String> exposedPorts) {
 
     /** Names we put in file names and shell text: no quoting surprises. */
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
     private static final Pattern JAVA_NAME = Pattern.compile("[\\p{javaJavaIdentifierStart}][\\p{javaJavaIdentifierPart}.]*");
+    /** OCI image-spec config: {@code ExposedPorts} keys are "port/tcp", "port/udp" (or "port", meaning tcp). */
+    private static final Pattern PORT = Pattern.compile("([1-9][0-9]{0,4})/(tcp|udp)");
     private static final Pattern TRAIN_CLIENT = Pattern.compile("[\\p{javaJavaIdentifierPart}.]+/[\\p{javaJavaIdentifierPart}.]+");
 
     public ImageSpec {
@@ -70,6 +75,13 @@ public record ImageSpec(String name, String version, String target, List<Path> m
         addJdkModules = List.copyOf(addJdkModules);
         javaOptions = List.copyOf(javaOptions);
         trainArgs = List.copyOf(trainArgs);
+        exposedPorts = List.copyOf(exposedPorts);
+        for (String p : exposedPorts) {
+            var m = PORT.matcher(p);
+            if (!m.matches() || Integer.parseInt(m.group(1)) > 65535) {
+                throw new IllegalArgumentException("--expose: not port/tcp or port/udp: " + p);
+            }
+        }
         if (trainClient != null && !TRAIN_CLIENT.matcher(trainClient).matches()) {
             throw new IllegalArgumentException("--train-client: not module/class: " + trainClient);
         }
@@ -80,7 +92,21 @@ public record ImageSpec(String name, String version, String target, List<Path> m
                      String mainClass, Path confDir, Path output, Path archive, Instant timestamp,
                      List<String> addJdkModules, List<String> javaOptions, boolean cds) {
         this(name, version, target, modulePath, mainModule, mainClass, confDir, output, archive, timestamp,
-                addJdkModules, javaOptions, cds, List.of(), null);
+                addJdkModules, javaOptions, cds, List.of(), null, null, List.of());
+    }
+
+    /** This spec with one more JVM option baked into the launcher (unless it is there already). */
+    public ImageSpec withJavaOption(String option) {
+        if (javaOptions.contains(option)) return this;
+        List<String> options = new ArrayList<>(javaOptions);
+        options.add(option);
+        return new ImageSpec(name, version, target, modulePath, mainModule, mainClass, confDir, output, archive, timestamp,
+                addJdkModules, options, cds, trainArgs, trainClient, ociLayout, exposedPorts);
+    }
+
+    /** The OCI image layout's tar, beside the archive: {@code <name>-<version>-oci.tar}; null without one. */
+    public Path ociArchive() {
+        return ociLayout == null ? null : archive.resolveSibling(topDirectory() + "-oci.tar");
     }
 
     /** Whether the build makes an AOT cache from a training run. */
@@ -100,6 +126,7 @@ public record ImageSpec(String name, String version, String target, List<Path> m
                                 --archive FILE.tar.gz --timestamp INSTANT
                                 [--add-jdk-modules m1,m2] [--java-option OPT]... [--cds true|false]
                                 [--train-arg ARG]... [--train-client MODULE/CLASS]
+                                [--oci-layout DIR [--expose PORT/tcp|PORT/udp]...]
               INSTANT is an ISO-8601 instant (2026-01-01T00:00:00Z) or seconds since the epoch,
               as in Maven's project.build.outputTimestamp.""".formatted(File.pathSeparator);
 
@@ -114,6 +141,8 @@ public record ImageSpec(String name, String version, String target, List<Path> m
         boolean cds = true;
         List<String> trainArgs = new ArrayList<>();
         String trainClient = null;
+        Path ociLayout = null;
+        List<String> exposedPorts = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--")) throw new IllegalArgumentException("unexpected argument: " + arg);
@@ -155,19 +184,21 @@ public record ImageSpec(String name, String version, String target, List<Path> m
                 };
                 case "train-arg" -> trainArgs.add(value);
                 case "train-client" -> trainClient = value;
+                case "oci-layout" -> ociLayout = Path.of(value);
+                case "expose" -> exposedPorts.add(value);
                 default -> throw new IllegalArgumentException("unknown option: --" + key);
             }
         }
         try {
             return new ImageSpec(name, version, target, modulePath, mainModule, mainClass, confDir, output, archive,
-                    timestamp, jdkModules, javaOptions, cds, trainArgs, trainClient);
+                    timestamp, jdkModules, javaOptions, cds, trainArgs, trainClient, ociLayout, exposedPorts);
         } catch (NullPointerException e) {
             throw new IllegalArgumentException(e.getMessage() + " is required");
         }
     }
 
     /** Maven's outputTimestamp: an ISO-8601 instant or seconds since the epoch. */
-    static Instant parseTimestamp(String value) {
+    public static Instant parseTimestamp(String value) {
         try {
             if (value.chars().allMatch(Character::isDigit) && !value.isEmpty()) return Instant.ofEpochSecond(Long.parseLong(value));
             return Instant.parse(value);

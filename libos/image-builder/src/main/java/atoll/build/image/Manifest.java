@@ -8,7 +8,8 @@ public final class Manifest {
     private Manifest() {}
 
     /** The manifest text; {@code entries} sorted by path, as {@link ImageBuilder#scan} gives them. */
-    public static String json(ImageSpec spec, JdkModules.Resolution modules, String jdkVersion, List<ImageBuilder.Entry> entries) {
+    public static String json(ImageSpec spec, JdkModules.Resolution modules, String jdkVersion, List<ImageBuilder.Entry> entries,
+                              OciImage.Result oci) {
         StringBuilder b = new StringBuilder(8192);
         long total = 0;
         for (ImageBuilder.Entry e : entries) total += e.size();
@@ -22,6 +23,20 @@ public final class Manifest {
         list(b, "appModules", modules.appModules()).append(",\n");
         list(b, "jdkModules", modules.jdkModules()).append(",\n");
         indent(b, 1).append("\"size\": ").append(total).append(",\n");
+        if (oci != null) {
+            // The OCI image of runtime/, app/ and conf/ (not this file: it names the digest).
+            indent(b, 1).append("\"oci\": {");
+            b.append("\"reference\": ").append(quote(OciImage.reference(spec)));
+            b.append(", \"digest\": ").append(quote(oci.manifestDigest()));
+            b.append(", \"config\": ").append(quote(oci.configDigest()));
+            b.append(", \"size\": ").append(oci.archiveSize());
+            b.append(", \"layers\": [");
+            for (int i = 0; i < oci.layers().size(); i++) {
+                OciImage.Layer l = oci.layers().get(i);
+                b.append(i == 0 ? "" : ", ").append("{\"digest\": ").append(quote(l.digest())).append(", \"size\": ").append(l.size()).append('}');
+            }
+            b.append("]},\n");
+        }
         indent(b, 1).append("\"parts\": {\n");
         for (int i = 0; i < ImageBuilder.PARTS.size(); i++) {
             String part = ImageBuilder.PARTS.get(i);
@@ -63,23 +78,7 @@ public final class Manifest {
         return b.append("  ".repeat(depth));
     }
 
-    /** A JSON string (RFC 8259 §7: escape '"', '\' and control characters). */
     static String quote(String s) {
-        StringBuilder q = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> q.append("\\\"");
-                case '\\' -> q.append("\\\\");
-                case '\n' -> q.append("\\n");
-                case '\t' -> q.append("\\t");
-                case '\r' -> q.append("\\r");
-                default -> {
-                    if (c < 0x20) q.append(String.format("\\u%04x", (int) c));
-                    else q.append(c);
-                }
-            }
-        }
-        return q.append('"').toString();
+        return Json.quote(s);
     }
 }

@@ -43,13 +43,18 @@ public final class TarWriter {
 
     /** Adds a directory; {@code path} is relative, '/'-separated; a trailing '/' is added. */
     public void directory(String path, int mode) throws IOException {
+        directory(path, mode, 0, 0);
+    }
+
+    /** Adds a directory owned by {@code uid:gid} (numeric only; no names are written). */
+    public void directory(String path, int mode, int uid, int gid) throws IOException {
         String name = path.endsWith("/") ? path : path + "/";
-        header(name, mode, 0, DIRTYPE, "");
+        header(name, mode, 0, DIRTYPE, "", uid, gid);
     }
 
     /** Adds a regular file with the given content. */
     public void file(String path, int mode, byte[] content) throws IOException {
-        header(path, mode, content.length, REGTYPE, "");
+        header(path, mode, content.length, REGTYPE, "", 0, 0);
         out.write(content);
         pad(content.length);
     }
@@ -57,7 +62,7 @@ public final class TarWriter {
     /** Adds a regular file whose {@code size} bytes the caller then streams with {@code body}. */
     public void file(String path, int mode, long size, Body body) throws IOException {
         if (size > MAX_SIZE) throw new IOException(path + ": " + size + " bytes is beyond ustar's 8 GiB limit");
-        header(path, mode, size, REGTYPE, "");
+        header(path, mode, size, REGTYPE, "", 0, 0);
         long[] written = {0};
         body.writeTo(new OutputStream() {
             @Override public void write(int b) throws IOException { out.write(b); written[0]++; }
@@ -69,7 +74,7 @@ public final class TarWriter {
 
     /** Adds a symbolic link to {@code target} (relative to the link's directory). */
     public void symlink(String path, String target) throws IOException {
-        header(path, 0777, 0, SYMTYPE, target);
+        header(path, 0777, 0, SYMTYPE, target, 0, 0);
     }
 
     /** Writes the end-of-archive marker: two zero blocks (POSIX.1 ustar). */
@@ -86,7 +91,7 @@ public final class TarWriter {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    private void header(String path, int mode, long size, byte type, String link) throws IOException {
+    private void header(String path, int mode, long size, byte type, String link, int uid, int gid) throws IOException {
         if (finished) throw new IllegalStateException("archive already finished");
         if (path.isEmpty() || path.startsWith("/") || path.contains("\0")) throw new IllegalArgumentException("bad tar path: " + path);
         byte[] pathBytes = path.getBytes(StandardCharsets.UTF_8);
@@ -100,7 +105,7 @@ public final class TarWriter {
             if (longLink) records.append(paxRecord("linkpath", link));
             byte[] body = records.toString().getBytes(StandardCharsets.UTF_8);
             // The pax header's own name is informational; a fixed one keeps the bytes stable.
-            writeHeader(ascii("././@PaxHeader"), new byte[0], 0644, body.length, PAX_XHDTYPE, new byte[0]);
+            writeHeader(ascii("././@PaxHeader"), new byte[0], 0644, body.length, PAX_XHDTYPE, new byte[0], 0, 0);
             out.write(body);
             pad(body.length);
         }
@@ -116,7 +121,7 @@ public final class TarWriter {
             name = Arrays.copyOfRange(pathBytes, pathBytes.length - NAME_LEN, pathBytes.length);
             prefix = new byte[0];
         }
-        writeHeader(name, prefix, mode, size, type, longLink ? Arrays.copyOf(linkBytes, NAME_LEN) : linkBytes);
+        writeHeader(name, prefix, mode, size, type, longLink ? Arrays.copyOf(linkBytes, NAME_LEN) : linkBytes, uid, gid);
     }
 
     /**
@@ -140,12 +145,13 @@ public final class TarWriter {
         return len + " " + key + "=" + value + "\n";
     }
 
-    private void writeHeader(byte[] name, byte[] prefix, int mode, long size, byte type, byte[] link) throws IOException {
+    private void writeHeader(byte[] name, byte[] prefix, int mode, long size, byte type, byte[] link, int uid, int gid)
+            throws IOException {
         byte[] h = new byte[BLOCK];
         put(h, 0, NAME_LEN, name);
         octal(h, 100, 8, mode);
-        octal(h, 108, 8, 0); // uid
-        octal(h, 116, 8, 0); // gid
+        octal(h, 108, 8, uid);
+        octal(h, 116, 8, gid);
         octal(h, 124, 12, size);
         octal(h, 136, 12, mtime);
         Arrays.fill(h, 148, 156, (byte) ' '); // checksum computed with its own field as spaces

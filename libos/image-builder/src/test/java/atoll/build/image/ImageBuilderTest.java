@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ class ImageBuilderTest {
         Path conf = base.resolve("conf");
         return new ImageSpec("demo", "1.0", "socket", List.of(mods, base.resolve("extra/demo.app.jar")), "demo.app",
                 "demo.app.Main", conf, base.resolve(tag + "/image"), base.resolve(tag + "/demo-1.0.tar.gz"), TIME,
-                List.of(), List.of(), false);
+                List.of(), List.of(), false, List.of(), null, base.resolve(tag + "/oci"), List.of("5300/udp", "5300/tcp"));
     }
 
     @BeforeAll
@@ -200,5 +201,166 @@ class ImageBuilderTest {
             args[base.length] = bad;
             assertThrows(IllegalArgumentException.class, () -> ImageSpec.parse(args), bad);
         }
+    }
+
+    // ---- OCI image ----
+
+    @Test
+    void twoBuildsGiveTheSameOciDigest() throws IOException {
+        assertEquals(first.oci().manifestDigest(), second.oci().manifestDigest());
+        assertArrayEquals(Files.readAllBytes(spec("one").ociArchive()), Files.readAllBytes(spec("two").ociArchive()));
+        assertEquals("demo-1.0-oci.tar", spec("one").ociArchive().getFileName().toString());
+        assertEquals(Files.size(spec("one").ociArchive()), first.oci().archiveSize());
+    }
+
+    /** Reads a blob of the layout, checking that its name is its SHA-256 and its size the descriptor's. */
+    static byte[] blob(Path layout, Object descriptor) throws IOException {
+        Map<?, ?> d = (Map<?, ?>) descriptor;
+        String digest = (String) d.get("digest");
+        assertTrue(digest.startsWith("sha256:"), digest);
+        byte[] content = Files.readAllBytes(layout.resolve("blobs/sha256").resolve(digest.substring(7)));
+        assertEquals(digest, "sha256:" + ImageBuilder.hex(ImageBuilder.sha256().digest(content)), "blob content vs its digest");
+        assertEquals(((Number) d.get("size")).longValue(), content.length, "descriptor size of " + digest);
+        return content;
+    }
+
+    static Object json(byte[] b) {
+        return Json.parse(new String(b, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void ociLayoutManifestAndConfigFollowTheImageSpec() throws IOException {
+        Path layout = spec("one").ociLayout();
+        assertEquals(Map.of("imageLayoutVersion", "1.0.0"), json(Files.readAllBytes(layout.resolve("oci-layout"))));
+        Map<?, ?> index = (Map<?, ?>) json(Files.readAllBytes(layout.resolve("index.json")));
+        assertEquals(OciImage.INDEX_TYPE, index.get("mediaType"));
+        List<?> manifests = (List<?>) index.get("manifests");
+        assertEquals(1, manifests.size());
+        Map<?, ?> entry = (Map<?, ?>) manifests.getFirst();
+        assertEquals(first.oci().manifestDigest(), entry.get("digest"));
+        assertEquals(Map.of(OciImage.REF_NAME, "localhost/demo:1.0"), entry.get("annotations"));
+
+        Map<?, ?> manifest = (Map<?, ?>) json(blob(layout, entry));
+        assertEquals(new java.math.BigDecimal(2), manifest.get("schemaVersion"));
+        assertEquals(OciImage.MANIFEST_TYPE, manifest.get("mediaType"));
+        Map<?, ?> configRef = (Map<?, ?>) manifest.get("config");
+        assertEquals(OciImage.CONFIG_TYPE, configRef.get("mediaType"));
+        Map<?, ?> config = (Map<?, ?>) json(blob(layout, configRef));
+        assertEquals("linux", config.get("os"));
+        assertEquals(OciImage.architecture(), config.get("architecture"));
+        assertEquals("2026-11-27T00:00:00Z", config.get("created"));
+        Map<?, ?> run = (Map<?, ?>) config.get("config");
+        assertEquals("65532:65532", run.get("User"), "not root");
+        assertEquals(Map.of("5300/tcp", Map.of(), "5300/udp", Map.of()), run.get("ExposedPorts"));
+        List<?> entrypoint = (List<?>) run.get("Entrypoint");
+        assertEquals("/opt/demo/runtime/bin/java", entrypoint.getFirst(), "the JVM itself: the image has no shell for bin/demo");
+        assertTrue(entrypoint.contains("-Datoll.config=/opt/demo/conf/demo.conf"), entrypoint.toString());
+        assertEquals(List.of("--module-path", "/opt/demo/app", "-m", "demo.app/demo.app.Main"),
+                entrypoint.subList(entrypoint.size() - 4, entrypoint.size()));
+        assertTrue(entrypoint.containsAll(Launcher.MEMORY_OPTIONS), entrypoint.toString());
+
+        List<?> layers = (List<?>) manifest.get("layers");
+        List<?> diffIds = (List<?>) ((Map<?, ?>) config.get("rootfs")).get("diff_ids");
+        assertEquals(2, layers.size());
+        assertEquals(2, diffIds.size());
+        assertEquals(2, ((List<?>) config.get("history")).size());
+        for (int i = 0; i < layers.size(); i++) {
+            assertEquals(OciImage.LAYER_TYPE, ((Map<?, ?>) layers.get(i)).get("mediaType"));
+            byte[] tar = gunzip(blob(layout, layers.get(i)));
+            assertEquals(diffIds.get(i), "sha256:" + ImageBuilder.hex(ImageBuilder.sha256().digest(tar)), "diff_id of layer " + i);
+        }
+    }
+
+    static byte[] gunzip(byte[] gz) throws IOException {
+        try (GZIPInputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+            return in.readAllBytes();
+        }
+    }
+
+    static List<TarWriterTest.Header> layer(int i) throws IOException {
+        Path layout = spec("one").ociLayout();
+        Map<?, ?> index = (Map<?, ?>) json(Files.readAllBytes(layout.resolve("index.json")));
+        Map<?, ?> manifest = (Map<?, ?>) json(blob(layout, ((List<?>) index.get("manifests")).getFirst()));
+        return TarWriterTest.parse(gunzip(blob(layout, ((List<?>) manifest.get("layers")).get(i))));
+    }
+
+    /** Layer 0: glibc's closure for the runtime and /tmp; nothing else of the host (no shell, no package manager). */
+    @Test
+    void systemLayerHoldsOnlyTheRuntimesSystemLibraries() throws IOException {
+        List<TarWriterTest.Header> hs = layer(0);
+        List<String> files = hs.stream().filter(h -> h.type() == '0').map(TarWriterTest.Header::path).toList();
+        assertTrue(files.stream().anyMatch(f -> f.endsWith("/libc.so.6")), files.toString());
+        assertTrue(files.stream().anyMatch(f -> f.matches("lib(64)?/.*ld-linux.*\\.so\\.\\d")), files.toString());
+        for (String f : files) {
+            assertTrue(f.matches("(usr/)?lib(64|32|x32)?/.*\\.so(\\.[0-9]+)*"), "not a shared library: " + f);
+        }
+        assertEquals(first.oci().systemLibraries().size(), files.size());
+        TarWriterTest.Header tmp = hs.stream().filter(h -> h.path().equals("tmp/")).findFirst().orElseThrow();
+        assertEquals(01777, tmp.mode());
+        for (TarWriterTest.Header h : hs) {
+            assertEquals(0, h.uid(), h.path());
+            assertEquals(TIME.getEpochSecond(), h.mtime(), h.path());
+        }
+    }
+
+    /** Layer 1: runtime, app and conf under /opt/demo, and state/ owned by the image's user. */
+    @Test
+    void applianceLayerHoldsRuntimeAppConfAndAWritableStateDir() throws IOException {
+        List<TarWriterTest.Header> hs = layer(1);
+        List<String> paths = hs.stream().map(TarWriterTest.Header::path).toList();
+        assertEquals(paths.stream().sorted().toList(), paths);
+        assertTrue(paths.contains("opt/demo/runtime/bin/java"), paths.toString());
+        assertTrue(paths.contains("opt/demo/app/demo.app.jar"));
+        assertTrue(paths.contains("opt/demo/conf/demo.conf"));
+        assertFalse(paths.contains("opt/demo/bin/demo"), "the sh launcher cannot run without a shell");
+        assertFalse(paths.contains("opt/demo/manifest.json"));
+        for (String p : paths) assertTrue(p.startsWith("opt/"), p);
+        TarWriterTest.Header state = hs.get(paths.indexOf("opt/demo/state/"));
+        assertEquals(65532, state.uid());
+        assertEquals(0700, state.mode());
+        assertEquals(0755, hs.get(paths.indexOf("opt/demo/runtime/bin/java")).mode());
+    }
+
+    @Test
+    void manifestAndSummaryNameTheOciDigest() throws IOException {
+        String m = Files.readString(firstOut.resolve("manifest.json"));
+        assertTrue(m.contains("\"digest\": \"" + first.oci().manifestDigest() + "\""), m);
+        assertTrue(first.summary().contains("OCI image " + first.oci().manifestDigest() + ", " + ImageBuilder.mib(first.oci().archiveSize())),
+                first.summary());
+        Object parsed = Json.parse(m); // the manifest is well-formed JSON
+        assertEquals("demo", ((Map<?, ?>) parsed).get("name"));
+    }
+
+    // ---- SBOM ----
+
+    /** The shape of cyclonedx-maven-plugin 2.9's JSON: metadata.component, components, dependencies. */
+    static final String MAVEN_BOM = """
+            {"bomFormat":"CycloneDX","specVersion":"1.6","version":1,
+             "metadata":{"timestamp":"2026-11-27T00:00:00Z","component":{"type":"application","bom-ref":"pkg:maven/dev.atoll/demo@1.0?type=jar",
+               "group":"dev.atoll","name":"demo","version":"1.0"}},
+             "components":[{"type":"library","bom-ref":"pkg:maven/org.bouncycastle/bcprov-jdk18on@1.84?type=jar",
+               "group":"org.bouncycastle","name":"bcprov-jdk18on","version":"1.84","purl":"pkg:maven/org.bouncycastle/bcprov-jdk18on@1.84?type=jar"}],
+             "dependencies":[{"ref":"pkg:maven/dev.atoll/demo@1.0?type=jar","dependsOn":["pkg:maven/org.bouncycastle/bcprov-jdk18on@1.84?type=jar"]}]}
+            """;
+
+    @Test
+    void sbomAddsTheJdkModulesAndGlibcToTheMavenComponents() throws IOException {
+        Path maven = Files.writeString(base.resolve("maven.cdx.json"), MAVEN_BOM);
+        Path out = Sbom.write(maven, first, base.resolve("demo-1.0.cdx.json"));
+        Object bom = Json.parse(Files.readString(out));
+        java.util.Set<String> names = Sbom.names(bom);
+        assertTrue(names.containsAll(List.of("bcprov-jdk18on", "java.base", "jdk.unsupported", "glibc")), names.toString());
+        Map<?, ?> root = (Map<?, ?>) bom;
+        List<?> deps = (List<?>) root.get("dependencies");
+        assertEquals(1, deps.size());
+        List<?> dependsOn = (List<?>) ((Map<?, ?>) deps.getFirst()).get("dependsOn");
+        assertTrue(dependsOn.contains("jdk-module:java.base@" + first.jdkVersion()), dependsOn.toString());
+        assertTrue(dependsOn.contains("pkg:maven/org.bouncycastle/bcprov-jdk18on@1.84?type=jar"), dependsOn.toString());
+        assertEquals("4 components (1 from Maven, 2 JDK modules, 1 system)", Sbom.summary(out));
+        // The same inputs give the same bytes.
+        Path again = Sbom.write(maven, first, base.resolve("again.cdx.json"));
+        assertArrayEquals(Files.readAllBytes(out), Files.readAllBytes(again));
+        assertThrows(IOException.class, () -> Sbom.write(Files.writeString(base.resolve("not.json"), "{\"bomFormat\":\"SPDX\"}"), first,
+                base.resolve("x.json")));
     }
 }
