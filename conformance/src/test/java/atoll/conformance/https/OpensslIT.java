@@ -73,7 +73,7 @@ class OpensslIT {
 
     /** RFC 5077: openssl asks for a ticket, gets one, and resumes with it. */
     @Test
-    @Feature({"tls12", "tls12-resumption"})
+    @Feature({"tls12", "tls12-tickets"})
     void tls12AndTicketResumption() throws Exception {
         Path sess = tmp.resolve("sess.pem");
         Peer.Result first = sClient("-tls1_2", "-servername", "a.example", "-sess_out", sess.toString());
