@@ -5,4 +5,6 @@ module atoll.dns {
     exports atoll.dns;
     exports atoll.dns.wire;
     exports atoll.dns.zone;
+    exports atoll.dns.tsig;
+    exports atoll.dns.xfr;
 }

@@ -26,7 +26,7 @@ class SummaryTableTest {
         assertTrue(row(table, "authoritative").matches("\\s+pass\\s+pass\\s+authoritative\\s+authoritative answers"), table);
         assertTrue(row(table, "edns").matches("\\s+pass\\s+FAIL\\s+edns\\s+EDNS\\(0\\)"), table);
         assertTrue(row(table, "udp-source").matches("\\s+-\\s+-\\s+udp-source\\s.*"), table);
-        assertTrue(row(table, "no-xfr").contains("not supported"), table);
+        assertTrue(row(table, "no-update").contains("not supported"), table);
         assertTrue(row(table, "compression").contains("own tests"), table);
         assertTrue(table.contains("FAILED tap  TapDigIT.b: no OPT record"), table);
         assertTrue(table.contains("1 feature(s) failed"), table);

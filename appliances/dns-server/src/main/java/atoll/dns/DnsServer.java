@@ -97,6 +97,8 @@ public final class DnsServer implements Appliance {
     private final List<UdpEndpoint> endpoints = new ArrayList<>();
     private final List<TcpListener> listeners = new ArrayList<>();
     private volatile QueryEngine engine;
+    /** Transfers, TSIG, NOTIFY and secondary zones: what the engine delegates. */
+    private volatile XfrService xfr;
     private volatile Devices devices;
     private volatile boolean stopping;
     /** TCP flows waiting for their next query: closed at once on stop, as nothing is in flight. */
@@ -109,8 +111,10 @@ public final class DnsServer implements Appliance {
 
     @Override
     public List<ConfigKey<?>> configKeys() {
-        return List.of(LISTEN, PORT, ZONES, TCP_IDLE, TCP_QUERY, TCP_WRITE, EDNS_UDP_SIZE, NSID, MINIMAL,
-                COOKIES, COOKIE_SECRET, RRL_RATE, RRL_SLIP, RRL_TABLE, RRL_V4, RRL_V6);
+        List<ConfigKey<?>> keys = new ArrayList<>(List.of(LISTEN, PORT, ZONES, TCP_IDLE, TCP_QUERY, TCP_WRITE,
+                EDNS_UDP_SIZE, NSID, MINIMAL, COOKIES, COOKIE_SECRET, RRL_RATE, RRL_SLIP, RRL_TABLE, RRL_V4, RRL_V6));
+        keys.addAll(XfrService.keys());
+        return keys;
     }
 
     @Override
@@ -122,6 +126,7 @@ public final class DnsServer implements Appliance {
         engine = new QueryEngine(zones,
                 new EdnsSettings(config.get(EDNS_UDP_SIZE), config.get(NSID), config.get(TCP_IDLE)), metrics,
                 guards(config, devices));
+        XfrService transfers = xfr = XfrService.start(devices, engine, zones, style(config), config.get(LISTEN));
 
         NetworkStack net = devices.network();
         int port = config.get(PORT);
@@ -133,7 +138,8 @@ public final class DnsServer implements Appliance {
             try {
                 // One UdpService (writer, query view) per event loop: nothing shared on the query path
                 // but the immutable zones.
-                endpoints.add(net.bindUdpPerLoop(at, loop -> new UdpService(engine, net.bufferPool(loop), udpQueries)));
+                endpoints.add(net.bindUdpPerLoop(at,
+                        loop -> new UdpService(engine, net.bufferPool(loop), udpQueries, transfers)));
                 listeners.add(net.listenTcp(at, flow -> serveTcp(flow, deadlines, tcpQueries)));
             } catch (IOException e) {
                 stop(Duration.ZERO);
@@ -172,6 +178,10 @@ public final class DnsServer implements Appliance {
         }
         for (UdpEndpoint e : endpoints) {
             e.close();
+        }
+        XfrService x = xfr;
+        if (x != null) {
+            x.stop();
         }
         listeners.clear();
         endpoints.clear();
@@ -230,7 +240,12 @@ public final class DnsServer implements Appliance {
             return new ReloadOutcome.Failed(bad.getMessage());
         }
         loaded.warnings().forEach(line -> LOG.log(Level.WARNING, line));
-        e.replaceZones(loaded.zones());
+        XfrService x = xfr;
+        if (x != null) {
+            x.primariesReloaded(loaded.zones()); // also NOTIFY for zones whose serial grew
+        } else {
+            e.replaceZones(loaded.zones());
+        }
         return new ReloadOutcome.Reloaded(String.join("; ", loaded.info()));
     }
 
@@ -283,6 +298,10 @@ public final class DnsServer implements Appliance {
                 try (PooledBuffer out = flow.acquireBuffer()) {
                     MemorySegment room = out.memory().asSlice(out.end(), out.tailroom());
                     int n = engine.respond(in.slice(2, length), Transport.TCP, room, writer, peer.from(remote));
+                    if (n == QueryEngine.DELEGATED) {
+                        xfr.respondTcp(in.slice(2, length), flow, out); // may be several messages (AXFR)
+                        n = -1;
+                    }
                     if (n >= 0) {
                         out.append(n);
                         // The length prefix goes into the headroom in front of the message.

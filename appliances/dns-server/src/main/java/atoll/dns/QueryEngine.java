@@ -38,6 +38,13 @@ public final class QueryEngine {
     /** RFC 1035 §4.2.2: a TCP message is prefixed by a two-octet length, so at most 65535. */
     static final int TCP_LIMIT = 65535;
 
+    /**
+     * What {@link #respond} returns for a request the transfer service answers instead (NOTIFY,
+     * AXFR/IXFR, anything signed with TSIG), once {@link #delegateTransfers()} was called.
+     */
+    public static final int DELEGATED = -2;
+    private volatile boolean delegating;
+
     /** Swapped whole by {@link #replaceZones} (reload); each query reads it once. */
     private volatile ZoneSet zones;
     private final int ednsUdpSize;
@@ -117,7 +124,7 @@ public final class QueryEngine {
      * @param writer the caller's writer (one per thread: it keeps its compression tables and its
      *     query view)
      * @return the response's length in {@code out}, or -1 when no response must be sent (the input
-     *     was too short to carry a message ID, or it was itself a response)
+     *     was too short to carry a message ID, or it was itself a response), or {@link #DELEGATED}
      */
     public int respond(MemorySegment query, Transport transport, MemorySegment out, MessageWriter writer) {
         return respond(query, transport, out, writer, null);
@@ -241,6 +248,9 @@ public final class QueryEngine {
             // RFC 1035 §4.1.1: Format error - the name server was unable to interpret the query.
             formErr.increment();
             return write(bare(h, Rcode.FORMERR), out, overUdp ? CLASSIC_UDP_LIMIT : TCP_LIMIT, writer, peer);
+        }
+        if (delegating && delegated(q)) {
+            return DELEGATED;
         }
         Edns edns = q.edns();
         if (peer != null && cookies != null && peer.verdict() == CookieVerdict.NOT_CHECKED) {
@@ -434,6 +444,26 @@ public final class QueryEngine {
         MemorySegment.copy(peer.replyCookie(), 0, out, java.lang.foreign.ValueLayout.JAVA_BYTE, n + 4,
                 Peer.REPLY_COOKIE_LENGTH);
         return n + COOKIE_OPTION;
+    }
+
+    /**
+     * From now on, {@link #respond} returns {@link #DELEGATED} for NOTIFY (RFC 1996), AXFR and IXFR
+     * (RFC 5936, RFC 1995) and every message carrying a TSIG record (RFC 8945): the caller hands
+     * those to the transfer service. None of them takes the prepared path.
+     */
+    public void delegateTransfers() {
+        delegating = true;
+    }
+
+    private static boolean delegated(Message q) {
+        if (q.header().opcode() == Opcode.NOTIFY) {
+            return true;
+        }
+        if (!q.additionals().isEmpty() && q.additionals().getLast().type() == RRType.TSIG) {
+            return true;
+        }
+        return q.questions().size() == 1
+                && (q.questions().getFirst().type() == RRType.AXFR || q.questions().getFirst().type() == RRType.IXFR);
     }
 
     /**

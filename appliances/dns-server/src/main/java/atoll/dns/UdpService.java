@@ -22,7 +22,15 @@ final class UdpService implements DatagramHandler {
     private final MessageWriter writer = new MessageWriter(); // used on the event loop only
     private final Peer peer = new Peer(); // likewise
 
+    private final XfrService transfers;
+
     UdpService(QueryEngine engine, BufferPool pool, Metrics.Counter queries) {
+        this(engine, pool, queries, null);
+    }
+
+    /** @param transfers answers what the engine delegates ({@link QueryEngine#DELEGATED}), or null */
+    UdpService(QueryEngine engine, BufferPool pool, Metrics.Counter queries, XfrService transfers) {
+        this.transfers = transfers;
         this.engine = engine;
         this.pool = pool;
         this.queries = queries;
@@ -40,6 +48,9 @@ final class UdpService implements DatagramHandler {
             MemorySegment room = out.memory().asSlice(out.end(), out.tailroom());
             int n = engine.respond(payload.data(), Transport.UDP, room, writer,
                     peer.from(addresses.source()));
+            if (n == QueryEngine.DELEGATED) {
+                n = transfers == null ? -1 : transfers.respondUdp(payload.data(), addresses.source(), room);
+            }
             if (n >= 0) {
                 out.window(out.start(), out.end() + n); // append(n) without the slice it returns
                 endpoint.reply(out, addresses);

@@ -53,9 +53,8 @@ record ZoneSource(Name origin, String path) {
                 }
                 out.add(new ZoneSource(Name.parse(origin), path));
             }
-            if (out.isEmpty()) {
-                throw new IllegalArgumentException("no zones");
-            }
+            // Empty is allowed here: a server may serve secondary zones only (DnsServer checks that
+            // it serves something).
             long distinct = out.stream().map(ZoneSource::origin).distinct().count();
             if (distinct != out.size()) {
                 throw new IllegalArgumentException("duplicate origin");

@@ -90,4 +90,22 @@ class DnsStartupErrorsTest {
         String line = usageError("--zones=example.com.=" + zone);
         assertEquals("dns-server: " + zone + ":3: unknown type 'A\\255'", line);
     }
+
+    @Test
+    void aBadTsigKeyIsOneLineNamingTheKeyButNotTheSecret() throws Exception {
+        String line = usageError("--tsig.keys=hmac-sha256:good:c2VjcmV0,hmac-sha256:transfer-key:not*base64");
+        assertTrue(line.contains("'tsig.keys'") && line.contains("key 'transfer-key.'")
+                && line.contains("not base64") && !line.contains("not*base64"), line);
+        line = usageError("--tsig.keys=hmac-sha3:k2:c2VjcmV0");
+        assertTrue(line.contains("key 'k2.'") && line.contains("unknown algorithm 'hmac-sha3'"), line);
+        // A key named elsewhere must be declared.
+        line = usageError("--xfr.allow=example.com.=127.0.0.1+key:nowhere");
+        assertTrue(line.contains("'xfr.allow'") && line.contains("'nowhere.'") && line.contains("'tsig.keys'"), line);
+        line = usageError("--xfr.allow=example.com.=127.0.0.1/33");
+        assertTrue(line.contains("configuration key 'xfr.allow'"), line);
+        line = usageError("--zones=", "--secondary=");
+        assertTrue(line.contains("'zones' is empty and no 'secondary'"), line);
+        line = usageError("--secondary=example.com.=127.0.0.1@53");
+        assertTrue(line.contains("also in 'zones'"), line);
+    }
 }

@@ -31,6 +31,7 @@ public final class RRType {
     public static final int HTTPS = 65; // RFC 9460
     public static final int CAA = 257; // RFC 8659
     public static final int OPT = 41; // RFC 6891
+    public static final int TSIG = 250; // RFC 8945 §4.2
     public static final int IXFR = 251; // RFC 1995
     public static final int AXFR = 252; // RFC 1035
     public static final int ANY = 255; // RFC 1035 "*"; RFC 8482

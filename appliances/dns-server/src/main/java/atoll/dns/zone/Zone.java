@@ -71,6 +71,22 @@ public final class Zone {
         this.warnings = List.copyOf(warnings);
     }
 
+    /**
+     * A zone from records received rather than read from a file (a zone transfer, a saved copy),
+     * with the checks a master file gets ({@link ZoneFileParser}); errors name {@code source:N},
+     * N the record's position counted from 1.
+     *
+     * @throws ZoneFileException if the records do not make a valid zone with apex {@code origin}
+     */
+    public static Zone fromRecords(Name origin, List<ResourceRecord> records, String source) throws ZoneFileException {
+        ZoneBuilder builder = new ZoneBuilder(source, origin);
+        int n = 0;
+        for (ResourceRecord rr : records) {
+            builder.add(rr, source, ++n);
+        }
+        return builder.build();
+    }
+
     /** The zone apex. */
     public Name origin() {
         return origin;

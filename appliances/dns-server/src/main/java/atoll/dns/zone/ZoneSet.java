@@ -18,6 +18,8 @@ import java.util.Map;
 public final class ZoneSet {
     private final Map<Name, Zone> byOrigin;
     private final AnswerStyle style;
+    /** Origins served here whose data is not available (a secondary before its first transfer or after expiry). */
+    private final java.util.Set<Name> unavailable;
     // The zones again, keyed by flat origin (FlatName) for the allocation-free path: open
     // addressing, so a QNAME suffix still in the query is hashed and compared in place.
     private final byte[][] originKeys;
@@ -36,6 +38,15 @@ public final class ZoneSet {
 
     /** @throws IllegalArgumentException if two zones have the same origin */
     public ZoneSet(Collection<Zone> zones, AnswerStyle style) {
+        this(zones, style, List.of());
+    }
+
+    /**
+     * Zones, and origins this server is authoritative for but cannot answer from yet (a secondary
+     * zone before its first transfer, or expired, RFC 1035 §4.3.5): names under those get SERVFAIL
+     * (AA clear) rather than REFUSED, from the general path.
+     */
+    public ZoneSet(Collection<Zone> zones, AnswerStyle style, Collection<Name> unavailable) {
         this.style = java.util.Objects.requireNonNull(style, "style");
         Map<Name, Zone> m = new HashMap<>();
         for (Zone z : zones) {
@@ -44,7 +55,8 @@ public final class ZoneSet {
             }
         }
         this.byOrigin = Map.copyOf(m);
-        int capacity = Integer.highestOneBit(Math.max(2, m.size() * 2)) << 1;
+        this.unavailable = java.util.Set.copyOf(unavailable);
+        int capacity = Integer.highestOneBit(Math.max(2, (m.size() + this.unavailable.size()) * 2)) << 1;
         this.originKeys = new byte[capacity][];
         this.originHashes = new int[capacity];
         this.indexes = new ZoneIndex[capacity];
@@ -60,6 +72,24 @@ public final class ZoneSet {
             originHashes[s] = h;
             indexes[s] = new ZoneIndex(z, style);
         }
+        for (Name origin : this.unavailable) {
+            if (m.containsKey(origin)) {
+                throw new IllegalArgumentException("zone " + origin + " both served and unavailable");
+            }
+            byte[] key = FlatName.of(origin);
+            int h = FlatName.hash(key);
+            int s = (h ^ h >>> 16) & mask;
+            while (originKeys[s] != null) {
+                s = (s + 1) & mask;
+            }
+            originKeys[s] = key; // no index: the prepared path declines, the general path says SERVFAIL
+            originHashes[s] = h;
+        }
+    }
+
+    /** Whether {@code origin} is served here but its data is not available (see the constructor). */
+    public boolean unavailable(Name origin) {
+        return unavailable.contains(origin);
     }
 
     public static ZoneSet of(Zone... zones) {
@@ -70,12 +100,27 @@ public final class ZoneSet {
     public Zone find(Name qname) {
         // Walk from qname up to the root: the first origin met is the longest one.
         for (int n = qname.labelCount(); n >= 0; n--) {
-            Zone z = byOrigin.get(qname.suffix(n));
-            if (z != null) {
+            Name suffix = qname.suffix(n);
+            Zone z = byOrigin.get(suffix);
+            if (z != null || unavailable.contains(suffix)) {
                 return z;
             }
         }
         return null;
+    }
+
+    /** Whether the nearest zone for {@code qname} is one whose data is unavailable. */
+    private boolean underUnavailable(Name qname) {
+        for (int n = qname.labelCount(); n >= 0; n--) {
+            Name suffix = qname.suffix(n);
+            if (byOrigin.containsKey(suffix)) {
+                return false;
+            }
+            if (unavailable.contains(suffix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -95,7 +140,8 @@ public final class ZoneSet {
             int h = FlatName.hash(wire, offset, length);
             for (int s = (h ^ h >>> 16) & mask; originKeys[s] != null; s = (s + 1) & mask) {
                 if (originHashes[s] == h && FlatName.matches(originKeys[s], wire, offset, length)) {
-                    return indexes[s].lookup(query, i);
+                    ZoneIndex index = indexes[s];
+                    return index == null ? null : index.lookup(query, i);
                 }
             }
         }
@@ -118,6 +164,11 @@ public final class ZoneSet {
             return LookupResult.refused();
         }
         Zone z = find(qname);
+        if (z == null && !unavailable.isEmpty() && underUnavailable(qname)) {
+            // RFC 1035 §4.3.5: a secondary whose zone expired "should stop giving out answers";
+            // SERVFAIL, as BIND and Knot answer for a zone they cannot load.
+            return new LookupResult(atoll.dns.wire.Rcode.SERVFAIL, false, List.of(), List.of(), List.of());
+        }
         return z == null ? LookupResult.refused() : Lookup.lookup(z, qname, qtype, style);
     }
 }
