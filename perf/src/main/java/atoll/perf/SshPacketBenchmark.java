@@ -1,6 +1,7 @@
 package atoll.perf;
 
 import atoll.libos.entropy.Entropies;
+import atoll.ssh.transport.AesCtrEtmCipher;
 import atoll.ssh.transport.AesGcmCipher;
 import atoll.ssh.transport.ChaChaPolyCipher;
 import atoll.ssh.transport.InboundFramer;
@@ -35,7 +36,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Thread)
 public class SshPacketBenchmark {
-    @Param({"chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com"})
+    @Param({"chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com",
+            "aes128-ctr+hmac-sha2-256-etm@openssh.com", "aes256-ctr+hmac-sha2-512-etm@openssh.com"})
     public String cipher;
 
     /** 32 KiB: OpenSSH's channel maximum packet, the size a bulk transfer moves. */
@@ -53,6 +55,10 @@ public class SshPacketBenchmark {
         return switch (name) {
             case ChaChaPolyCipher.NAME -> new ChaChaPolyCipher(key);
             case "aes128-gcm@openssh.com" -> new AesGcmCipher(name, Arrays.copyOf(key, 16), iv, encrypt);
+            case "aes128-ctr+hmac-sha2-256-etm@openssh.com" -> new AesCtrEtmCipher("aes128-ctr",
+                    AesCtrEtmCipher.HMAC_SHA2_256_ETM, Arrays.copyOf(key, 16), Arrays.copyOf(key, 16), Arrays.copyOf(key, 32), encrypt);
+            case "aes256-ctr+hmac-sha2-512-etm@openssh.com" -> new AesCtrEtmCipher("aes256-ctr",
+                    AesCtrEtmCipher.HMAC_SHA2_512_ETM, Arrays.copyOf(key, 32), Arrays.copyOf(key, 16), key, encrypt);
             default -> new AesGcmCipher(name, Arrays.copyOf(key, 32), iv, encrypt);
         };
     }

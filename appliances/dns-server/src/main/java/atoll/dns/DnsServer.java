@@ -1,6 +1,7 @@
 package atoll.dns;
 
 import atoll.dns.wire.MessageWriter;
+import atoll.dns.zone.AnswerStyle;
 import atoll.dns.zone.ZoneSet;
 import atoll.libos.buffer.PooledBuffer;
 import atoll.libos.config.Config;
@@ -55,7 +56,8 @@ public final class DnsServer implements Appliance {
     private static final Duration DEADLINE_MAX = Duration.ofHours(1);
     static final ConfigKey<Duration> TCP_IDLE = ConfigKey.of("tcp.idle-timeout",
             ValueTypes.duration(DEADLINE_MIN, DEADLINE_MAX), Duration.ofSeconds(10),
-            "close a TCP connection when no query begins for this long after the last answer (RFC 7766 §6.2.3)");
+            "close a TCP connection when no query begins for this long after the last answer (RFC 7766 §6.2.3);"
+                    + " signalled to clients that send edns-tcp-keepalive (RFC 7828)");
     static final ConfigKey<Duration> TCP_QUERY = ConfigKey.of("tcp.query-timeout",
             ValueTypes.duration(DEADLINE_MIN, DEADLINE_MAX), Duration.ofSeconds(5),
             "close a TCP connection whose query is not complete this long after its first octet (trickling does not extend it)");
@@ -65,6 +67,11 @@ public final class DnsServer implements Appliance {
     static final ConfigKey<Integer> EDNS_UDP_SIZE = ConfigKey.of("edns.udp-size",
             ValueTypes.integer(512, 4096), 1232,
             "largest UDP response to an EDNS client, and the size advertised (RFC 6891 §6.2.5)");
+    static final ConfigKey<byte[]> NSID = ConfigKey.of("nsid", Nsid.TYPE, new byte[0],
+            "name server identifier sent to clients that ask (RFC 5001): text, or hex:<octets>; empty sends none");
+    static final ConfigKey<Boolean> MINIMAL = ConfigKey.of("answers.minimal", ValueTypes.bool(), true,
+            "positive answers carry only the data asked for and its addresses; false adds the zone's NS RRset"
+                    + " (authority) and their addresses (additional)");
 
     private final List<UdpEndpoint> endpoints = new ArrayList<>();
     private final List<TcpListener> listeners = new ArrayList<>();
@@ -81,16 +88,17 @@ public final class DnsServer implements Appliance {
 
     @Override
     public List<ConfigKey<?>> configKeys() {
-        return List.of(LISTEN, PORT, ZONES, TCP_IDLE, TCP_QUERY, TCP_WRITE, EDNS_UDP_SIZE);
+        return List.of(LISTEN, PORT, ZONES, TCP_IDLE, TCP_QUERY, TCP_WRITE, EDNS_UDP_SIZE, NSID, MINIMAL);
     }
 
     @Override
     public void start(Devices devices) throws Exception {
         Config config = devices.config();
         this.devices = devices;
-        ZoneSet zones = loadZones(config.get(ZONES), devices.data());
+        ZoneSet zones = loadZones(config.get(ZONES), devices.data(), style(config));
         Metrics metrics = devices.metrics();
-        engine = new QueryEngine(zones, config.get(EDNS_UDP_SIZE), metrics);
+        engine = new QueryEngine(zones,
+                new EdnsSettings(config.get(EDNS_UDP_SIZE), config.get(NSID), config.get(TCP_IDLE)), metrics);
 
         NetworkStack net = devices.network();
         int port = config.get(PORT);
@@ -146,8 +154,12 @@ public final class DnsServer implements Appliance {
         endpoints.clear();
     }
 
-    static ZoneSet loadZones(List<ZoneSource> sources, ReadOnlyStore data) throws StartupException {
-        ZoneLoader.Loaded loaded = ZoneLoader.load(sources, data);
+    private static AnswerStyle style(Config config) {
+        return config.get(MINIMAL) ? AnswerStyle.MINIMAL : AnswerStyle.WITH_AUTHORITY;
+    }
+
+    static ZoneSet loadZones(List<ZoneSource> sources, ReadOnlyStore data, AnswerStyle style) throws StartupException {
+        ZoneLoader.Loaded loaded = ZoneLoader.load(sources, data, style);
         // Logged once every zone loaded: a failed start-up leaves only its one error line.
         loaded.info().forEach(line -> LOG.log(Level.INFO, line));
         loaded.warnings().forEach(line -> LOG.log(Level.WARNING, line));
@@ -169,7 +181,7 @@ public final class DnsServer implements Appliance {
         }
         ZoneLoader.Loaded loaded;
         try {
-            loaded = ZoneLoader.load(d.config().get(ZONES), d.data());
+            loaded = ZoneLoader.load(d.config().get(ZONES), d.data(), style(d.config()));
         } catch (StartupException bad) {
             return new ReloadOutcome.Failed(bad.getMessage());
         }

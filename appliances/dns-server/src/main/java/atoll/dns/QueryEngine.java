@@ -2,6 +2,7 @@ package atoll.dns;
 
 import atoll.dns.wire.DnsFormatException;
 import atoll.dns.wire.Edns;
+import atoll.dns.wire.EdnsOption;
 import atoll.dns.wire.Header;
 import atoll.dns.wire.Message;
 import atoll.dns.wire.MessageReader;
@@ -17,6 +18,7 @@ import atoll.dns.zone.LookupResult;
 import atoll.dns.zone.ZoneSet;
 import atoll.libos.metrics.Metrics;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,6 +36,8 @@ public final class QueryEngine {
     /** Swapped whole by {@link #replaceZones} (reload); each query reads it once. */
     private volatile ZoneSet zones;
     private final int ednsUdpSize;
+    private final EdnsSettings ednsSettings;
+    private final boolean hasNsid;
     private final Metrics.Counter formErr;
     private final Metrics.Counter dropped;
     private final Metrics.Counter truncated;
@@ -47,8 +51,19 @@ public final class QueryEngine {
      *     advertises in its OPT record (RFC 6891 §6.2.5)
      */
     public QueryEngine(ZoneSet zones, int ednsUdpSize, Metrics metrics) {
+        this(zones, EdnsSettings.of(ednsUdpSize), metrics);
+    }
+
+    /**
+     * @param zones the zones served
+     * @param edns what the OPT record of a response carries: the UDP size advertised, the NSID,
+     *     the TCP idle timeout signalled
+     */
+    public QueryEngine(ZoneSet zones, EdnsSettings edns, Metrics metrics) {
         this.zones = zones;
-        this.ednsUdpSize = ednsUdpSize;
+        this.ednsSettings = edns;
+        this.ednsUdpSize = edns.udpPayloadSize();
+        this.hasNsid = edns.nsidOption() != null;
         this.metrics = metrics;
         this.formErr = metrics.counter("dns.formerr");
         this.dropped = metrics.counter("dns.dropped");
@@ -101,7 +116,8 @@ public final class QueryEngine {
         Edns edns = q.edns();
         int limit = overUdp ? udpLimit(edns) : TCP_LIMIT;
         // RFC 3225 §3: "The DO bit of the query MUST be copied in the response."
-        Edns replyEdns = edns == null ? null : new Edns(ednsUdpSize, 0, 0, edns.dnssecOk(), List.of());
+        Edns replyEdns = edns == null ? null
+                : new Edns(ednsUdpSize, 0, 0, edns.dnssecOk(), replyOptions(edns, transport));
 
         if (edns != null && edns.version() > 0) {
             // RFC 6891 §6.1.3: a responder that does not implement the version MUST respond with
@@ -140,6 +156,39 @@ public final class QueryEngine {
     }
 
     /**
+     * The options of the response's OPT record, each only when the query carried it: NSID
+     * (RFC 5001) and edns-tcp-keepalive over TCP (RFC 7828).
+     */
+    private List<EdnsOption> replyOptions(Edns query, Transport transport) {
+        if (query.options().isEmpty()) {
+            return List.of();
+        }
+        boolean nsid = false;
+        boolean keepalive = false;
+        for (EdnsOption o : query.options()) {
+            // RFC 5001 §2.1: "The name server MUST ignore any NSID payload data that might be
+            // present in the query message."
+            nsid |= o.code() == EdnsOption.NSID;
+            keepalive |= o.code() == EdnsOption.TCP_KEEPALIVE;
+        }
+        List<EdnsOption> reply = new ArrayList<>(2);
+        if (nsid && hasNsid) {
+            // RFC 5001 §2.2: the server that honours the request includes its identifier in an NSID
+            // option of the response's OPT; with none configured it sends none.
+            reply.add(ednsSettings.nsidOption());
+        }
+        // RFC 7828 §3.3.1: over UDP the option in a query is ignored; §3.3.2: "DNS servers MUST NOT
+        // include the edns-tcp-keepalive option in responses sent using UDP transport." Over TCP
+        // the response carries the connection's idle timeout (§3.3.2: "Servers MUST specify the
+        // TIMEOUT value that is currently associated with the TCP session"). A TIMEOUT a client
+        // sent against §3.2.1 is ignored, as BIND and Unbound ignore it.
+        if (keepalive && transport == Transport.TCP) {
+            reply.add(ednsSettings.keepaliveOption());
+        }
+        return reply;
+    }
+
+    /**
      * The allocation-free path over the prepared outcomes ({@link ZoneSet#lookup}); -1 when it
      * declines (the general path then answers, the same way it always has).
      */
@@ -150,6 +199,10 @@ public final class QueryEngine {
         int qtype = q.qtype();
         if (qtype == RRType.OPT || qtype == RRType.AXFR || qtype == RRType.IXFR) {
             return -1;
+        }
+        if (q.hasOpt() && ((hasNsid && q.hasOption(EdnsOption.NSID))
+                || (transport == Transport.TCP && q.hasOption(EdnsOption.TCP_KEEPALIVE)))) {
+            return -1; // an option to answer: the general path writes OPT options
         }
         LookupOutcome outcome = zones.lookup(q);
         if (outcome == null) {
@@ -171,7 +224,7 @@ public final class QueryEngine {
         int opt = q.hasOpt() ? ednsUdpSize : -1;
         PreparedRecords none = PreparedRecords.EMPTY;
         int n = switch (outcome) {
-            case LookupOutcome.Answer a -> writer.writeAnswer(q, out, limit, flags, a.answer(), none,
+            case LookupOutcome.Answer a -> writer.writeAnswer(q, out, limit, flags, a.answer(), a.authority(),
                     a.additional(), opt);
             case LookupOutcome.Referral r -> writer.writeAnswer(q, out, limit, flags, none, r.ns(), r.glue(), opt);
             case LookupOutcome.NoData d -> writer.writeAnswer(q, out, limit, flags, none, d.authority(), none, opt);

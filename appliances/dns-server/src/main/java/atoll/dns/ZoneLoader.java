@@ -1,6 +1,7 @@
 package atoll.dns;
 
 import atoll.dns.wire.Rdata;
+import atoll.dns.zone.AnswerStyle;
 import atoll.dns.zone.Zone;
 import atoll.dns.zone.ZoneFileException;
 import atoll.dns.zone.ZoneFileParser;
@@ -30,6 +31,11 @@ final class ZoneLoader {
     record Loaded(ZoneSet zones, List<String> info, List<String> warnings) {}
 
     static Loaded load(List<ZoneSource> sources, ReadOnlyStore data) throws StartupException {
+        return load(sources, data, AnswerStyle.MINIMAL);
+    }
+
+    /** The zones, their positive answers shaped by {@code style} ({@code answers.minimal}). */
+    static Loaded load(List<ZoneSource> sources, ReadOnlyStore data, AnswerStyle style) throws StartupException {
         List<Zone> zones = new ArrayList<>();
         List<String> info = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
@@ -53,7 +59,7 @@ final class ZoneLoader {
             }
             zones.add(zone);
         }
-        return new Loaded(new ZoneSet(zones), List.copyOf(info), List.copyOf(warnings));
+        return new Loaded(new ZoneSet(zones, style), List.copyOf(info), List.copyOf(warnings));
     }
 
     private static byte[] read(ZoneSource source, ReadOnlyStore data) throws StartupException {

@@ -50,6 +50,14 @@ class DnsStartupErrorsTest {
     }
 
     @Test
+    void badNsidAndMinimalAreRefused() throws Exception {
+        String line = usageError("--nsid=hex:abc");
+        assertTrue(line.contains("configuration key 'nsid'") && line.contains("hex:<even number of hex digits>"), line);
+        line = usageError("--answers.minimal=sometimes");
+        assertTrue(line.contains("configuration key 'answers.minimal'"), line);
+    }
+
+    @Test
     void anEmbeddedKeyCannotLeaveTheImagesData() throws Exception {
         String line = usageError("--zones=x.=embedded:../../etc/passwd");
         assertTrue(line.contains("configuration key 'zones'") && line.contains("no '..' segment"), line);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import atoll.dns.wire.MessageWriter;
 import atoll.dns.wire.Name;
 import atoll.dns.zone.ZoneFileParser;
+import atoll.dns.zone.AnswerStyle;
 import atoll.dns.zone.ZoneSet;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
@@ -61,6 +62,8 @@ class PreparedPathTest {
             _443._tcp.www IN TLSA 3 1 1 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
             sub      IN DS  60485 13 2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
             dn       IN DNAME example.net.
+            dn2      IN DNAME b.c
+            dn2      IN TXT "beside the DNAME"
             enum     IN NAPTR 100 10 "u" "E2U+sip" "!^.*$!sip:info@example.com!" .
             0p9mhaveqvm6t7vbl5lop2u3t2rp3tom IN NSEC3 1 1 0 - 2t7b4g4vsa5smi47k61mv5bv1a22bojr A RRSIG
             *.wild   IN CAA 0 issuewild ";"
@@ -74,6 +77,8 @@ class PreparedPathTest {
             """;
 
     final QueryEngine engine;
+    /** The same zones with non-minimal answers, an NSID and a keepalive timeout to signal. */
+    final QueryEngine nonMinimal;
     final List<String> names = new ArrayList<>();
 
     PreparedPathTest() throws Exception {
@@ -81,14 +86,19 @@ class PreparedPathTest {
         for (int i = 0; i < 80; i++) {
             parent.append("many IN A 192.0.2.").append(i + 1).append('\n'); // too big for 512
         }
-        engine = new QueryEngine(new ZoneSet(List.of(
+        List<atoll.dns.zone.Zone> zones = List.of(
                 ZoneFileParser.parse(parent.toString(), "parent.zone", Name.parse("example.com.")),
-                ZoneFileParser.parse(CHILD, "child.zone", Name.parse("child.example.com.")))),
-                1232, new QueryEngineTest().metrics);
+                ZoneFileParser.parse(CHILD, "child.zone", Name.parse("child.example.com.")));
+        engine = new QueryEngine(new ZoneSet(zones), 1232, new QueryEngineTest().metrics);
+        nonMinimal = new QueryEngine(new ZoneSet(zones, AnswerStyle.WITH_AUTHORITY),
+                new EdnsSettings(1232, "ns-a".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                        java.time.Duration.ofSeconds(30)),
+                new QueryEngineTest().metrics);
         for (String n : List.of("example.com", "ns1", "mail", "www", "ftp", "out", "a.b.c", "b.c", "c",
                 "sub", "x.sub", "y.x.sub", "ns.sub", "wild", "any.wild", "two.l.wild", "*.wild", "ent",
                 "*.ent", "q.ent", "x.*.ent", "z.alias", "_sip._udp", "_udp", "sip", "many", "nope", "no.pe",
                 "child", "host.child", "nope.child", "deep.host.child", "_443._tcp.www", "_tcp.www", "dn", "x.dn",
+                "dn2", "a.dn2", "b.a.dn2", "q.*.dn2",
                 "enum", "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom")) {
             names.add(n.equals("example.com") ? "example.com." : n + ".example.com.");
         }
@@ -102,6 +112,15 @@ class PreparedPathTest {
 
     @Test
     void everyQueryGetsTheOctetsOfTheGeneralPath() {
+        sameOctetsOnBothPaths(engine);
+    }
+
+    @Test
+    void nonMinimalAnswersNsidAndKeepaliveGetTheOctetsOfTheGeneralPath() {
+        sameOctetsOnBothPaths(nonMinimal);
+    }
+
+    void sameOctetsOnBothPaths(QueryEngine engine) {
         Random rnd = new Random(20261128);
         MessageWriter fast = new MessageWriter();
         MessageWriter general = new MessageWriter();
@@ -111,7 +130,7 @@ class PreparedPathTest {
         int prepared = 0;
         for (String name : names) {
             for (int type : TYPES) {
-                for (int v = 0; v < 12; v++) {
+                for (int v = 0; v < VARIANTS; v++) {
                     int variant = v;
                     byte[] q = query(rnd, mixCase(rnd, name), type, variant);
                     for (Transport t : Transport.values()) {
@@ -158,10 +177,13 @@ class PreparedPathTest {
         return b.toString();
     }
 
+    static final int VARIANTS = 14;
+
     /**
      * A query for {@code name}/{@code type}: variant 0 plain; 1 EDNS 1232; 2 EDNS 512 with DO;
      * 3 EDNS 100 (below 512); 4 EDNS 4096 with an option; 5 EDNS version 1; 6 RD and CD set;
-     * 7 class CH; 8 class ANY; 9 opcode NOTIFY; 10 a response (QR); 11 trailing octet.
+     * 7 class CH; 8 class ANY; 9 opcode NOTIFY; 10 a response (QR); 11 trailing octet; 12 EDNS
+     * with an empty NSID option (RFC 5001); 13 EDNS with an empty edns-tcp-keepalive option (RFC 7828).
      */
     static byte[] query(Random rnd, String name, int type, int variant) {
         ByteArrayOutputStream o = new ByteArrayOutputStream();
@@ -171,7 +193,7 @@ class PreparedPathTest {
             case 10 -> 0x8000;
             default -> rnd.nextBoolean() ? 0x0100 : 0;
         };
-        boolean opt = variant >= 1 && variant <= 5;
+        boolean opt = (variant >= 1 && variant <= 5) || variant >= 12;
         u16(o, rnd.nextInt(65536));
         u16(o, flags);
         u16(o, 1);
@@ -194,6 +216,10 @@ class PreparedPathTest {
                 u16(o, 8);
                 u16(o, 4);
                 o.writeBytes(new byte[4]);
+            } else if (variant >= 12) {
+                u16(o, 4);
+                u16(o, variant == 12 ? 3 : 11); // NSID or edns-tcp-keepalive, no data
+                u16(o, 0);
             } else {
                 u16(o, 0);
             }

@@ -287,12 +287,19 @@ final class BastionConnection {
 
     private void handle(SessionEvent event) throws IOException {
         switch (event) {
-            case SessionEvent.Authenticated(String user, String fp) ->
-                    LOG.log(Level.INFO, "accepted publickey for " + user + " from " + source + " " + fp);
+            case SessionEvent.Authenticated(String user, String fp, String cert) ->
+                    LOG.log(Level.INFO, "accepted publickey for " + user + " from " + source + " " + fp
+                            + (cert == null ? "" : " certificate " + cert));
             case SessionEvent.AuthRejected(String user, String fp, String why) -> {
                 authFailures++;
                 settings.throttle().failed(flow.remoteAddress().getAddress(), settings.clock().nanoTime());
-                authFailure = why;
+                // Every distinct reason, in order: a client that tries a certificate and then its
+                // plain key must not hide why the certificate was refused.
+                if (authFailure == null) {
+                    authFailure = why;
+                } else if (!java.util.Arrays.asList(authFailure.split("; ")).contains(why) && authFailure.length() < 1000) {
+                    authFailure = authFailure + "; " + why;
+                }
                 LOG.log(Level.INFO, "rejected " + user + " from " + source + " key " + fp + ": " + why);
             }
             case SessionEvent.ChannelRefused(String type, String destination, String why) ->
@@ -482,7 +489,8 @@ final class BastionConnection {
     private void auditChannel(String type, String destination, long to, long from, long opened, String reason) {
         long now = settings.clock().nanoTime();
         AUDIT.log(Level.INFO, new AuditLine().put("event", "channel").put("type", type).put("user", session.user())
-                .put("key", session.fingerprint()).put("source", source).put("destination", destination)
+                .put("key", session.fingerprint()).put("certificate", session.certificate()).put("source", source)
+                .put("destination", destination)
                 .put("bytes_to_destination", to).put("bytes_from_destination", from)
                 .put("duration_ms", opened == 0 ? 0 : (now - opened) / 1_000_000).put("closed", reason).toString());
     }
@@ -498,7 +506,7 @@ final class BastionConnection {
         }
         AUDIT.log(Level.INFO, new AuditLine().put("event", "connection").put("source", source)
                 .put("client", transport.clientVersion()).put("user", session.user()).put("key", session.fingerprint())
-                .put("kex", negotiated).put("auth_failures", authFailures).put("auth_failure", authFailure)
+                .put("certificate", session.certificate()).put("kex", negotiated).put("auth_failures", authFailures).put("auth_failure", authFailure)
                 .put("channels", channelsOpened).put("bytes_in", transport.bytesIn()).put("bytes_out", transport.bytesOut())
                 .put("duration_ms", (now - started) / 1_000_000).put("closed", reason).toString());
     }

@@ -2,6 +2,7 @@ package atoll.ssh;
 
 import atoll.libos.entropy.Entropy;
 import atoll.libos.store.ReadWriteStore;
+import atoll.ssh.transport.EcdsaHostKey;
 import atoll.ssh.transport.HostKey;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,5 +77,39 @@ final class HostKeyStore {
         state.write(KEY, (PREFIX + Base64.getEncoder().encodeToString(seed) + "\n").getBytes(StandardCharsets.US_ASCII));
         created[0] = true;
         return new HostKey(seed);
+    }
+
+    static final String ECDSA_KEY = "ssh_host_ecdsa_key";
+    private static final String ECDSA_PREFIX = "ecdsa-nistp256-scalar ";
+
+    /**
+     * The stored ecdsa-sha2-nistp256 host key, or a new one written to the store; stored as one
+     * line, {@code ecdsa-nistp256-scalar <base64 of the 32-octet private scalar>}.
+     */
+    static EcdsaHostKey loadOrCreateEcdsa(ReadWriteStore state, Entropy entropy, boolean[] created) throws IOException {
+        if (state.exists(ECDSA_KEY)) {
+            String text = new String(state.read(ECDSA_KEY), StandardCharsets.US_ASCII).strip();
+            if (!text.startsWith(ECDSA_PREFIX)) {
+                throw new IOException("state " + ECDSA_KEY + " is not an ecdsa-nistp256-scalar line");
+            }
+            byte[] scalar;
+            try {
+                scalar = Base64.getDecoder().decode(text.substring(ECDSA_PREFIX.length()));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("state " + ECDSA_KEY + " is not base64");
+            }
+            if (scalar.length != EcdsaHostKey.SCALAR_LENGTH) {
+                throw new IOException("state " + ECDSA_KEY + " holds " + scalar.length + " octets, not 32");
+            }
+            try {
+                return new EcdsaHostKey(scalar);
+            } catch (IllegalArgumentException e) {
+                throw new IOException("state " + ECDSA_KEY + ": " + e.getMessage());
+            }
+        }
+        byte[] scalar = EcdsaHostKey.generate(entropy);
+        state.write(ECDSA_KEY, (ECDSA_PREFIX + Base64.getEncoder().encodeToString(scalar) + "\n").getBytes(StandardCharsets.US_ASCII));
+        created[0] = true;
+        return new EcdsaHostKey(scalar);
     }
 }

@@ -11,6 +11,7 @@ import atoll.libos.runtime.Appliance;
 import atoll.libos.runtime.Devices;
 import atoll.libos.runtime.StartupException;
 import atoll.ssh.connection.SessionPolicy;
+import atoll.ssh.transport.EcdsaHostKey;
 import atoll.ssh.transport.HostKey;
 import atoll.ssh.transport.KeyExchange;
 import atoll.ssh.transport.RsaHostKey;
@@ -46,6 +47,9 @@ public final class SshBastion implements Appliance {
             "TCP port to accept SSH connections on (22 needs CAP_NET_BIND_SERVICE; 0 picks a free one, logged)");
     static final ConfigKey<Path> USERS_DIR = ConfigKey.of("users.dir", ValueTypes.path(), Path.of(""),
             "directory with one authorized_keys file per user, named after the user (empty: nobody may log in)");
+    static final ConfigKey<Path> TRUSTED_USER_CA_KEYS = ConfigKey.of("trusted-user-ca-keys", ValueTypes.path(), Path.of(""),
+            "file of CA public keys whose user certificates are accepted for any user named in the certificate's"
+                    + " principals (sshd's TrustedUserCAKeys; empty: none)");
     static final ConfigKey<List<DestinationRule>> DESTINATIONS = ConfigKey.of("destinations", DestinationRule.LIST,
             List.of(DestinationRule.TYPE.parse("*=localhost:22"), DestinationRule.TYPE.parse("*=127.0.0.1:22"),
                     DestinationRule.TYPE.parse("*=[::1]:22")),
@@ -54,14 +58,18 @@ public final class SshBastion implements Appliance {
             ValueTypes.listOf(ValueTypes.enumOf(KEX_NAMES.toArray(String[]::new))),
             List.of("mlkem768x25519-sha256", "sntrup761x25519-sha512", "sntrup761x25519-sha512@openssh.com",
                     "curve25519-sha256", "curve25519-sha256@libssh.org"),
-            "key exchange methods offered, most preferred first");
+            "key exchange methods offered, most preferred first (ecdh-sha2-nistp256 is supported but off by default)");
     static final ConfigKey<List<String>> HOST_KEYS = ConfigKey.of("host-keys",
-            ValueTypes.listOf(ValueTypes.enumOf("ssh-ed25519", "rsa-sha2-512", "rsa-sha2-256")),
+            ValueTypes.listOf(ValueTypes.enumOf("ssh-ed25519", "rsa-sha2-512", "rsa-sha2-256", EcdsaHostKey.ALGORITHM)),
             List.of("ssh-ed25519", "rsa-sha2-512", "rsa-sha2-256"),
-            "host key algorithms offered, most preferred first (an RSA key of 3072 bits is generated on first use)");
+            "host key algorithms offered, most preferred first (an RSA key of 3072 bits is generated on first use;"
+                    + " ecdsa-sha2-nistp256 is supported but off by default)");
     static final ConfigKey<List<String>> CIPHERS = ConfigKey.of("ciphers",
             ValueTypes.listOf(ValueTypes.enumOf(TransportPolicy.SUPPORTED_CIPHERS.toArray(String[]::new))),
-            TransportPolicy.SUPPORTED_CIPHERS, "ciphers offered, most preferred first");
+            TransportPolicy.SUPPORTED_CIPHERS, "ciphers offered, most preferred first (aes*-ctr only with one of 'macs')");
+    static final ConfigKey<List<String>> MACS = ConfigKey.of("macs",
+            ValueTypes.listOf(ValueTypes.enumOf(TransportPolicy.SUPPORTED_MACS.toArray(String[]::new))),
+            TransportPolicy.SUPPORTED_MACS, "MACs offered for the aes*-ctr ciphers (encrypt-then-MAC only), most preferred first");
     static final ConfigKey<Long> REKEY_BYTES = ConfigKey.of("rekey.bytes", ByteSize.TYPE, 1L << 30,
             "start a new key exchange after this much data either way (RFC 4253 §9)");
     static final ConfigKey<Duration> REKEY_TIME = ConfigKey.of("rekey.time", ValueTypes.duration(), Duration.ofHours(1),
@@ -102,7 +110,7 @@ public final class SshBastion implements Appliance {
 
     @Override
     public List<ConfigKey<?>> configKeys() {
-        return List.of(LISTEN, PORT, USERS_DIR, DESTINATIONS, KEX, HOST_KEYS, CIPHERS, REKEY_BYTES, REKEY_TIME, LOGIN_TIMEOUT,
+        return List.of(LISTEN, PORT, USERS_DIR, TRUSTED_USER_CA_KEYS, DESTINATIONS, KEX, HOST_KEYS, CIPHERS, MACS, REKEY_BYTES, REKEY_TIME, LOGIN_TIMEOUT,
                 IDLE_TIMEOUT, PACKET_TIMEOUT, WRITE_TIMEOUT, MAX_AUTH_TRIES, SOURCE_FAILURES, SOURCE_WINDOW,
                 MAX_CHANNELS, MAX_CONNECTIONS, BANNER);
     }
@@ -124,6 +132,8 @@ public final class SshBastion implements Appliance {
                 ServerHostKey key;
                 if (alg.equals(HostKey.ALGORITHM)) {
                     key = hostKey = HostKeyStore.loadOrCreate(devices.state(), devices.entropy(), created);
+                } else if (alg.equals(EcdsaHostKey.ALGORITHM)) {
+                    key = HostKeyStore.loadOrCreateEcdsa(devices.state(), devices.entropy(), created);
                 } else if (keys.stream().anyMatch(k -> k instanceof RsaHostKey)) {
                     continue;
                 } else {
@@ -140,7 +150,8 @@ public final class SshBastion implements Appliance {
         }
         TransportPolicy transport = new TransportPolicy(
                 config.get(KEX).stream().distinct().map(KeyExchange::byName).toList(),
-                config.get(CIPHERS).stream().distinct().toList(), config.get(REKEY_BYTES),
+                config.get(CIPHERS).stream().distinct().toList(), config.get(MACS).stream().distinct().toList(),
+                config.get(REKEY_BYTES),
                 config.get(REKEY_TIME).toNanos(), "Atoll_" + Main.version().replace(' ', '_').replace('-', '_'));
         SessionPolicy session = new SessionPolicy(config.get(MAX_AUTH_TRIES), config.get(MAX_CHANNELS), config.get(BANNER));
         Path users = config.get(USERS_DIR);
@@ -148,7 +159,13 @@ public final class SshBastion implements Appliance {
             users = null;
             LOG.log(Level.WARNING, "users.dir is not set: nobody can log in");
         }
-        UsersDirectory authenticator = new UsersDirectory(users, config.get(DESTINATIONS));
+        Path cas = config.get(TRUSTED_USER_CA_KEYS);
+        if (!cas.toString().isEmpty() && !java.nio.file.Files.isReadable(cas)) {
+            throw new StartupException("bad value '" + cas + "' for configuration key '" + TRUSTED_USER_CA_KEYS.name()
+                    + "': accepted is a readable file of CA public keys");
+        }
+        UsersDirectory authenticator = new UsersDirectory(users, config.get(DESTINATIONS),
+                cas.toString().isEmpty() ? null : cas, devices.clock());
         NetworkStack net = devices.network();
         BastionConnection.Settings settings = new BastionConnection.Settings(transport, session, authenticator, keys,
                 net, devices.clock(), devices.entropy(), config.get(LOGIN_TIMEOUT), config.get(IDLE_TIMEOUT),

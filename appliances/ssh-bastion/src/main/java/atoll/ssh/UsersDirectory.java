@@ -1,7 +1,13 @@
 package atoll.ssh;
 
+import atoll.libos.time.Clock;
 import atoll.ssh.auth.AuthorizedKeys;
+import atoll.ssh.auth.KeyOptions;
+import atoll.ssh.auth.OpenSshCertificate;
 import atoll.ssh.auth.Patterns;
+import atoll.ssh.auth.PublicKeys;
+import atoll.ssh.auth.UserCertificates;
+import atoll.ssh.wire.SshFormatException;
 import atoll.ssh.connection.AuthDecision;
 import atoll.ssh.connection.Authenticator;
 import java.io.IOException;
@@ -29,10 +35,19 @@ final class UsersDirectory implements Authenticator {
 
     private final Path dir;
     private final List<DestinationRule> rules;
+    private final Path trustedCas;
+    private final Clock clock;
 
-    UsersDirectory(Path dir, List<DestinationRule> rules) {
+    /**
+     * @param trustedCas a file of CA public keys trusted for every user (sshd's TrustedUserCAKeys),
+     *     or null
+     * @param clock the wall clock certificate validity is judged by
+     */
+    UsersDirectory(Path dir, List<DestinationRule> rules, Path trustedCas, Clock clock) {
         this.dir = dir;
         this.rules = List.copyOf(rules);
+        this.trustedCas = trustedCas;
+        this.clock = clock;
     }
 
     @Override
@@ -58,16 +73,100 @@ final class UsersDirectory implements Authenticator {
         }
         AuthorizedKeys.Parsed parsed = AuthorizedKeys.parse(text, file.toString());
         parsed.problems().forEach(p -> LOG.log(Level.WARNING, p));
+        List<String> allowed = rules.stream().filter(r -> r.appliesTo(user)).map(DestinationRule::hostPort).toList();
+        if (OpenSshCertificate.isCertificateType(keyType(blob))) {
+            return certificate(user, blob, source, parsed.entries(), allowed);
+        }
         for (AuthorizedKeys.Entry e : parsed.entries()) {
+            if (e.options().certAuthority()) {
+                // sshd(8): a cert-authority line trusts the key as a CA only, not as a user key.
+                continue;
+            }
             if (!Arrays.equals(e.blob(), blob)) {
                 continue;
             }
             if (e.options().from() != null && !Patterns.addressList(e.options().from(), source)) {
                 return new AuthDecision.Rejected("source address not in from= of the key (line " + e.line() + ")");
             }
-            List<String> allowed = rules.stream().filter(r -> r.appliesTo(user)).map(DestinationRule::hostPort).toList();
             return new AuthDecision.Accepted(e.options(), allowed);
         }
         return new AuthDecision.Rejected("key not in the user's authorized_keys");
+    }
+
+    private static String keyType(byte[] blob) {
+        try {
+            return PublicKeys.keyType(blob);
+        } catch (SshFormatException e) {
+            return "";
+        }
+    }
+
+    /**
+     * A user certificate: trusted when its CA is on a cert-authority line of the user's file (whose
+     * options then apply, principals= included) or in {@code trustedCas} (the user name must be a
+     * principal), as sshd does for AuthorizedKeysFile and TrustedUserCAKeys.
+     */
+    private AuthDecision certificate(String user, byte[] blob, InetAddress source, List<AuthorizedKeys.Entry> entries,
+            List<String> allowed) {
+        OpenSshCertificate cert;
+        try {
+            cert = OpenSshCertificate.wrap(blob);
+        } catch (SshFormatException e) {
+            return new AuthDecision.Rejected("bad certificate: " + e.getMessage());
+        }
+        byte[] ca = cert.signatureKey();
+        String id = " (certificate ID \"" + OpenSshCertificate.clip(cert.keyId()) + "\")";
+        long now = clock.now().getEpochSecond();
+        for (AuthorizedKeys.Entry e : entries) {
+            if (!e.options().certAuthority() || !Arrays.equals(e.blob(), ca)) {
+                continue;
+            }
+            if (e.options().from() != null && !Patterns.addressList(e.options().from(), source)) {
+                return new AuthDecision.Rejected("source address not in from= of the CA (line " + e.line() + ")" + id);
+            }
+            List<String> principals = e.options().principals() != null ? e.options().principals() : List.of(user);
+            return decide(UserCertificates.check(cert, principals, source, now), e.options(), allowed, id);
+        }
+        for (AuthorizedKeys.Entry e : trustedCas()) {
+            if (Arrays.equals(e.blob(), ca)) {
+                return decide(UserCertificates.check(cert, List.of(user), source, now), KeyOptions.NONE, allowed, id);
+            }
+        }
+        return new AuthDecision.Rejected("certificate signed by an untrusted CA " + PublicKeys.fingerprint(ca) + id);
+    }
+
+    private static AuthDecision decide(UserCertificates.Outcome outcome, KeyOptions options, List<String> allowed, String id) {
+        return switch (outcome) {
+            case UserCertificates.Outcome.Invalid(String reason) -> new AuthDecision.Rejected(reason + id);
+            case UserCertificates.Outcome.Valid(String description, boolean forwarding) ->
+                    new AuthDecision.Accepted(forwarding ? options : options.withoutPortForwarding(), allowed, description);
+        };
+    }
+
+    /** The trusted CA file, read at each use like the users' files; lines with options are skipped. */
+    private List<AuthorizedKeys.Entry> trustedCas() {
+        if (trustedCas == null) {
+            return List.of();
+        }
+        String text;
+        try {
+            if (Files.size(trustedCas) > MAX_FILE) {
+                LOG.log(Level.WARNING, trustedCas + " is too large; no CA trusted from it");
+                return List.of();
+            }
+            text = Files.readString(trustedCas, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot read trusted-user-ca-keys " + trustedCas + ": " + e.getMessage());
+            return List.of();
+        }
+        AuthorizedKeys.Parsed parsed = AuthorizedKeys.parse(text, trustedCas.toString());
+        parsed.problems().forEach(p -> LOG.log(Level.WARNING, p));
+        return parsed.entries().stream().filter(e -> {
+            if (!e.options().equals(KeyOptions.NONE)) {
+                LOG.log(Level.WARNING, trustedCas + ":" + e.line() + ": options are not allowed here; line skipped");
+                return false;
+            }
+            return true;
+        }).toList();
     }
 }

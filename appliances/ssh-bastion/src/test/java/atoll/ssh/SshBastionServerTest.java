@@ -70,6 +70,16 @@ abstract class SshBastionServerTest {
     }
 
     @Test
+    void unreadableTrustedUserCaKeysStopsStartUpNamingTheKey() throws Exception {
+        server = new SshBastion();
+        Running r = Launcher.start(server, "test", new String[] {"--listen=127.0.0.1", "--port=0",
+                "--state.dir=" + tmp.resolve("state"), "--trusted-user-ca-keys=" + tmp.resolve("no-such-file")}, target(),
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));
+        assertEquals(64, r.awaitExit(), err::toString);
+        assertTrue(err.toString().contains("configuration key 'trusted-user-ca-keys'"), err::toString);
+    }
+
+    @Test
     void garbageAfterTheIdentificationGetsProtocolErrorAndLeaksNothing() throws Exception {
         Files.createDirectories(tmp.resolve("users"));
         start();

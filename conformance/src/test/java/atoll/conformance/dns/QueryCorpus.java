@@ -97,9 +97,24 @@ final class QueryCorpus {
             list.add(new Probe("_sip._udp.example.com.", Type.SRV, e, true, false, false));
             list.add(new Probe("example.org.", Type.ANY, e, true, false, false));
             list.add(new Probe("www.example.org.", Type.ANY, e, true, false, false));
+            // DNAME (RFC 6672): synthesis and what follows it.
+            list.add(new Probe("host.dn.example.org.", Type.A, e, true, false, false));        // redirected to data
+            list.add(new Probe("x.dn.example.org.", Type.A, e, true, false, false));           // redirected to nothing
+            list.add(new Probe("alias.dn.example.org.", Type.A, e, true, false, false));       // then a CNAME
+            list.add(new Probe("alias.dn.example.org.", Type.CNAME, e, true, false, false));   // CNAME asked: not followed
+            list.add(new Probe("a.host.dnchain.example.org.", Type.A, e, true, false, false)); // DNAME to a DNAME
+            list.add(new Probe("todname.example.org.", Type.A, e, true, false, false));        // CNAME into a DNAME
+            list.add(new Probe("x.dnout.example.org.", Type.A, e, true, false, false));        // out of the zone
+            list.add(new Probe("host.dn.example.org.", Type.ANY, e, true, false, false));
+            list.add(new Probe("dn.example.org.", Type.DNAME, e, true, false, false));          // the owner: data
+            list.add(new Probe("b.dnwild.example.org.", Type.DNAME, e, true, false, false));    // wildcard DNAME
+            list.add(new Probe(TOO_LONG, Type.A, e, true, false, false));                      // YXDOMAIN
         }
         return list;
     }
+
+    /** Below dnlong.example.org: the DNAME substitution would be longer than 255 octets (RFC 6672 §2.2). */
+    static final String TOO_LONG = "d".repeat(63) + "." + "e".repeat(60) + ".dnlong.example.org.";
 
     static String randomLabel(Random random) {
         StringBuilder b = new StringBuilder("nx");

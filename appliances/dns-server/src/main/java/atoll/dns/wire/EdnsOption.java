@@ -8,6 +8,11 @@ import java.util.HexFormat;
  * is copied in and out; equality is by content.
  */
 public record EdnsOption(int code, byte[] data) {
+    /** RFC 5001 §2.3: the NSID option's OPTION-CODE. */
+    public static final int NSID = 3;
+    /** RFC 7828 §3.1: the edns-tcp-keepalive option's OPTION-CODE. */
+    public static final int TCP_KEEPALIVE = 11;
+
     public EdnsOption {
         if (code < 0 || code > 0xffff) {
             throw new IllegalArgumentException("OPTION-CODE out of 16-bit range: " + code);

@@ -205,7 +205,45 @@ public final class MessageWriter {
         u16(rr.rrClass());
         u32(rr.ttl());
         u16(literal.length);
+        int at = pos;
         bytes(literal);
+        if (rr.type() == RRType.DNAME) {
+            learn(at);
+        }
+    }
+
+    /**
+     * Enters the uncompressed name written at {@code start} into the dictionary, so that later
+     * names may point into it. For a DNAME target: RFC 6672 §2.5 says it "MUST NOT be sent out in
+     * compressed form", but nothing keeps later names from pointing at it (RFC 1035 §4.1.4), and
+     * the CNAME synthesized from it ends in the same labels: a DNAME answer with a long target
+     * then fits where NSD sets TC and Knot drops the SOA. Reads the octets just written,
+     * allocating nothing, and hashes them as {@link #name} does.
+     */
+    private void learn(int start) {
+        if (overflow) {
+            return;
+        }
+        int count = 0;
+        for (int p = start; byteAt(p) != 0; p += 1 + byteAt(p)) {
+            labelOffset[count++] = p;
+        }
+        int h = 0x9e3779b9; // the root's hash, as in name()
+        for (int i = count - 1; i >= 0; i--) {
+            int at = labelOffset[i];
+            int length = byteAt(at);
+            h = h * 31 + length;
+            for (int j = 0; j < length; j++) {
+                h = h * 31 + Name.lower((byte) byteAt(at + 1 + j));
+            }
+            h ^= h >>> 16;
+            suffixHash[i] = h;
+        }
+        for (int i = 0; i < count; i++) {
+            if (labelOffset[i] <= MAX_POINTER_TARGET) {
+                insert(suffixHash[i], labelOffset[i]);
+            }
+        }
     }
 
     /**
@@ -371,7 +409,12 @@ public final class MessageWriter {
                 u16(srv.port());
                 name(srv.target(), false);
             }
-            case Rdata.Unknown u -> bytes(u.data());
+            case Rdata.Unknown u -> {
+                bytes(u.data());
+                if (u.type() == RRType.DNAME) {
+                    learn(rdStart);
+                }
+            }
         }
         // Without overflow the RDATA lies inside a message of at most 65535 octets, so its length
         // fits RDLENGTH; after an overflow the record is rolled back and nothing is patched.

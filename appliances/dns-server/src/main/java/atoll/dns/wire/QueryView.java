@@ -50,6 +50,8 @@ public final class QueryView {
     private boolean opt;
     private int optUdpSize;
     private int optTtl;
+    /** Where the OPT RDATA (its options) starts; the options run to the end of the message. */
+    private int optionsStart;
 
     /**
      * Checks {@code message} as the query this view describes. Reads only; the caller keeps the
@@ -104,6 +106,7 @@ public final class QueryView {
         boolean hasOpt = false;
         int udpSize = 0;
         int ttl = 0;
+        int options = 0;
         if (arcount == 1) {
             // RFC 6891 §6.1.2: the OPT NAME "MUST be 0 (root domain)"; any other record goes the
             // general way.
@@ -114,6 +117,7 @@ public final class QueryView {
             ttl = message.get(Header.U32, p + 5);
             int rdlength = u16(message, p + 9);
             p += OPT_FIXED;
+            options = p;
             if (p + rdlength != end) {
                 return false;
             }
@@ -140,6 +144,7 @@ public final class QueryView {
         this.opt = hasOpt;
         this.optUdpSize = udpSize;
         this.optTtl = ttl;
+        this.optionsStart = options;
         return true;
     }
 
@@ -234,6 +239,23 @@ public final class QueryView {
     /** RFC 3225 §3: the DO bit; false without OPT. */
     public boolean optDnssecOk() {
         return (optTtl & DO_BIT) != 0;
+    }
+
+    /**
+     * True if the OPT record carries an option with {@code code} (RFC 6891 §6.1.2), whatever its
+     * length; false without OPT. Reads the options in place, allocating nothing.
+     */
+    public boolean hasOption(int code) {
+        if (!opt) {
+            return false;
+        }
+        // wrap checked that the options tile the RDATA exactly.
+        for (int p = optionsStart; p < length; p += 4 + u16(wire, p + 2)) {
+            if (u16(wire, p) == code) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The octet at {@code offset} of the message, unsigned. */

@@ -10,6 +10,7 @@ public final class Rcode {
     public static final int NXDOMAIN = 3;
     public static final int NOTIMP = 4;
     public static final int REFUSED = 5;
+    public static final int YXDOMAIN = 6; // RFC 2136 §2.2; RFC 6672 §2.2 for a DNAME substitution too long
     public static final int NOTAUTH = 9; // RFC 2136
     public static final int NOTZONE = 10; // RFC 2136
     public static final int BADVERS = 16; // RFC 6891 §9: needs the OPT record's extended RCODE
@@ -22,6 +23,7 @@ public final class Rcode {
             case NXDOMAIN -> "NXDOMAIN";
             case NOTIMP -> "NOTIMP";
             case REFUSED -> "REFUSED";
+            case YXDOMAIN -> "YXDOMAIN";
             case NOTAUTH -> "NOTAUTH";
             case NOTZONE -> "NOTZONE";
             case BADVERS -> "BADVERS";

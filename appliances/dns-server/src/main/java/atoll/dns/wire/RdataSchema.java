@@ -166,6 +166,21 @@ public final class RdataSchema {
         return v;
     }
 
+    /**
+     * The target of a DNAME record's RDATA (RFC 6672 §2.1: one uncompressed domain name).
+     *
+     * @throws IllegalArgumentException if the octets are not one name (the zone parser has
+     *     already checked every DNAME against this layout)
+     */
+    public static Name dnameTarget(byte[] rdata) {
+        int[] pos = {0};
+        Name target = name(rdata, pos);
+        if (pos[0] != rdata.length) {
+            throw new IllegalArgumentException("octets after the DNAME target");
+        }
+        return target;
+    }
+
     /** RFC 1035 §3.1 labels to the root label; no compression pointers (RFC 3597 §4). */
     private static Name name(byte[] d, int[] pos) {
         List<byte[]> labels = new ArrayList<>();

@@ -19,10 +19,12 @@ public sealed interface LookupOutcome {
     /**
      * The RRset asked for, owned by the QNAME: the records' own owner is that of the node (the
      * QNAME itself, or the wildcard that synthesizes them, RFC 4592 §3.3.1) and is written as a
-     * pointer to the question. {@code additional}: the addresses of the names the records point at
-     * (RFC 1035 §3.3.9, §3.3.11, RFC 2782).
+     * pointer to the question. {@code authority}: empty, or the apex NS RRset when answers are not
+     * minimal ({@link AnswerStyle#WITH_AUTHORITY}). {@code additional}: the addresses of the names
+     * the records point at (RFC 1035 §3.3.9, §3.3.11, RFC 2782).
      */
-    record Answer(PreparedRecords answer, PreparedRecords additional) implements LookupOutcome {
+    record Answer(PreparedRecords answer, PreparedRecords authority, PreparedRecords additional)
+            implements LookupOutcome {
 
         @Override
         public int rcode() {

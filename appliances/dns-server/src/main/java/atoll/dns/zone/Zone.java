@@ -26,6 +26,7 @@ public final class Zone {
     private final Map<Name, Map<Integer, List<ResourceRecord>>> nodes;
     private final Set<Name> existing;
     private final Set<Name> delegations;
+    private final Set<Name> dnames;
     private final int recordCount;
     private final List<String> warnings;
 
@@ -40,6 +41,7 @@ public final class Zone {
         Map<Name, Map<Integer, List<ResourceRecord>>> copy = new LinkedHashMap<>();
         Set<Name> exist = new HashSet<>();
         Set<Name> cuts = new LinkedHashSet<>();
+        Set<Name> redirections = new HashSet<>();
         int count = 0;
         for (Map.Entry<Name, Map<Integer, List<ResourceRecord>>> e : nodes.entrySet()) {
             Map<Integer, List<ResourceRecord>> sets = new LinkedHashMap<>();
@@ -56,11 +58,15 @@ public final class Zone {
             if (sets.containsKey(RRType.NS) && !e.getKey().equals(origin)) {
                 cuts.add(e.getKey());
             }
+            if (sets.containsKey(RRType.DNAME)) {
+                redirections.add(e.getKey());
+            }
         }
         exist.add(origin);
         this.nodes = Collections.unmodifiableMap(copy);
         this.existing = Collections.unmodifiableSet(exist);
         this.delegations = Collections.unmodifiableSet(cuts);
+        this.dnames = Collections.unmodifiableSet(redirections);
         this.recordCount = count;
         this.warnings = List.copyOf(warnings);
     }
@@ -124,6 +130,25 @@ public final class Zone {
         for (int n = origin.labelCount() + 1; n <= name.labelCount(); n++) {
             Name candidate = name.suffix(n);
             if (delegations.contains(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The DNAME owner met first when descending from the apex towards {@code name}, the apex
+     * included and {@code name} itself excluded (RFC 6672 §3.2: a DNAME redirects the names below
+     * its owner, never the owner); {@code null} if there is none or {@code name} is not in this
+     * zone.
+     */
+    public Name dnameAbove(Name name) {
+        if (dnames.isEmpty() || !name.isSubdomainOf(origin)) {
+            return null;
+        }
+        for (int n = origin.labelCount(); n < name.labelCount(); n++) {
+            Name candidate = name.suffix(n);
+            if (dnames.contains(candidate)) {
                 return candidate;
             }
         }

@@ -5,6 +5,7 @@ import atoll.dns.wire.Name;
 import atoll.dns.wire.PreparedRecords;
 import atoll.dns.wire.QueryView;
 import atoll.dns.wire.RRType;
+import atoll.dns.wire.Rcode;
 import atoll.dns.wire.ResourceRecord;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -20,9 +21,10 @@ import java.util.Map;
  * each referral with its glue, NODATA, NXDOMAIN — is built once here, by {@link Lookup} itself, so
  * the answers are those of the general path by construction.
  *
- * <p>{@link #lookup} returns {@code null} for what is not prepared — QTYPE ANY, a CNAME to
- * follow, DS at a cut, a wildcard that is itself a cut or a CNAME — and the caller takes the
- * general path ({@link Lookup}). Immutable and safe to share between threads.
+ * <p>{@link #lookup} returns {@code null} for what is not prepared — a CNAME to follow, a name
+ * below a DNAME (RFC 6672 §3.2 synthesis), DS at a cut, a wildcard that is itself a cut or a
+ * CNAME — and the caller takes the general path ({@link Lookup}). QTYPE ANY is prepared: its one
+ * RRset (RFC 8482 §4.1) is chosen at load. Immutable and safe to share between threads.
  */
 public final class ZoneIndex {
 
@@ -32,8 +34,12 @@ public final class ZoneIndex {
         LookupOutcome.Referral referral;
         /** The node {@code *.<this>}, if it exists (RFC 4592 §2.1.1). */
         Node wildcard;
-        /** The node owns a CNAME: only QTYPE CNAME is prepared. */
+        /** The node owns a CNAME: only QTYPE CNAME (and ANY, which gets the CNAME) is prepared. */
         boolean cname;
+        /** The node owns a DNAME: the names below it are redirected (RFC 6672), never prepared. */
+        boolean dname;
+        /** The answer to QTYPE ANY (RFC 8482 §4.1: one RRset); null when it is not prepared. */
+        LookupOutcome.Answer any;
         /** QTYPEs with an RRset here, and their answers; a QTYPE not listed gets NODATA. */
         int[] types = new int[0];
         LookupOutcome.Answer[] answers = new LookupOutcome.Answer[0];
@@ -52,6 +58,7 @@ public final class ZoneIndex {
     }
 
     private final Zone zone;
+    private final AnswerStyle style;
     private final int originLabels;
     private final byte[][] keys;
     private final int[] hashes;
@@ -61,7 +68,13 @@ public final class ZoneIndex {
     private final LookupOutcome.NoSuchName noSuchName;
 
     public ZoneIndex(Zone zone) {
+        this(zone, AnswerStyle.MINIMAL);
+    }
+
+    /** The index of {@code zone}, its positive answers shaped by {@code style}. */
+    public ZoneIndex(Zone zone, AnswerStyle style) {
         this.zone = zone;
+        this.style = style;
         Name origin = zone.origin();
         this.originLabels = origin.labelCount();
         ResourceRecord soa = Lookup.negativeSoa(zone);
@@ -107,27 +120,55 @@ public final class ZoneIndex {
         Map<Integer, List<ResourceRecord>> sets = zone.node(name);
         if (zone.delegations().contains(name)) {
             // Lookup of any type but DS at a cut is the referral; DS is left to the general path.
-            LookupResult r = Lookup.lookup(zone, name, RRType.A);
+            LookupResult r = Lookup.lookup(zone, name, RRType.A, style);
             node.referral = new LookupOutcome.Referral(new PreparedRecords(r.authority()), new PreparedRecords(r.additional()));
             return;
         }
         node.cname = sets.containsKey(RRType.CNAME);
+        node.dname = sets.containsKey(RRType.DNAME);
         List<Integer> types = new ArrayList<>();
         List<LookupOutcome.Answer> answers = new ArrayList<>();
         for (int type : sets.keySet()) {
             if (node.cname && type != RRType.CNAME) {
                 continue;
             }
-            LookupResult r = Lookup.lookup(zone, name, type);
-            if (!r.authority().isEmpty() || r.answer().isEmpty() || !r.authoritative()) {
+            LookupOutcome.Answer a = plainAnswer(Lookup.lookup(zone, name, type, style));
+            if (a == null) {
                 node.complete = false; // not a plain answer: leave it to the general path
                 continue;
             }
             types.add(type);
-            answers.add(new LookupOutcome.Answer(new PreparedRecords(r.answer()), new PreparedRecords(r.additional())));
+            answers.add(a);
         }
         node.types = types.stream().mapToInt(Integer::intValue).toArray();
         node.answers = answers.toArray(new LookupOutcome.Answer[0]);
+        if (!sets.isEmpty()) {
+            node.any = plainAnswer(Lookup.lookup(zone, name, RRType.ANY, style));
+        }
+    }
+
+    /**
+     * The result as a prepared answer, or null when it is anything else (negative, a referral, a
+     * chain, a DNAME redirection): only the RRset at the name and its extras are prepared.
+     */
+    private static LookupOutcome.Answer plainAnswer(LookupResult r) {
+        if (r.rcode() != Rcode.NOERROR || !r.authoritative() || r.answer().isEmpty()) {
+            return null;
+        }
+        Name owner = r.answer().getFirst().name();
+        int type = r.answer().getFirst().type();
+        for (ResourceRecord rr : r.answer()) {
+            if (!rr.name().equals(owner) || rr.type() != type) {
+                return null;
+            }
+        }
+        for (ResourceRecord rr : r.authority()) {
+            if (rr.type() != RRType.NS) {
+                return null; // the SOA of a negative answer after a chain
+            }
+        }
+        return new LookupOutcome.Answer(new PreparedRecords(r.answer()), new PreparedRecords(r.authority()),
+                new PreparedRecords(r.additional()));
     }
 
     /** The zone this index answers for. */
@@ -142,9 +183,6 @@ public final class ZoneIndex {
      */
     public LookupOutcome lookup(QueryView query, int originLabel) {
         int qtype = query.qtype();
-        if (qtype == RRType.ANY) {
-            return null;
-        }
         MemorySegment wire = query.wire();
         // RFC 1034 §4.3.2 step 3: descend from the apex label by label. Every ancestor of an
         // existing name exists, so the first missing one ends the descent; the last found is the
@@ -159,6 +197,9 @@ public final class ZoneIndex {
             if (n.referral != null) {
                 // RFC 4035 §3.1.4.1: the DS RRset at a cut is the parent's own data.
                 return qtype == Lookup.DS && i == 0 ? null : n.referral;
+            }
+            if (n.dname && i > 0) {
+                return null; // RFC 6672 §3.2: QNAME is below a DNAME; the general path synthesizes
             }
             encloser = n;
             depth = i;
@@ -177,6 +218,13 @@ public final class ZoneIndex {
             if (node.referral != null) {
                 return null;
             }
+        }
+        if (qtype == RRType.ANY) {
+            // RFC 8482 §4.1: the one RRset chosen at load; an empty non-terminal has none (NODATA).
+            if (node.any != null) {
+                return node.any;
+            }
+            return node.types.length == 0 && node.complete ? noData : null;
         }
         if (node.cname && qtype != RRType.CNAME) {
             return null; // RFC 1034 §4.3.2 step 3a: a chain to follow

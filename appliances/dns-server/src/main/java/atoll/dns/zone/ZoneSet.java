@@ -17,6 +17,7 @@ import java.util.Map;
  */
 public final class ZoneSet {
     private final Map<Name, Zone> byOrigin;
+    private final AnswerStyle style;
     // The zones again, keyed by flat origin (FlatName) for the allocation-free path: open
     // addressing, so a QNAME suffix still in the query is hashed and compared in place.
     private final byte[][] originKeys;
@@ -24,8 +25,18 @@ public final class ZoneSet {
     private final ZoneIndex[] indexes;
     private final int mask;
 
-    /** @throws IllegalArgumentException if two zones have the same origin */
+    /**
+     * Minimal answers ({@link AnswerStyle#MINIMAL}).
+     *
+     * @throws IllegalArgumentException if two zones have the same origin
+     */
     public ZoneSet(Collection<Zone> zones) {
+        this(zones, AnswerStyle.MINIMAL);
+    }
+
+    /** @throws IllegalArgumentException if two zones have the same origin */
+    public ZoneSet(Collection<Zone> zones, AnswerStyle style) {
+        this.style = java.util.Objects.requireNonNull(style, "style");
         Map<Name, Zone> m = new HashMap<>();
         for (Zone z : zones) {
             if (m.put(z.origin(), z) != null) {
@@ -47,7 +58,7 @@ public final class ZoneSet {
             }
             originKeys[s] = key;
             originHashes[s] = h;
-            indexes[s] = new ZoneIndex(z);
+            indexes[s] = new ZoneIndex(z, style);
         }
     }
 
@@ -107,6 +118,6 @@ public final class ZoneSet {
             return LookupResult.refused();
         }
         Zone z = find(qname);
-        return z == null ? LookupResult.refused() : Lookup.lookup(z, qname, qtype);
+        return z == null ? LookupResult.refused() : Lookup.lookup(z, qname, qtype, style);
     }
 }

@@ -296,14 +296,18 @@ class LookupTest {
     }
 
     @Test
-    void anyReturnsEveryRrsetAtTheNode() {
-        LookupResult r = q("mail.example.com.", RRType.ANY);
-        assertEquals(List.of("mail.example.com. 3600 A 192.0.2.10",
-                "mail.example.com. 3600 AAAA 2001:db8:0:0:0:0:0:10"), show(r.answer()));
+    void anyReturnsTheRrsetWithTheLowestType() {
+        // RFC 8482 §4.1, as Knot: one RRset, the lowest TYPE (A before AAAA; at the apex A is
+        // absent, so NS before SOA and MX) with its additional data.
+        assertEquals(List.of("mail.example.com. 3600 A 192.0.2.10"), show(q("mail.example.com.", RRType.ANY).answer()));
+        LookupResult apex = q("example.com.", RRType.ANY);
+        assertEquals(List.of("example.com. 3600 NS ns1.example.com.", "example.com. 3600 NS ns2.example.com.",
+                "example.com. 3600 NS ns.elsewhere.net."), show(apex.answer()));
+        assertEquals(List.of("ns1.example.com. 3600 A 192.0.2.1", "ns1.example.com. 3600 AAAA 2001:db8:0:0:0:0:0:1",
+                "ns2.example.com. 3600 A 192.0.2.2"), show(apex.additional()));
         // ANY at an alias returns the CNAME without following it.
         assertEquals(List.of("alias.example.com. 3600 CNAME www.example.com."),
                 show(q("alias.example.com.", RRType.ANY).answer()));
-        assertEquals(1 + 3 + 2, q("example.com.", RRType.ANY).answer().size()); // SOA, 3 NS, 2 MX
     }
 
     @Test

@@ -105,7 +105,9 @@ public final class AuthorizedKeys {
     private static KeyOptions options(String s, int[] end) throws SshFormatException {
         List<String> from = null;
         List<String> permitOpen = null;
+        List<String> principals = null;
         boolean portForwarding = true;
+        boolean certAuthority = false;
         int i = 0;
         while (true) {
             int nameStart = i;
@@ -143,6 +145,13 @@ public final class AuthorizedKeys {
                 case "restrict", "no-port-forwarding" -> portForwarding = false;
                 case "port-forwarding" -> portForwarding = true;
                 case "from" -> from = list(name, value);
+                case "cert-authority" -> {
+                    if (value != null) {
+                        throw new SshFormatException("option cert-authority takes no value");
+                    }
+                    certAuthority = true;
+                }
+                case "principals" -> principals = list(name, value);
                 case "permitopen" -> {
                     List<String> more = list(name, value);
                     for (String p : more) {
@@ -168,8 +177,13 @@ public final class AuthorizedKeys {
                 throw new SshFormatException("bad option syntax at column " + (i + 1));
             }
             end[0] = i;
+            if (principals != null && !certAuthority) {
+                // sshd(8): principals= is only valid together with cert-authority.
+                throw new SshFormatException("option principals without cert-authority");
+            }
             return new KeyOptions(from == null ? null : List.copyOf(from),
-                    permitOpen == null ? null : List.copyOf(permitOpen), portForwarding);
+                    permitOpen == null ? null : List.copyOf(permitOpen), portForwarding, certAuthority,
+                    principals == null ? null : List.copyOf(principals));
         }
     }
 

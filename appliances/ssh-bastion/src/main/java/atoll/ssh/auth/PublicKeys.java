@@ -30,6 +30,16 @@ public final class PublicKeys {
     /** RFC 8332 §3.3: RSA keys shorter than this are refused (OpenSSH's own minimum). */
     static final int MIN_RSA_BITS = 1024;
 
+    /** "SHA256:" and the unpadded base64 SHA-256 of a key blob, as ssh-keygen -l prints it. */
+    public static String fingerprint(byte[] blob) {
+        try {
+            return "SHA256:" + java.util.Base64.getEncoder().withoutPadding()
+                    .encodeToString(java.security.MessageDigest.getInstance("SHA-256").digest(blob));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The key type named inside a public key blob. */
     public static String keyType(byte[] blob) throws SshFormatException {
         return new SshReader(blob).text();

@@ -12,16 +12,24 @@ public sealed interface AuthDecision {
      *
      * @param options the options on its authorized_keys line
      * @param destinations host:port patterns this user may open direct-tcpip channels to
+     * @param certificate for a user certificate, its key ID, serial and CA (for the audit line);
+     *     null for a plain key
      */
-    record Accepted(KeyOptions options, List<String> destinations) implements AuthDecision {
+    record Accepted(KeyOptions options, List<String> destinations, String certificate) implements AuthDecision {
         public Accepted {
             destinations = List.copyOf(destinations);
+        }
+
+        public Accepted(KeyOptions options, List<String> destinations) {
+            this(options, destinations, null);
         }
 
         /** Whether a direct-tcpip channel to host:port is allowed, with the reason when not. */
         public String refusal(String host, int port) {
             if (!options.portForwarding()) {
-                return "port forwarding disabled for this key (restrict / no-port-forwarding)";
+                return certificate != null
+                        ? "port forwarding disabled for this key (restrict / no-port-forwarding, or a certificate without permit-port-forwarding)"
+                        : "port forwarding disabled for this key (restrict / no-port-forwarding)";
             }
             if (options.permitOpen() != null
                     && options.permitOpen().stream().noneMatch(p -> Patterns.destination(p, host, port))) {

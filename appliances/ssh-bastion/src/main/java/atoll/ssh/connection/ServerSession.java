@@ -1,5 +1,6 @@
 package atoll.ssh.connection;
 
+import atoll.ssh.auth.OpenSshCertificate;
 import atoll.ssh.auth.PublicKeys;
 import atoll.ssh.transport.HostKey;
 import atoll.ssh.transport.ServerTransport;
@@ -151,16 +152,26 @@ public final class ServerSession implements UpperLayer {
         byte[] blob = r.string();
         byte[] signature = signed ? r.string() : null;
         r.end();
-        String fp = HostKey.fingerprint(blob);
+        // For a certificate (PROTOCOL.certkeys) the user signs with the certified key, under the
+        // plain algorithm name; the certificate itself is judged by the Authenticator.
+        byte[] signingKey = blob;
+        String signingAlgorithm;
         String type;
         try {
-            PublicKeys.check(blob);
             type = PublicKeys.keyType(blob);
+            if (OpenSshCertificate.isCertificateType(type)) {
+                signingKey = OpenSshCertificate.wrap(blob).certifiedKey();
+                signingAlgorithm = OpenSshCertificate.plainAlgorithm(alg, type);
+            } else {
+                PublicKeys.check(blob);
+                signingAlgorithm = PublicKeys.algorithmFits(alg, type) ? alg : null;
+            }
         } catch (SshFormatException e) {
-            fail(name, fp, "bad key: " + e.getMessage());
+            fail(name, HostKey.fingerprint(blob), "bad key: " + e.getMessage());
             return;
         }
-        if (!PublicKeys.algorithmFits(alg, type)) {
+        String fp = HostKey.fingerprint(signingKey);
+        if (signingAlgorithm == null) {
             fail(name, fp, "signature algorithm " + alg + " not accepted for a " + type + " key");
             return;
         }
@@ -179,7 +190,7 @@ public final class ServerSession implements UpperLayer {
         byte[] signedData = new SshWriter(256 + blob.length).string(transport.sessionId())
                 .byte8(MessageNumbers.USERAUTH_REQUEST).string(name).string(service).string("publickey").bool(true)
                 .string(alg).string(blob).toByteArray();
-        if (!PublicKeys.verify(blob, alg, signature, signedData)) {
+        if (!PublicKeys.verify(signingKey, signingAlgorithm, signature, signedData)) {
             fail(name, fp, "bad signature");
             return;
         }
@@ -187,7 +198,7 @@ public final class ServerSession implements UpperLayer {
         user = name;
         fingerprint = fp;
         transport.send(new byte[] {MessageNumbers.USERAUTH_SUCCESS});
-        events.add(new SessionEvent.Authenticated(name, fp));
+        events.add(new SessionEvent.Authenticated(name, fp, grant.certificate()));
     }
 
     private void fail(String name, String fp, String reason) throws SshDisconnect {
@@ -426,6 +437,11 @@ public final class ServerSession implements UpperLayer {
 
     public String fingerprint() {
         return fingerprint;
+    }
+
+    /** The accepted user certificate's key ID, serial and CA, or null (plain key, or not yet authenticated). */
+    public String certificate() {
+        return grant == null ? null : grant.certificate();
     }
 
     public boolean authenticated() {

@@ -3,7 +3,8 @@ package atoll.ssh.connection;
 /** What the connection layer asks of the code around it, or tells it; handled outside the engine. */
 public sealed interface SessionEvent {
 
-    record Authenticated(String user, String fingerprint) implements SessionEvent {}
+    /** @param certificate the user certificate's key ID, serial and CA; null for a plain key */
+    record Authenticated(String user, String fingerprint, String certificate) implements SessionEvent {}
 
     record AuthRejected(String user, String fingerprint, String reason) implements SessionEvent {}
 

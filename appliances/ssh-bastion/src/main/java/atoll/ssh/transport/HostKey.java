@@ -1,8 +1,6 @@
 package atoll.ssh.transport;
 
 import atoll.ssh.wire.SshWriter;
-import java.security.MessageDigest;
-import java.util.Base64;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 
@@ -47,11 +45,6 @@ public final class HostKey implements ServerHostKey {
     }
 
     public static String fingerprint(byte[] blob) {
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(blob);
-            return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(h);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return atoll.ssh.auth.PublicKeys.fingerprint(blob);
     }
 }

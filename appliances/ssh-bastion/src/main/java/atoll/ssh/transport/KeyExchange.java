@@ -30,7 +30,9 @@ public enum KeyExchange {
     MLKEM768_X25519_SHA256("mlkem768x25519-sha256", "SHA-256", 1184, 1088),
     /** draft-josefsson-ntruprime-ssh: sntrup761 public key 1158 octets, ciphertext 1039. */
     SNTRUP761_X25519_SHA512("sntrup761x25519-sha512", "SHA-512", 1158, 1039),
-    SNTRUP761_X25519_SHA512_OPENSSH("sntrup761x25519-sha512@openssh.com", "SHA-512", 1158, 1039);
+    SNTRUP761_X25519_SHA512_OPENSSH("sntrup761x25519-sha512@openssh.com", "SHA-512", 1158, 1039),
+    /** RFC 5656 §4 and §6.2.1: ECDH on NIST P-256 with SHA-256; off by default (see the README). */
+    ECDH_SHA2_NISTP256("ecdh-sha2-nistp256", "SHA-256", 0, 0);
 
     /** RFC 7748 §6.1: X25519 public values are 32 octets. */
     static final int X25519_LENGTH = 32;
@@ -71,6 +73,9 @@ public enum KeyExchange {
     }
 
     public Reply reply(byte[] clientPublic, Entropy entropy) throws SshDisconnect {
+        if (this == ECDH_SHA2_NISTP256) {
+            return EcdhNistP256.reply(clientPublic, entropy);
+        }
         if (clientPublic.length != kemPublicLength + X25519_LENGTH) {
             throw new SshDisconnect(DisconnectReason.KEY_EXCHANGE_FAILED,
                     sshName + ": client public value of " + clientPublic.length + " octets, expected "

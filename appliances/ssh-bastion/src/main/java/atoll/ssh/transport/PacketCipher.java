@@ -5,7 +5,7 @@ package atoll.ssh.transport;
  * is read, how the packet is decrypted and authenticated, and the padding multiple. All in place on
  * {@code byte[]} packets laid out as {@code uint32 packet_length || packet || tag}.
  */
-public sealed interface PacketCipher permits PlainCipher, AesGcmCipher, ChaChaPolyCipher {
+public sealed interface PacketCipher permits PlainCipher, AesGcmCipher, ChaChaPolyCipher, AesCtrEtmCipher {
 
     /** RFC 4253 §6: padding makes the protected length a multiple of this (at least 8). */
     int blockSize();

@@ -3,7 +3,7 @@ package atoll.ssh.transport;
 import java.util.List;
 
 /** A host key and the signature algorithms (RFC 4253 §6.6 names) it can serve. */
-public sealed interface ServerHostKey permits HostKey, RsaHostKey {
+public sealed interface ServerHostKey permits HostKey, RsaHostKey, EcdsaHostKey {
 
     /** The key type in the blob ("ssh-ed25519", "ssh-rsa"). */
     String keyType();

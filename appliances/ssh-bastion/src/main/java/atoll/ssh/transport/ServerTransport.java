@@ -54,6 +54,8 @@ public final class ServerTransport {
     private KeyExchange chosenKex;
     private String cipherIn;
     private String cipherOut;
+    private String macIn;
+    private String macOut;
     private final ArrayDeque<byte[]> queued = new ArrayDeque<>();
     private long bytesAtKex;
     private long nanosAtKex;
@@ -222,8 +224,7 @@ public final class ServerTransport {
         }
         w.nameList(kex).nameList(List.copyOf(hostKeys.keySet()))
                 .nameList(policy.ciphers()).nameList(policy.ciphers())
-                // No MAC is offered: every cipher offered is an AEAD one, which has its own tag.
-                .nameList(List.of()).nameList(List.of())
+                .nameList(policy.macs()).nameList(policy.macs())
                 .nameList(List.of("none")).nameList(List.of("none"))
                 .nameList(List.of()).nameList(List.of())
                 .bool(false).uint32(0);
@@ -246,8 +247,8 @@ public final class ServerTransport {
         List<String> clientHostKeys = r.nameList();
         List<String> encC2s = r.nameList();
         List<String> encS2c = r.nameList();
-        r.nameList();
-        r.nameList();
+        List<String> macC2s = r.nameList();
+        List<String> macS2c = r.nameList();
         List<String> compC2s = r.nameList();
         List<String> compS2c = r.nameList();
         r.nameList();
@@ -274,6 +275,10 @@ public final class ServerTransport {
         hostKeyAlgorithm = first(clientHostKeys, List.copyOf(hostKeys.keySet()), "host key type");
         cipherIn = first(encC2s, policy.ciphers(), "client to server cipher");
         cipherOut = first(encS2c, policy.ciphers(), "server to client cipher");
+        // RFC 4253 §7.1: the MAC is chosen like the cipher, per direction; an AEAD cipher has its
+        // own tag and needs none (OpenSSH PROTOCOL, as for chacha20-poly1305 and AES-GCM).
+        macIn = TransportPolicy.AEAD_CIPHERS.contains(cipherIn) ? null : first(macC2s, policy.macs(), "client to server MAC");
+        macOut = TransportPolicy.AEAD_CIPHERS.contains(cipherOut) ? null : first(macS2c, policy.macs(), "server to client MAC");
         if (!compC2s.contains("none") || !compS2c.contains("none")) {
             throw new SshDisconnect(DisconnectReason.KEY_EXCHANGE_FAILED, "no matching compression (offered none)");
         }
@@ -322,11 +327,11 @@ public final class ServerTransport {
         out.packet(replyMessage, 0, replyMessage.length);
         out.packet(new byte[] {MessageNumbers.NEWKEYS}, 0, 1);
         byte[] k = reply.encodedSecret();
-        PacketCipher outbound = cipher(cipherOut, k, exchangeHash, 'B', 'D', true);
-        pendingInbound = cipher(cipherIn, k, exchangeHash, 'A', 'C', false);
+        PacketCipher outbound = cipher(cipherOut, macOut, k, exchangeHash, 'B', 'D', 'F', true);
+        pendingInbound = cipher(cipherIn, macIn, k, exchangeHash, 'A', 'C', 'E', false);
         // OpenSSH PROTOCOL (strict kex): the sequence number is reset to 0 after each NEWKEYS.
         out.rekey(outbound, strict);
-        negotiated.add(chosenKex.sshName + " " + hostKeyAlgorithm + " " + cipherIn + "/" + cipherOut);
+        negotiated.add(chosenKex.sshName + " " + hostKeyAlgorithm + " " + pendingInbound.name() + "/" + outbound.name());
         Arrays.fill(k, (byte) 0);
         if (completedKex == 0 && extInfo) {
             // RFC 8308 §2.4: the server may send EXT_INFO right after its first NEWKEYS.
@@ -361,8 +366,13 @@ public final class ServerTransport {
     }
 
     /** RFC 4253 §7.2: key X is HASH(K || H || X || session_id), extended by HASH(K || H || K1 ...). */
-    private PacketCipher cipher(String name, byte[] k, byte[] h, char ivLetter, char keyLetter, boolean encrypt) {
+    private PacketCipher cipher(String name, String macName, byte[] k, byte[] h, char ivLetter, char keyLetter,
+            char macLetter, boolean encrypt) {
         return switch (name) {
+            // RFC 4344 §4: the initial counter is the IV, a full 16-octet block.
+            case "aes128-ctr", "aes256-ctr" -> new AesCtrEtmCipher(name, macName,
+                    derive(k, h, keyLetter, AesCtrEtmCipher.keyLength(name)), derive(k, h, ivLetter, 16),
+                    derive(k, h, macLetter, AesCtrEtmCipher.macKeyLength(macName)), encrypt);
             case ChaChaPolyCipher.NAME -> new ChaChaPolyCipher(derive(k, h, keyLetter, 64));
             case "aes128-gcm@openssh.com" -> new AesGcmCipher(name, derive(k, h, keyLetter, 16), derive(k, h, ivLetter, 12), encrypt);
             case "aes256-gcm@openssh.com" -> new AesGcmCipher(name, derive(k, h, keyLetter, 32), derive(k, h, ivLetter, 12), encrypt);

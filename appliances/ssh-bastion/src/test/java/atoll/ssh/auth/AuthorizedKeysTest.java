@@ -89,4 +89,22 @@ class AuthorizedKeysTest {
         assertNull(KeyOptions.NONE.permitOpen());
         assertNull(KeyOptions.NONE.from());
     }
+
+    @Test
+    void certAuthorityLinesWithPrincipals() {
+        AuthorizedKeys.Parsed p = AuthorizedKeys.parse("cert-authority,principals=\"alice,ops\" " + ED25519 + "\n"
+                + "cert-authority,from=\"127.0.0.1\" " + ECDSA + "\n"
+                + "principals=\"alice\" " + RSA + "\n"
+                + "cert-authority=\"x\" " + RSA + "\n", "keys");
+        assertEquals(2, p.entries().size());
+        KeyOptions ca = p.entries().get(0).options();
+        assertTrue(ca.certAuthority());
+        assertEquals(List.of("alice", "ops"), ca.principals());
+        assertTrue(p.entries().get(1).options().certAuthority());
+        assertNull(p.entries().get(1).options().principals());
+        assertFalse(KeyOptions.NONE.certAuthority());
+        // sshd(8): principals= only goes with cert-authority; a line that breaks that is skipped.
+        assertEquals(List.of("keys:3: option principals without cert-authority",
+                "keys:4: option cert-authority takes no value"), p.problems());
+    }
 }

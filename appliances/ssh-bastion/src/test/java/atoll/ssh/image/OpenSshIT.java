@@ -47,6 +47,9 @@ class OpenSshIT {
     @TempDir static Path tmp;
     static Process sshd;
     static Process bastion;
+    /** A second bastion with the NIST algorithms that are off by default switched on. */
+    static Process nistBastion;
+    static int nistPort;
     static int sshdPort;
     static int bastionPort;
     static int closedPort;
@@ -64,9 +67,14 @@ class OpenSshIT {
         keygen("rsa", "alice-rsa");
         keygen("ed25519", "mallory");
         keygen("ed25519", "sshd-host");
+        keygen("ed25519", "user-ca");
+        keygen("ecdsa", "org-ca");
+        keygen("ed25519", "cert-user");
+        keygen("rsa", "cert-user-rsa");
         sshdPort = freePort();
         bastionPort = freePort();
         closedPort = freePort();
+        nistPort = freePort();
         // The destination: a real sshd of our own on loopback, the current user allowed with alice's key.
         Files.writeString(tmp.resolve("target_authorized_keys"), Files.readString(tmp.resolve("alice.pub")));
         Files.writeString(tmp.resolve("sshd_config"), String.join("\n",
@@ -82,13 +90,25 @@ class OpenSshIT {
         Path users = Files.createDirectories(tmp.resolve("users"));
         Files.writeString(users.resolve("alice"), Files.readString(tmp.resolve("alice.pub"))
                 + "from=\"127.0.0.0/8,::1\" " + Files.readString(tmp.resolve("alice-ecdsa.pub"))
-                + "restrict,port-forwarding,permitopen=\"127.0.0.1:" + sshdPort + "\" " + Files.readString(tmp.resolve("alice-rsa.pub")));
+                + "restrict,port-forwarding,permitopen=\"127.0.0.1:" + sshdPort + "\" " + Files.readString(tmp.resolve("alice-rsa.pub"))
+                // Certificates by user-ca naming alice or the role "jumpers" log in as alice.
+                + "cert-authority,principals=\"alice,jumpers\" " + Files.readString(tmp.resolve("user-ca.pub")));
+        // dave has no key of his own: certificates of org-ca (trusted-user-ca-keys) naming him.
+        Files.writeString(users.resolve("dave"), "");
+        Files.writeString(tmp.resolve("trusted_user_ca_keys"), Files.readString(tmp.resolve("org-ca.pub")));
         bastion = new ProcessBuilder(LAUNCHER.toString(), "--listen=127.0.0.1", "--port=" + bastionPort,
                 "--users.dir=" + users, "--state.dir=" + tmp.resolve("state"),
-                "--destinations=alice=127.0.0.1:" + sshdPort + ",alice=localhost:" + sshdPort,
+                "--destinations=alice=127.0.0.1:" + sshdPort + ",alice=localhost:" + sshdPort + ",dave=127.0.0.1:" + sshdPort,
+                "--trusted-user-ca-keys=" + tmp.resolve("trusted_user_ca_keys"),
                 "--rekey.bytes=" + REKEY_BYTES, "--login.timeout=" + LOGIN_TIMEOUT)
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("bastion.log").toFile()).start();
+        nistBastion = new ProcessBuilder(LAUNCHER.toString(), "--listen=127.0.0.1", "--port=" + nistPort,
+                "--users.dir=" + users, "--state.dir=" + tmp.resolve("state-nist"),
+                "--destinations=alice=127.0.0.1:" + sshdPort,
+                "--kex=ecdh-sha2-nistp256,curve25519-sha256", "--host-keys=ecdsa-sha2-nistp256,ssh-ed25519")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("nist.log").toFile()).start();
         awaitPort(bastionPort, bastion, "bastion.log");
+        awaitPort(nistPort, nistBastion, "nist.log");
         awaitPort(sshdPort, sshd, "sshd.log");
         Files.writeString(tmp.resolve("ssh_config"), String.join("\n",
                 "Host bastion", "  HostName 127.0.0.1", "  Port " + bastionPort, "  User alice",
@@ -97,12 +117,16 @@ class OpenSshIT {
                 "  UserKnownHostsFile " + tmp.resolve("known_hosts"), "  StrictHostKeyChecking yes",
                 "  BatchMode yes", "  ConnectTimeout 20", ""));
         // known_hosts: the bastion's key from its log (generated on first start), the target's from its file.
-        List<String> hostKeyLines = log().lines().filter(l -> l.contains("generated host key")).toList();
-        assertEquals(2, hostKeyLines.size(), OpenSshIT::log);
         StringBuilder known = new StringBuilder();
-        for (String line : hostKeyLines) {
-            int at = line.indexOf("ssh-ed25519 ") >= 0 ? line.indexOf("ssh-ed25519 ") : line.indexOf("ssh-rsa ");
-            known.append("[127.0.0.1]:").append(bastionPort).append(' ').append(line.substring(at)).append('\n');
+        for (String[] logAndPort : new String[][] {{"bastion.log", "" + bastionPort}, {"nist.log", "" + nistPort}}) {
+            List<String> hostKeyLines = log(logAndPort[0]).lines().filter(l -> l.contains("generated host key")).toList();
+            assertEquals(2, hostKeyLines.size(), log(logAndPort[0]));
+            for (String line : hostKeyLines) {
+                // "... generated host key SHA256:<fingerprint> <type> <base64>"
+                String[] words = line.substring(line.indexOf("generated host key ") + 19).split(" ");
+                known.append("[127.0.0.1]:").append(logAndPort[1]).append(' ').append(words[1]).append(' ')
+                        .append(words[2]).append('\n');
+            }
         }
         known.append("[127.0.0.1]:").append(sshdPort).append(' ').append(Files.readString(tmp.resolve("sshd-host.pub")));
         Files.writeString(tmp.resolve("known_hosts"), known.toString());
@@ -129,6 +153,11 @@ class OpenSshIT {
 
     @AfterAll
     static void stop() throws Exception {
+        if (nistBastion != null) {
+            nistBastion.destroy();
+            assertTrue(nistBastion.waitFor(60, TimeUnit.SECONDS), "second bastion did not stop");
+            assertEquals(0, nistBastion.exitValue(), log("nist.log"));
+        }
         if (bastion != null) {
             bastion.destroy();
             assertTrue(bastion.waitFor(60, TimeUnit.SECONDS), "bastion did not stop");
@@ -140,8 +169,12 @@ class OpenSshIT {
     }
 
     static String log() {
+        return log("bastion.log");
+    }
+
+    static String log(String name) {
         try {
-            return Files.readString(tmp.resolve("bastion.log"));
+            return Files.readString(tmp.resolve(name));
         } catch (IOException e) {
             return e.toString();
         }
@@ -152,9 +185,13 @@ class OpenSshIT {
      * of them matches {@code wanted}; fails with the log if none does within a bounded wait.
      */
     static List<String> auditSince(int from, java.util.function.Predicate<String> wanted) throws Exception {
+        return auditSince("bastion.log", from, wanted);
+    }
+
+    static List<String> auditSince(String logName, int from, java.util.function.Predicate<String> wanted) throws Exception {
         // The audit line is written when the bastion notices the end; give it a bounded moment.
         for (int attempt = 0; attempt < 100; attempt++) {
-            String l = log();
+            String l = log(logName);
             List<String> lines = l.substring(Math.min(from, l.length())).lines()
                     .filter(x -> x.contains("ssh-bastion.audit:")).toList();
             if (lines.stream().anyMatch(wanted)) {
@@ -162,7 +199,7 @@ class OpenSshIT {
             }
             Thread.sleep(100);
         }
-        fail("no matching audit line after offset " + from + ":\n" + log());
+        fail("no matching audit line after offset " + from + ":\n" + log(logName));
         return null;
     }
 
@@ -235,20 +272,64 @@ class OpenSshIT {
         List<String[]> cases = new ArrayList<>();
         for (String kex : List.of("sntrup761x25519-sha512@openssh.com", "curve25519-sha256", "curve25519-sha256@libssh.org")) {
             for (String cipher : List.of("chacha20-poly1305@openssh.com", "aes128-gcm@openssh.com", "aes256-gcm@openssh.com")) {
-                cases.add(new String[] {kex, cipher});
+                cases.add(new String[] {kex, cipher, ""});
             }
+            cases.add(new String[] {kex, "aes128-ctr", "hmac-sha2-256-etm@openssh.com"});
+            cases.add(new String[] {kex, "aes256-ctr", "hmac-sha2-512-etm@openssh.com"});
         }
+        cases.add(new String[] {"curve25519-sha256", "aes128-ctr", "hmac-sha2-512-etm@openssh.com"});
+        cases.add(new String[] {"curve25519-sha256", "aes256-ctr", "hmac-sha2-256-etm@openssh.com"});
         return cases;
     }
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("kexAndCiphers")
-    void eachKexAndCipherForcedOneAtATime(String kex, String cipher) throws Exception {
+    void eachKexAndCipherForcedOneAtATime(String kex, String cipher, String mac) throws Exception {
         int mark = log().length();
-        Result r = ssh(ssh("-o", "KexAlgorithms=" + kex, "-o", "Ciphers=" + cipher, "-o", "HostKeyAlgorithms=ssh-ed25519",
-                "-W", "127.0.0.1:" + sshdPort, "bastion"));
+        List<String> cmd = ssh("-o", "KexAlgorithms=" + kex, "-o", "Ciphers=" + cipher, "-o", "HostKeyAlgorithms=ssh-ed25519");
+        if (!mac.isEmpty()) {
+            cmd.addAll(List.of("-o", "MACs=" + mac));
+        }
+        cmd.addAll(List.of("-W", "127.0.0.1:" + sshdPort, "bastion"));
+        Result r = ssh(cmd);
         assertTrue(r.output.startsWith("SSH-2.0-OpenSSH"), r.output);
-        auditSince(mark, l -> l.contains("\"kex\":\"" + kex + " ssh-ed25519 " + cipher + "/" + cipher));
+        String protection = mac.isEmpty() ? cipher : cipher + "+" + mac;
+        auditSince(mark, l -> l.contains("\"kex\":\"" + kex + " ssh-ed25519 " + protection + "/" + protection));
+    }
+
+    static List<String[]> nistCases() {
+        return List.of(
+                new String[] {"ecdh-sha2-nistp256", "ecdsa-sha2-nistp256", "chacha20-poly1305@openssh.com", ""},
+                new String[] {"ecdh-sha2-nistp256", "ecdsa-sha2-nistp256", "aes256-gcm@openssh.com", ""},
+                new String[] {"ecdh-sha2-nistp256", "ssh-ed25519", "aes128-ctr", "hmac-sha2-256-etm@openssh.com"},
+                new String[] {"curve25519-sha256", "ecdsa-sha2-nistp256", "aes256-ctr", "hmac-sha2-512-etm@openssh.com"});
+    }
+
+    /** The NIST options, off by default, on the second bastion that enables them; a 1 MiB round trip through -W each. */
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
+    @MethodSource("nistCases")
+    void nistKexAndHostKeyWhenEnabled(String kex, String hostKey, String cipher, String mac) throws Exception {
+        int mark = log("nist.log").length();
+        List<String> cmd = ssh("-p", Integer.toString(nistPort), "-o", "KexAlgorithms=" + kex, "-o", "Ciphers=" + cipher,
+                "-o", "HostKeyAlgorithms=" + hostKey);
+        if (!mac.isEmpty()) {
+            cmd.addAll(List.of("-o", "MACs=" + mac));
+        }
+        cmd.addAll(List.of("-W", "127.0.0.1:" + sshdPort, "bastion"));
+        Result r = ssh(cmd);
+        assertTrue(r.output.startsWith("SSH-2.0-OpenSSH"), r.output + log("nist.log"));
+        String protection = mac.isEmpty() ? cipher : cipher + "+" + mac;
+        auditSince("nist.log", mark, l -> l.contains("\"kex\":\"" + kex + " " + hostKey + " " + protection + "/" + protection));
+    }
+
+    @Test
+    void nistAlgorithmsAreOffByDefault() throws Exception {
+        Result r = ssh(ssh("-o", "KexAlgorithms=ecdh-sha2-nistp256", "-W", "127.0.0.1:" + sshdPort, "bastion"));
+        assertEquals(255, r.status, r.output);
+        assertTrue(r.output.contains("no matching key exchange method"), r.output);
+        r = ssh(ssh("-o", "HostKeyAlgorithms=ecdsa-sha2-nistp256", "-W", "127.0.0.1:" + sshdPort, "bastion"));
+        assertEquals(255, r.status, r.output);
+        assertTrue(r.output.contains("no matching host key type"), r.output);
     }
 
     @ParameterizedTest
@@ -397,12 +478,137 @@ class OpenSshIT {
             throw new AssertionError("ssh-audit is not installed: apt-get install ssh-audit", missing);
         }
         assertTrue(r.output.contains("(kex) curve25519-sha256"), r.output);
+        for (String offered : List.of("(enc) aes128-ctr", "(enc) aes256-ctr", "(mac) hmac-sha2-256-etm@openssh.com",
+                "(mac) hmac-sha2-512-etm@openssh.com")) {
+            assertTrue(r.output.contains(offered), "ssh-audit did not see " + offered + ":\n" + r.output);
+        }
         assertTrue(!r.output.contains("[fail]"), r.output);
         List<String> allowedWarnings = List.of("(kex) mlkem768x25519-sha256 ", "(kex) sntrup761x25519-sha512 ",
                 "(kex) sntrup761x25519-sha512@openssh.com ", "(kex) kex-strict-s-v00@openssh.com ");
         for (String line : r.output.lines().filter(l -> l.contains("[warn]")).toList()) {
             assertTrue(allowedWarnings.stream().anyMatch(line::startsWith), "unexpected warning: " + line + "\n" + r.output);
         }
+    }
+
+    private static int certificates;
+
+    /** A certificate for cert-user's key by {@code ca}, with extra ssh-keygen options; returns its file. */
+    static Path certificate(String ca, String... options) throws Exception {
+        return certificateFor("cert-user", ca, options);
+    }
+
+    static Path certificateFor(String key, String ca, String... options) throws Exception {
+        Path pub = tmp.resolve(key + "-" + (++certificates) + ".pub");
+        Files.copy(tmp.resolve(key + ".pub"), pub);
+        List<String> cmd = new ArrayList<>(List.of("ssh-keygen", "-q", "-s", tmp.resolve(ca).toString(), "-I",
+                "cert-" + certificates, "-z", Integer.toString(1000 + certificates)));
+        cmd.addAll(List.of(options));
+        cmd.add(pub.toString());
+        Result r = run(cmd.toArray(String[]::new));
+        assertEquals(0, r.status, r.output);
+        return tmp.resolve(key + "-" + certificates + "-cert.pub");
+    }
+
+    /** ssh -W to the target through the bastion as {@code user} with cert-user's key and {@code cert}. */
+    static Result withCertificate(String user, Path cert, String destination) throws Exception {
+        return withCertificate("cert-user", user, cert, destination);
+    }
+
+    static Result withCertificate(String key, String user, Path cert, String destination) throws Exception {
+        return ssh(sshWithKey(key, user, "-o", "CertificateFile=" + cert, "-W", destination));
+    }
+
+    @Test
+    void certificateFromACertAuthorityLineJumps() throws Exception {
+        Path cert = certificate("user-ca", "-n", "jumpers", "-V", "-5m:+1h");
+        int mark = log().length();
+        Result r = withCertificate("alice", cert, "127.0.0.1:" + sshdPort);
+        assertTrue(r.output.startsWith("SSH-2.0-OpenSSH"), r.output + log());
+        String keyFingerprint = run("ssh-keygen", "-l", "-f", tmp.resolve("cert-user.pub").toString()).output.split(" ")[1];
+        String caFingerprint = run("ssh-keygen", "-l", "-f", tmp.resolve("user-ca.pub").toString()).output.split(" ")[1];
+        String certificate = "\"certificate\":\"ID \\\"cert-" + certificates + "\\\" serial " + (1000 + certificates) + " CA "
+                + caFingerprint + "\"";
+        auditSince(mark, l -> l.contains("\"event\":\"channel\"") && l.contains("\"user\":\"alice\"")
+                && l.contains("\"key\":\"" + keyFingerprint + "\"") && l.contains(certificate));
+        auditSince(mark, l -> l.contains("\"event\":\"connection\"") && l.contains(certificate));
+        // An RSA user key's certificate: the client signs as rsa-sha2-512-cert-v01@openssh.com.
+        mark = log().length();
+        r = withCertificate("cert-user-rsa", "alice", certificateFor("cert-user-rsa", "user-ca", "-n", "alice", "-V", "-5m:+1h"),
+                "127.0.0.1:" + sshdPort);
+        assertTrue(r.output.startsWith("SSH-2.0-OpenSSH"), r.output + log());
+        auditSince(mark, l -> l.contains("\"event\":\"connection\"") && l.contains("\"certificate\":\"ID \\\"cert-" + certificates));
+    }
+
+    @Test
+    void certificateFromTrustedUserCaKeysJumpsAndRespectsTheUsersDestinations() throws Exception {
+        Path cert = certificate("org-ca", "-n", "dave", "-V", "-5m:+1h");
+        Result r = withCertificate("dave", cert, "127.0.0.1:" + sshdPort);
+        assertTrue(r.output.startsWith("SSH-2.0-OpenSSH"), r.output + log());
+        // dave may only reach the IP form of the target.
+        int mark = log().length();
+        r = withCertificate("dave", cert, "localhost:" + sshdPort);
+        assertTrue(r.output.contains("administratively prohibited: destination not allowed for this user"), r.output);
+        auditSince(mark, l -> l.contains("\"user\":\"dave\"") && l.contains("\"closed\":\"refused: destination not allowed"));
+        // A certificate of org-ca is no good for alice: org-ca is not on her cert-authority line, and
+        // the trusted CAs want the user name as a principal.
+        mark = log().length();
+        r = withCertificate("alice", certificate("org-ca", "-n", "dave", "-V", "-5m:+1h"), "127.0.0.1:" + sshdPort);
+        assertTrue(r.output.contains("Permission denied (publickey)"), r.output);
+        auditSince(mark, l -> l.contains("\"event\":\"connection\"")
+                && l.contains("certificate principals [dave] do not include [alice]"));
+    }
+
+    @Test
+    void expiredCertificateIsRefusedAndAudited() throws Exception {
+        Path cert = certificate("user-ca", "-n", "alice", "-V", "20200101:20200102");
+        int mark = log().length();
+        Result r = withCertificate("alice", cert, "127.0.0.1:" + sshdPort);
+        assertEquals(255, r.status, r.output);
+        assertTrue(r.output.contains("Permission denied (publickey)"), r.output);
+        auditSince(mark, l -> l.contains("\"event\":\"connection\"") && l.contains("\"user\":null")
+                && l.contains("\"auth_failure\":\"certificate expired") && l.contains("(certificate ID \\\"cert-" + certificates));
+        // Not yet valid is refused the same way.
+        mark = log().length();
+        r = withCertificate("alice", certificate("user-ca", "-n", "alice", "-V", "+1d:+2d"), "127.0.0.1:" + sshdPort);
+        assertTrue(r.output.contains("Permission denied (publickey)"), r.output);
+        auditSince(mark, l -> l.contains("\"auth_failure\":\"certificate not yet valid"));
+    }
+
+    @Test
+    void wrongPrincipalIsRefusedAndAudited() throws Exception {
+        Path cert = certificate("user-ca", "-n", "bob", "-V", "-5m:+1h");
+        int mark = log().length();
+        Result r = withCertificate("alice", cert, "127.0.0.1:" + sshdPort);
+        assertEquals(255, r.status, r.output);
+        assertTrue(r.output.contains("Permission denied (publickey)"), r.output);
+        auditSince(mark, l -> l.contains("\"event\":\"connection\"") && l.contains("\"user\":null")
+                && l.contains("\"auth_failure\":\"certificate principals [bob] do not include [alice,jumpers]"));
+    }
+
+    @Test
+    void certificateCriticalOptionsAndExtensionsAreHonoured() throws Exception {
+        // source-address that excludes loopback: refused.
+        int mark = log().length();
+        Result r = withCertificate("alice", certificate("user-ca", "-n", "alice", "-V", "-5m:+1h",
+                "-O", "source-address=192.0.2.0/24"), "127.0.0.1:" + sshdPort);
+        assertTrue(r.output.contains("Permission denied (publickey)"), r.output);
+        auditSince(mark, l -> l.contains("\"auth_failure\":\"source address not in the certificate's source-address"));
+        // ... that includes it: in.
+        r = withCertificate("alice", certificate("user-ca", "-n", "alice", "-V", "-5m:+1h",
+                "-O", "source-address=127.0.0.0/8,::1"), "127.0.0.1:" + sshdPort);
+        assertTrue(r.output.startsWith("SSH-2.0-OpenSSH"), r.output + log());
+        // Without permit-port-forwarding the login succeeds and every channel is refused.
+        mark = log().length();
+        r = withCertificate("alice", certificate("user-ca", "-n", "alice", "-V", "-5m:+1h", "-O", "no-port-forwarding"),
+                "127.0.0.1:" + sshdPort);
+        assertTrue(r.output.contains("administratively prohibited: port forwarding disabled"), r.output);
+        auditSince(mark, l -> l.contains("\"closed\":\"refused: port forwarding disabled"));
+        // An unknown critical option: refused (PROTOCOL.certkeys MUST).
+        mark = log().length();
+        r = withCertificate("alice", certificate("user-ca", "-n", "alice", "-V", "-5m:+1h",
+                "-O", "critical:frobnicate@example.org=1"), "127.0.0.1:" + sshdPort);
+        assertTrue(r.output.contains("Permission denied (publickey)"), r.output);
+        auditSince(mark, l -> l.contains("unsupported critical option 'frobnicate@example.org'"));
     }
 
     static int freePort() throws IOException {

@@ -37,7 +37,16 @@ class InboundFramerTest {
                 new Protection("aes128-gcm", () -> new AesGcmCipher("aes128-gcm@openssh.com", Arrays.copyOf(KEY64, 16), IV, true),
                         () -> new AesGcmCipher("aes128-gcm@openssh.com", Arrays.copyOf(KEY64, 16), IV, false)),
                 new Protection("aes256-gcm", () -> new AesGcmCipher("aes256-gcm@openssh.com", Arrays.copyOf(KEY64, 32), IV, true),
-                        () -> new AesGcmCipher("aes256-gcm@openssh.com", Arrays.copyOf(KEY64, 32), IV, false)));
+                        () -> new AesGcmCipher("aes256-gcm@openssh.com", Arrays.copyOf(KEY64, 32), IV, false)),
+                new Protection("aes128-ctr+etm256", () -> ctr("aes128-ctr", AesCtrEtmCipher.HMAC_SHA2_256_ETM, true),
+                        () -> ctr("aes128-ctr", AesCtrEtmCipher.HMAC_SHA2_256_ETM, false)),
+                new Protection("aes256-ctr+etm512", () -> ctr("aes256-ctr", AesCtrEtmCipher.HMAC_SHA2_512_ETM, true),
+                        () -> ctr("aes256-ctr", AesCtrEtmCipher.HMAC_SHA2_512_ETM, false)));
+    }
+
+    static PacketCipher ctr(String cipher, String mac, boolean encrypt) {
+        return new AesCtrEtmCipher(cipher, mac, Arrays.copyOf(KEY64, AesCtrEtmCipher.keyLength(cipher)),
+                Arrays.copyOf(IV, 16), Arrays.copyOfRange(KEY64, 0, AesCtrEtmCipher.macKeyLength(mac)), encrypt);
     }
 
     static List<byte[]> payloads() {

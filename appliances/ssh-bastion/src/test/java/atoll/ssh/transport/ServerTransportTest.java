@@ -169,6 +169,18 @@ class ServerTransportTest {
         client.hello();
         client.send(TestClient.kexInit(List.of("curve25519-sha256"), "aes128-cbc"));
         assertDisconnected(server, client, DisconnectReason.KEY_EXCHANGE_FAILED);
+        // aes128-ctr needs a MAC; the client offers only MAC-then-encrypt hmac-sha2-256, which is not offered.
+        client = new TestClient(server = server(1L << 30), entropy);
+        client.hello();
+        client.send(TestClient.kexInit(List.of("curve25519-sha256"), "aes128-ctr"));
+        assertDisconnected(server, client, DisconnectReason.KEY_EXCHANGE_FAILED);
+        assertEquals("no matching client to server MAC (offered hmac-sha2-256-etm@openssh.com,hmac-sha2-512-etm@openssh.com)",
+                server.closeDescription());
+        // An AEAD cipher needs no MAC: the same MAC list is no obstacle.
+        client = new TestClient(server = server(1L << 30), entropy);
+        client.hello();
+        client.keyExchange("curve25519-sha256", "aes128-gcm@openssh.com");
+        assertEquals(1, server.completedKeyExchanges());
     }
 
     @Test
