@@ -76,7 +76,9 @@ class EchoTest {
             client.setSoTimeout(10_000);
             // Written from another thread: the echo comes back while we are still sending.
             Thread writer = Thread.ofVirtual().start(() -> {
-                try (OutputStream out = client.getOutputStream()) {
+                try {
+                    // Not closed: closing a socket's stream closes the socket; shutdownOutput sends FIN.
+                    OutputStream out = client.getOutputStream();
                     out.write(sent);
                     client.shutdownOutput();
                 } catch (IOException e) {
