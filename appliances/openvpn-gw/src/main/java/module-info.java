@@ -2,6 +2,7 @@
 module atoll.openvpn {
     requires atoll.libos;
     requires atoll.tls;
+    requires atoll.stack;
     requires java.naming;
     requires org.bouncycastle.provider;
     requires org.bouncycastle.pkix;
@@ -13,4 +14,5 @@ module atoll.openvpn {
     exports atoll.openvpn.data;
     exports atoll.openvpn.server;
     exports atoll.openvpn.tool;
+    exports atoll.openvpn.gateway;
 }

@@ -9,9 +9,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Writes responses to a flow, coalescing the head and small bodies into one write (over TLS, one
- * record rather than two) and passing large bodies through in record-sized pieces. Over TLS the
- * array is handed to the TLS layer directly; over plain TCP it is copied into a pooled buffer.
+ * Writes responses to a flow, coalescing the head and small bodies into one record-sized piece
+ * (over TLS, one record rather than two) and passing large bodies through in record-sized pieces.
+ * Over TLS the array is handed to the TLS layer directly, which queues the records and writes
+ * them at {@link #flush()} (the end of a response or of a batch of frames) in as few writes as its
+ * buffer allows: with Nagle off every write is a segment, so a response is not spread over one
+ * segment per record. Over plain TCP it is copied into a pooled buffer.
  */
 final class FlowWriter {
     /** RFC 8446 §5.1: 2^14 octets of plaintext per record; one record's worth is coalesced. */
@@ -51,12 +54,20 @@ final class FlowWriter {
             off += n;
             len -= n;
             if (staged == COALESCE) {
-                flush();
+                emitStaged();
             }
         }
     }
 
+    /** Sends everything queued: the end of a response or of a batch of frames. */
     void flush() throws IOException {
+        emitStaged();
+        if (flow instanceof TlsFlow tls) {
+            tls.flush();
+        }
+    }
+
+    private void emitStaged() throws IOException {
         if (staged > 0) {
             emit(staging, 0, staged);
             staged = 0;
@@ -65,7 +76,7 @@ final class FlowWriter {
 
     private void emit(byte[] b, int off, int len) throws IOException {
         if (flow instanceof TlsFlow tls) {
-            tls.write(b, off, len);
+            tls.queue(b, off, len);
             return;
         }
         while (len > 0) {

@@ -82,10 +82,31 @@ public final class OpenVpnGateway implements Appliance {
     static final ConfigKey<String> SERVER = ConfigKey.of("server", ValueTypes.string(), "10.8.0.0/24",
             "the tunnel subnet (topology subnet): the gateway takes its first host address, clients the next ones,"
                     + " kept across restarts in the state store as " + POOL_KEY);
+    static final ConfigKey<List<String>> DATA_CIPHERS = ConfigKey.of("data-ciphers",
+            ValueTypes.nonEmptyListOf(ValueTypes.enumOf("AES-256-GCM", "AES-128-GCM", "CHACHA20-POLY1305")),
+            List.of("AES-256-GCM", "AES-128-GCM", "CHACHA20-POLY1305"),
+            "data-channel ciphers offered, most preferred first; a client gets the first one its IV_CIPHERS lists"
+                    + " (OpenVPN --data-ciphers)");
+    static final ConfigKey<List<String>> GATEWAY_ALLOW = ConfigKey.of("gateway.allow", ValueTypes.listOf(ValueTypes.string()),
+            List.of(), "destinations clients may reach through the gateway (TCP, relayed through the host's network):"
+                    + " PREFIX[:PORT[-PORT]] rules such as 198.51.100.0/24:80 or 0.0.0.0/0:443; empty: none; anything"
+                    + " else is reset or refused by ICMP and counted");
+    static final ConfigKey<List<String>> PUSH_ROUTES = ConfigKey.of("push.routes", ValueTypes.listOf(ValueTypes.string()),
+            List.of(), "IPv4 prefixes pushed to clients as routes through the tunnel (OpenVPN push \"route NETWORK MASK\"),"
+                    + " such as 198.51.100.0/24");
+    static final ConfigKey<Integer> GATEWAY_BUFFERS = ConfigKey.of("gateway.buffers", ValueTypes.integer(64, 65536), 2048,
+            "pooled 2 KiB buffers of the tunnel's TCP/IP stack (segments held for tunnelled connections)");
     static final ConfigKey<Integer> MAX_CLIENTS = ConfigKey.of("max-clients", ValueTypes.integer(1, 65536), 1024,
             "sessions held at most; a new client past it is dropped (OpenVPN --max-clients)");
 
-    private final Object lock = new Object();
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    private volatile atoll.openvpn.gateway.TunnelGateway tunnel;
+    /**
+     * Which transport's engine pushed each tunnel address last (a client that reconnects over the
+     * other transport takes its address along; the old session lingers until its ping-restart).
+     * Under the lock.
+     */
+    private final java.util.HashMap<Integer, ControlServer> pushedBy = new java.util.HashMap<>();
     private volatile UdpEndpoint endpoint;
     private volatile TcpListener listener;
     private volatile ControlServer engine;
@@ -106,7 +127,7 @@ public final class OpenVpnGateway implements Appliance {
     @Override
     public List<ConfigKey<?>> configKeys() {
         return List.of(LISTEN, PORT, PROTO, PROTECTION, TLS_CRYPT_KEY, TLS_AUTH_KEY, TLS_AUTH_DIGEST, TLS_CERTIFICATE, TLS_KEY,
-                TLS_CA, SERVER, MAX_CLIENTS);
+                TLS_CA, SERVER, MAX_CLIENTS, DATA_CIPHERS, GATEWAY_ALLOW, PUSH_ROUTES, GATEWAY_BUFFERS);
     }
 
     @Override
@@ -137,9 +158,28 @@ public final class OpenVpnGateway implements Appliance {
                     + " (accepted: an IPv4 subnet such as 10.8.0.0/24, /8 to /29)", e);
         }
         var state = devices.state();
-        java.util.function.BiFunction<Peer, String, String> push = (peer, cn) -> pushOptions(pool, state, peer, cn);
+        String routes = routes(config.get(PUSH_ROUTES));
+        java.util.function.BiFunction<Peer, String, atoll.openvpn.server.Push> push =
+                (peer, cn) -> pushOptions(pool, state, peer, cn, routes);
         engine.pushOptions(push);
         tcpEngine.pushOptions(push);
+        List<atoll.openvpn.data.DataCipher> ciphers = config.get(DATA_CIPHERS).stream()
+                .map(atoll.openvpn.data.DataCipher::ofOpenVpnName).toList();
+        engine.dataCiphers(ciphers);
+        tcpEngine.dataCiphers(ciphers);
+        atoll.openvpn.gateway.DestinationPolicy policy;
+        try {
+            policy = atoll.openvpn.gateway.DestinationPolicy.parse(config.get(GATEWAY_ALLOW));
+        } catch (IllegalArgumentException e) {
+            throw new StartupException("bad value for configuration key 'gateway.allow': " + e.getMessage()
+                    + " (accepted: PREFIX[:PORT[-PORT]] rules such as 198.51.100.0/24:80)", e);
+        }
+        int netmask = java.nio.ByteBuffer.wrap(pool.netmask().getAddress()).getInt();
+        tunnel = new atoll.openvpn.gateway.TunnelGateway(lock, clock, devices.entropy(), metrics, devices.network(),
+                new BufferPool(2048, 128, config.get(GATEWAY_BUFFERS)),
+                atoll.stack.wire.Ipv4Address.of(pool.serverAddress()), Integer.bitCount(netmask), TUN_MTU, policy,
+                this::toClient);
+        LOG.log(Level.INFO, "gateway " + pool.serverAddress().getHostAddress() + ": clients may reach " + policy);
         metrics.gauge("openvpn.sessions", () -> engine.sessionCount() + tcpEngine.sessionCount());
         metrics.gauge("openvpn.resets.stateless", () -> engine.statelessResets() + tcpEngine.statelessResets());
         InetSocketAddress at = new InetSocketAddress(config.get(LISTEN), config.get(PORT));
@@ -166,7 +206,52 @@ public final class OpenVpnGateway implements Appliance {
      * its transport address when client certificates are not verified), the subnet, keepalive and
      * the data cipher.
      */
-    private static String pushOptions(AddressPool pool, atoll.libos.store.ReadWriteStore state, Peer peer, String commonName) {
+    /** OpenVPN's default tun-mtu: the largest IPv4 packet in the tunnel. */
+    static final int TUN_MTU = 1500;
+
+    /** "route NETWORK MASK" options for {@code push.routes}. */
+    private static String routes(List<String> prefixes) throws StartupException {
+        StringBuilder out = new StringBuilder();
+        try {
+            for (var r : atoll.openvpn.gateway.DestinationPolicy.parse(prefixes).rules()) {
+                if (r.firstPort() != 0 || r.lastPort() != 65535) {
+                    throw new IllegalArgumentException("'" + r + "': a route has no port");
+                }
+                int mask = r.length() == 0 ? 0 : -1 << (32 - r.length());
+                out.append(",route ").append(atoll.stack.wire.Ipv4Address.toString(r.prefix())).append(' ')
+                        .append(atoll.stack.wire.Ipv4Address.toString(mask));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new StartupException("bad value for configuration key 'push.routes': " + e.getMessage()
+                    + " (accepted: IPv4 prefixes such as 198.51.100.0/24)", e);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Seals a datagram from the tunnel stack for the client holding {@code tunnelAddress} and sends
+     * it over that client's transport. Under the lock.
+     */
+    private boolean toClient(int tunnelAddress, PooledBuffer datagram) {
+        byte[] d = datagram.toByteArray();
+        datagram.release();
+        ControlServer first = pushedBy.getOrDefault(tunnelAddress, engine);
+        for (ControlServer e : first == engine ? List.of(engine, tcpEngine) : List.of(tcpEngine, engine)) {
+            Action.Send s = e.sealTo(tunnelAddress, d, 0, d.length);
+            if (s != null) {
+                if (e == engine) {
+                    send(s);
+                } else {
+                    tcp.send(s.peer(), s.datagram());
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static atoll.openvpn.server.Push pushOptions(AddressPool pool, atoll.libos.store.ReadWriteStore state, Peer peer,
+            String commonName, String routes) {
         String key = commonName != null ? commonName : "peer:" + peer;
         return switch (pool.lease(key)) {
             case AddressPool.Exhausted x -> null;
@@ -178,9 +263,10 @@ public final class OpenVpnGateway implements Appliance {
                         LOG.log(Level.WARNING, "cannot store the address pool: " + e.getMessage());
                     }
                 }
-                yield "route-gateway " + pool.serverAddress().getHostAddress() + ",topology subnet,ping 10,ping-restart 60,"
+                yield new atoll.openvpn.server.Push("route-gateway " + pool.serverAddress().getHostAddress()
+                        + ",topology subnet,ping 10,ping-restart 60,"
                         + "ifconfig " + l.address().getHostAddress() + " " + pool.netmask().getHostAddress()
-                        + ",peer-id 0,cipher AES-256-GCM";
+                        + routes + ",peer-id 0", java.nio.ByteBuffer.wrap(l.address().getAddress()).getInt());
             }
         };
     }
@@ -286,17 +372,23 @@ public final class OpenVpnGateway implements Appliance {
     }
 
     private void onTcpPacket(Peer peer, byte[] packet) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (!stopping) {
                 perform(tcpEngine, tcpEngine.receive(peer, packet, 0, packet.length, clock.nanoTime(),
                         clock.now().getEpochSecond()));
             }
+        } finally {
+            lock.unlock();
         }
     }
 
     private void onTcpClosed(Peer peer) {
-        synchronized (lock) {
+        lock.lock();
+        try {
             perform(tcpEngine, tcpEngine.forget(peer, "tcp connection closed"));
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -310,11 +402,14 @@ public final class OpenVpnGateway implements Appliance {
             // that matters. (The data channel, when it exists, must decrypt in place instead.)
             byte[] d = payload.toByteArray();
             Peer peer = new Peer(addresses.source().toInetSocketAddress().getAddress(), addresses.source().port());
-            synchronized (lock) {
+            lock.lock();
+            try {
                 if (stopping) {
                     return;
                 }
                 perform(engine, engine.receive(peer, d, 0, d.length, clock.nanoTime(), clock.now().getEpochSecond()));
+            } finally {
+                lock.unlock();
             }
         } catch (RuntimeException e) {
             // Never out of the event loop: a bug here costs this datagram only.
@@ -325,18 +420,19 @@ public final class OpenVpnGateway implements Appliance {
     }
 
     private void tick() {
+        lock.lock();
         try {
-            synchronized (lock) {
-                if (stopping) {
-                    return;
-                }
-                perform(engine, engine.poll(clock.nanoTime(), clock.now().getEpochSecond()));
-                perform(tcpEngine, tcpEngine.poll(clock.nanoTime(), clock.now().getEpochSecond()));
-                timer = clock.schedule(TICK, this::tick);
+            if (stopping) {
+                return;
             }
+            perform(engine, engine.poll(clock.nanoTime(), clock.now().getEpochSecond()));
+            perform(tcpEngine, tcpEngine.poll(clock.nanoTime(), clock.now().getEpochSecond()));
+            timer = clock.schedule(TICK, this::tick);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "control-channel timer: " + e);
             timer = clock.schedule(TICK, this::tick);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -366,10 +462,20 @@ public final class OpenVpnGateway implements Appliance {
                             .getOrDefault("IV_VER", "unknown version") + ")");
                 }
                 case Action.Pushed p -> {
+                    pushedBy.put(p.tunnelAddress(), from);
                     metrics.counter("openvpn.pushes").increment();
                     LOG.log(Level.INFO, "pushed to " + p.peer() + ": " + p.options());
                 }
                 case Action.DataPing d -> metrics.counter("openvpn.data.pings").increment();
+                case Action.BadSource b -> LOG.log(Level.INFO, "dropped a tunnel packet from " + b.peer() + " with source "
+                        + atoll.stack.wire.Ipv4Address.toString(b.source()) + ", not its address "
+                        + atoll.stack.wire.Ipv4Address.toString(b.tunnelAddress()) + " (later ones only counted)");
+                case Action.TunnelPacket t -> {
+                    var gw = tunnel;
+                    if (gw != null) {
+                        gw.receive(t.packet());
+                    }
+                }
                 case Action.SessionClosed c -> {
                     if (c.why().startsWith("tls: ")) {
                         metrics.counter("openvpn.tls.failures").increment();
@@ -404,6 +510,15 @@ public final class OpenVpnGateway implements Appliance {
     @Override
     public void stop(Duration grace) {
         stopping = true;
+        lock.lock();
+        try {
+            var gw = tunnel;
+            if (gw != null) {
+                gw.close();
+            }
+        } finally {
+            lock.unlock();
+        }
         Timer t = timer;
         if (t != null) {
             t.cancel();

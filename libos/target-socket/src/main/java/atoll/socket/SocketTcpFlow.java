@@ -12,6 +12,7 @@ import atoll.libos.net.TcpFlow;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
@@ -32,6 +33,10 @@ import java.util.function.LongSupplier;
  * that arrive at the deadline are still delivered and can be answered (the race of a timer that
  * closes the channel after {@code read} returned data, but before the timer was cancelled, is
  * gone with the timer). The loop only unparks; it never reads or writes a flow.
+ *
+ * <p>Nagle's algorithm is off ({@code TCP_NODELAY}), as {@link TcpFlow#write} says: a handler
+ * writes whole protocol units, and a unit's short last segment must not wait for the peer's
+ * delayed ACK.
  */
 final class SocketTcpFlow implements TcpFlow, EventLoop.ReadyHandler {
     private static final System.Logger LOG = System.getLogger("atoll.socket");
@@ -61,7 +66,13 @@ final class SocketTcpFlow implements TcpFlow, EventLoop.ReadyHandler {
         this.buffers = new BufferQuota(stack.streamBufferPool(), stack.limits().flowBuffers());
         this.clock = new DeadlineTracker(nanoTime);
         channel.configureBlocking(false);
+        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         this.key = loop.register(channel, 0, this);
+    }
+
+    /** Whether Nagle's algorithm is off on the host socket (for tests: it always should be). */
+    boolean nagleOff() throws IOException {
+        return channel.getOption(StandardSocketOptions.TCP_NODELAY);
     }
 
     @Override

@@ -94,7 +94,10 @@ final class TapNetworkStack implements NetworkStack {
         this.iface = new EthernetInterface(config, pool, loop::transmit, entropy, metrics);
         Metrics.Counter tcpTxDropped = metrics.counter("tap.tcp.tx.dropped");
         TcpConfig tcpConfig = TcpConfig.defaults().withMss(Math.min(TcpConfig.defaults().mss(),
-                config.mtu() - TCP_IPV4_HEADERS)).withListenBacklog(limits.backlog());
+                config.mtu() - TCP_IPV4_HEADERS)).withListenBacklog(limits.backlog())
+                // TcpFlow#write: stream flows send without Nagle (RFC 1122 §4.2.3.4 lets each
+                // connection turn it off); handlers write whole units.
+                .withNagle(false);
         int self = config.address().bits();
         this.tcp = new TcpStack(tcpConfig, pool, (source, destination, segment) -> {
             if (destination == self) {

@@ -16,12 +16,15 @@ import org.bouncycastle.tls.AlertDescription;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateEntry;
 import org.bouncycastle.tls.CipherSuite;
+import org.bouncycastle.tls.ExtensionType;
 import org.bouncycastle.tls.KeyExchangeAlgorithm;
 import org.bouncycastle.tls.NameType;
 import org.bouncycastle.tls.NamedGroup;
+import org.bouncycastle.tls.NewSessionTicket;
 import org.bouncycastle.tls.ProtocolName;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SecurityParameters;
+import org.bouncycastle.tls.SessionParameters;
 import org.bouncycastle.tls.ServerName;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
 import org.bouncycastle.tls.SignatureScheme;
@@ -72,6 +75,10 @@ final class AtollTlsServer extends AbstractTlsServer {
 
     private final TlsSettings settings;
     private final SessionCache sessions;
+    /** RFC 5077 tickets, or null when resumption is off. */
+    private final SessionTickets tickets;
+    /** The client's session_ticket extension data: null if absent, empty to ask for a ticket. */
+    private byte[] offeredTicket;
     private final LongSupplier nanoTime;
     private List<ServerIdentity> candidates;
     private String serverName;
@@ -82,10 +89,12 @@ final class AtollTlsServer extends AbstractTlsServer {
     private ClientCertificates clientCertificates;
     private volatile java.security.cert.X509Certificate clientCertificate;
 
-    AtollTlsServer(TlsCrypto crypto, TlsSettings settings, SessionCache sessions, LongSupplier nanoTime) {
+    AtollTlsServer(TlsCrypto crypto, TlsSettings settings, SessionCache sessions, SessionTickets tickets,
+            LongSupplier nanoTime) {
         super(crypto);
         this.settings = settings;
         this.sessions = sessions;
+        this.tickets = tickets;
         this.nanoTime = nanoTime;
         this.candidates = settings.identities();
     }
@@ -241,6 +250,7 @@ final class AtollTlsServer extends AbstractTlsServer {
     @Override
     public void processClientExtensions(Hashtable clientExtensions) throws IOException {
         super.processClientExtensions(clientExtensions);
+        offeredTicket = TlsUtils.getExtensionData(clientExtensions, ExtensionType.session_ticket);
         Vector<?> names = context.getSecurityParametersHandshake().getClientServerNames();
         if (names != null) {
             for (Object o : names) {
@@ -267,6 +277,12 @@ final class AtollTlsServer extends AbstractTlsServer {
             // RFC 6066 §3: a server that used the name "SHALL include an extension of type
             // server_name in the (extended) server hello", with empty extension_data.
             TlsExtensionsUtils.addServerNameExtensionServer(ext);
+        }
+        if (tickets != null && offeredTicket != null
+                && !TlsUtils.isTLSv13(context.getSecurityParametersHandshake().getNegotiatedVersion())) {
+            // RFC 5077 §3.2: the server that will send a NewSessionTicket "includes an empty
+            // SessionTicket extension in the ServerHello".
+            ext.put(ExtensionType.session_ticket, TlsUtils.EMPTY_BYTES);
         }
         return ext;
     }
@@ -343,11 +359,45 @@ final class AtollTlsServer extends AbstractTlsServer {
                 PrivateKeyFactory.createKey(id.key().getEncoded()), certificate, alg);
     }
 
-    // TLS 1.2 resumption by session ID (Bouncy Castle's server resumes no TLS 1.3 PSK and no RFC 5077 ticket).
+    // TLS 1.2 resumption by ticket (RFC 5077) or by session ID (Bouncy Castle's server resumes no
+    // TLS 1.3 PSK: see CONFORMANCE.md).
 
     @Override
     public TlsSession getSessionToResume(byte[] sessionID) {
+        if (tickets != null && offeredTicket != null && offeredTicket.length > 0 && sessionID != null
+                && sessionID.length > 0) {
+            // RFC 5077 §3.4: "If the server accepts the ticket and the Session ID is not empty, then
+            // it MUST respond with the same Session ID present in the ClientHello." Bouncy Castle
+            // echoes the ID of the session returned here. (A ticket offered with an empty session
+            // ID cannot be resumed through Bouncy Castle's API: it decides resumption by session ID.)
+            var state = tickets.open(offeredTicket, nanoTime.getAsLong());
+            if (state.isPresent()) {
+                try {
+                    SessionParameters p = new SessionParameters.Builder()
+                            .setCipherSuite(state.get().cipherSuite())
+                            .setExtendedMasterSecret(state.get().extendedMasterSecret())
+                            .setMasterSecret(getCrypto().createSecret(state.get().masterSecret()))
+                            .setNegotiatedVersion(ProtocolVersion.TLSv12)
+                            .setServerExtensions(null)
+                            .build();
+                    return TlsUtils.importSession(sessionID, p);
+                } catch (IOException | RuntimeException unusable) {
+                    LOG.log(System.Logger.Level.DEBUG, "session ticket not resumable", unusable);
+                }
+            }
+        }
         return sessions.get(sessionID, nanoTime.getAsLong());
+    }
+
+    /** RFC 5077 §3.3: the state of this full TLS 1.2 handshake, sealed under the current ticket key. */
+    @Override
+    public NewSessionTicket getNewSessionTicket() throws IOException {
+        SecurityParameters sp = context.getSecurityParametersHandshake();
+        long now = nanoTime.getAsLong();
+        // encrypt() hands the master secret to the encryptor without giving it up (extract() would).
+        byte[] ticket = sp.getMasterSecret().encrypt((in, off, len) -> tickets.seal(new SessionTickets.State(
+                sp.getCipherSuite(), sp.isExtendedMasterSecret(), java.util.Arrays.copyOfRange(in, off, off + len)), now));
+        return new NewSessionTicket(tickets.lifetimeSeconds(), ticket);
     }
 
     @Override

@@ -4,12 +4,18 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
@@ -50,16 +56,40 @@ public final class Pem {
         try (PEMParser parser = new PEMParser(new StringReader(new String(pem, StandardCharsets.US_ASCII)))) {
             for (Object o; (o = parser.readObject()) != null; ) {
                 if (o instanceof PEMKeyPair pair) {
-                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
+                    return jdkKey(pair.getPrivateKeyInfo(), converter);
                 }
                 if (o instanceof PrivateKeyInfo info) {
-                    return converter.getPrivateKey(info);
+                    return jdkKey(info, converter);
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (GeneralSecurityException | RuntimeException e) {
             throw new IOException(source + ": not a readable PEM private key: " + e.getMessage(), e);
         }
         throw new IOException(source + ": no unencrypted PRIVATE KEY block (encrypted keys are not supported)");
+    }
+
+    /**
+     * The key through the JDK's own key factory named by the key's algorithm identifier. Bouncy
+     * Castle's converter asks the JCA for "ECDSA", a name no JDK provider has: the JCA then walks
+     * its whole provider list, and loading each provider missing from the jlinked runtime
+     * (SunJGSS, XMLDSig, ...) instantiates every provider on the module path (Bouncy Castle's
+     * three) to look for the name; that alone took seconds of the appliance's start-up. Other
+     * algorithms still go through the converter.
+     */
+    private static PrivateKey jdkKey(PrivateKeyInfo info, JcaPEMKeyConverter converter)
+            throws IOException, GeneralSecurityException {
+        var oid = info.getPrivateKeyAlgorithm().getAlgorithm();
+        String jdkName;
+        if (oid.equals(X9ObjectIdentifiers.id_ecPublicKey)) { // RFC 5480 §2.1.1
+            jdkName = "EC";
+        } else if (oid.equals(PKCSObjectIdentifiers.rsaEncryption)) { // RFC 8017 Appendix C
+            jdkName = "RSA";
+        } else if (oid.equals(EdECObjectIdentifiers.id_Ed25519)) { // RFC 8410 §3
+            jdkName = "Ed25519";
+        } else {
+            return converter.getPrivateKey(info);
+        }
+        return KeyFactory.getInstance(jdkName).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
     }
 
     /** A chain file and its key file as one identity. */

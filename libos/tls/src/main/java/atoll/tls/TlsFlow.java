@@ -35,6 +35,8 @@ public final class TlsFlow implements TcpFlow {
     private final PooledBuffer tx;
     private final byte[] rxBytes;
     private final byte[] txBytes;
+    /** Ciphertext bytes one write of {@code tx} carries. */
+    private final int txCapacity;
     private final Object engineLock = new Object();
     private final Object writeLock = new Object();
     private boolean released;
@@ -52,6 +54,7 @@ public final class TlsFlow implements TcpFlow {
         }
         this.tx = t;
         this.rxBytes = new byte[rx.tailroom()];
+        this.txCapacity = tx.tailroom();
         this.txBytes = new byte[Math.min(tx.tailroom(), engine.recordPayloadLimit())];
     }
 
@@ -99,10 +102,18 @@ public final class TlsFlow implements TcpFlow {
     }
 
     private void flushOutput() throws IOException {
+        sendOutput(1);
+    }
+
+    /**
+     * Sends the engine's output in buffer-sized writes while at least {@code atLeast} bytes wait;
+     * so 1 sends everything, and the buffer's capacity sends only full buffers.
+     */
+    private void sendOutput(int atLeast) throws IOException {
         synchronized (writeLock) {
             while (true) {
                 synchronized (engineLock) {
-                    if (engine.pendingOutput() == 0) {
+                    if (engine.pendingOutput() < atLeast) {
                         return;
                     }
                     tx.clear();
@@ -147,19 +158,40 @@ public final class TlsFlow implements TcpFlow {
         for (int off = 0; off < length; ) {
             int n = Math.min(length - off, txBytes.length);
             MemorySegment.copy(data, ValueLayout.JAVA_BYTE, off, txBytes, 0, n);
-            write(txBytes, 0, n);
+            queue(txBytes, 0, n);
             off += n;
         }
+        flush();
     }
 
     /** Encrypts and sends {@code length} bytes of {@code bytes}; blocks until the stack took them. */
     public void write(byte[] bytes, int offset, int length) throws IOException {
         synchronized (writeLock) {
+            queue(bytes, offset, length);
+            flush();
+        }
+    }
+
+    /**
+     * Encrypts {@code length} bytes of {@code bytes} into records that wait for {@link #flush()},
+     * so that a response's records reach the network in as few writes as the buffer allows (one
+     * for up to about 64 KiB with the default stream buffers) instead of one write per record:
+     * with Nagle off ({@link TcpFlow#write}) every write is a segment of its own. Only whole
+     * buffers' worth of ciphertext is written before the flush, which bounds what waits. The
+     * caller that queues must flush, from the same thread, before it waits for the peer.
+     */
+    public void queue(byte[] bytes, int offset, int length) throws IOException {
+        synchronized (writeLock) {
             synchronized (engineLock) {
                 engine.send(bytes, offset, length);
             }
-            flushOutput();
+            sendOutput(txCapacity);
         }
+    }
+
+    /** Writes every record queued so far; blocks until the stack took them. */
+    public void flush() throws IOException {
+        flushOutput();
     }
 
     @Override

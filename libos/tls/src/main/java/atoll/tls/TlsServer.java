@@ -17,6 +17,7 @@ public final class TlsServer {
     private final TlsSettings settings;
     private final TlsCrypto crypto;
     private final SessionCache sessions;
+    private final SessionTickets tickets;
     private final Clock clock;
 
     public TlsServer(TlsSettings settings, Entropy entropy, Clock clock) {
@@ -31,6 +32,8 @@ public final class TlsServer {
             case BOUNCY_CASTLE -> new BcTlsCrypto(new EntropyRandom(entropy));
         };
         this.sessions = new SessionCache(settings.sessionCacheSize(), settings.sessionLifetime());
+        this.tickets = settings.sessionCacheSize() == 0 ? null
+                : new SessionTickets(new EntropyRandom(entropy), settings.sessionLifetime());
     }
 
     public TlsSettings settings() {
@@ -39,7 +42,7 @@ public final class TlsServer {
 
     /** A new server-side engine for one connection that requires a client certificate validating against {@code clients}. */
     public TlsServerEngine newEngine(ClientCertificates clients) throws IOException {
-        return new TlsServerEngine(new AtollTlsServer(crypto, settings, sessions, clock::nanoTime)
+        return new TlsServerEngine(new AtollTlsServer(crypto, settings, sessions, tickets, clock::nanoTime)
                 .requireClientCertificates(clients));
     }
 
@@ -49,14 +52,14 @@ public final class TlsServer {
      * TlsServerEngine#exportedKeyingMaterial()}; OpenVPN's tls-ekm, for instance).
      */
     public TlsServerEngine newEngine(ClientCertificates clients, String exportLabel, int exportLength) throws IOException {
-        AtollTlsServer s = new AtollTlsServer(crypto, settings, sessions, clock::nanoTime).exportAtHandshake(exportLabel,
+        AtollTlsServer s = new AtollTlsServer(crypto, settings, sessions, tickets, clock::nanoTime).exportAtHandshake(exportLabel,
                 exportLength);
         return new TlsServerEngine(clients == null ? s : s.requireClientCertificates(clients));
     }
 
     /** A new server-side engine for one connection. */
     public TlsServerEngine newEngine() throws IOException {
-        return new TlsServerEngine(new AtollTlsServer(crypto, settings, sessions, clock::nanoTime));
+        return new TlsServerEngine(new AtollTlsServer(crypto, settings, sessions, tickets, clock::nanoTime));
     }
 
     /**

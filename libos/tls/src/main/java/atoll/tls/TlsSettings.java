@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param applicationProtocols ALPN protocol names in the server's order of preference (RFC 7301
  *     §3.2: the server selects), e.g. {@code h2, http/1.1}; empty to ignore ALPN
  * @param sessionCacheSize TLS 1.2 sessions kept for resumption by session ID (RFC 5246 §7.4.1.2);
- *     0 disables resumption
- * @param sessionLifetime how long a cached TLS 1.2 session may be resumed
+ *     0 disables resumption, by session ID and by RFC 5077 ticket alike
+ * @param sessionLifetime how long a cached TLS 1.2 session or a session ticket may be resumed;
+ *     also the ticket-key rotation period (a key seals tickets for one lifetime and opens them
+ *     for one more)
  */
 public record TlsSettings(List<ServerIdentity> identities, List<String> applicationProtocols, int sessionCacheSize,
         Duration sessionLifetime) {

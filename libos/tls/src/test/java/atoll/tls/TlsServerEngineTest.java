@@ -137,6 +137,23 @@ class TlsServerEngineTest {
         }
 
         TlsSession established;
+        /** RFC 5077: null offers no session_ticket extension, empty asks for a ticket, else presents it. */
+        byte[] ticketToOffer;
+        byte[] receivedTicket;
+
+        @Override
+        public java.util.Hashtable getClientExtensions() throws IOException {
+            java.util.Hashtable ext = super.getClientExtensions();
+            if (ticketToOffer != null) {
+                ext.put(org.bouncycastle.tls.ExtensionType.session_ticket, ticketToOffer);
+            }
+            return ext;
+        }
+
+        @Override
+        public void notifyNewSessionTicket(org.bouncycastle.tls.NewSessionTicket t) throws IOException {
+            receivedTicket = t.getTicket();
+        }
 
         @Override
         public void notifyHandshakeComplete() throws IOException {
@@ -299,6 +316,53 @@ class TlsServerEngineTest {
         second.resume = first.established;
         TlsServerEngine e2 = connect(s, second, new TlsClientProtocol());
         assertTrue(e2.session().orElseThrow().resumed(), "abbreviated handshake");
+    }
+
+    /**
+     * RFC 5077: a full TLS 1.2 handshake that asked for a ticket gets one; presenting it later with
+     * a session ID the server never issued (so its session cache cannot help) resumes; an
+     * altered ticket gets a full handshake instead.
+     */
+    @Test
+    void tls12ResumesBySessionTicket() throws IOException {
+        TlsServer s = server(ecdsa, rsa);
+        Client first = new Client(new int[] {NamedGroup.x25519}, "localhost", List.of("http/1.1"),
+                ProtocolVersion.TLSv12.only());
+        first.ticketToOffer = new byte[0];
+        TlsServerEngine e1 = connect(s, first, new TlsClientProtocol());
+        assertFalse(e1.session().orElseThrow().resumed());
+        assertEquals(SessionTickets.TICKET_LENGTH, first.receivedTicket.length, "a ticket was issued");
+
+        byte[] unknownId = new byte[32];
+        new SecureRandom().nextBytes(unknownId);
+        Client second = new Client(new int[] {NamedGroup.x25519}, "localhost", List.of("http/1.1"),
+                ProtocolVersion.TLSv12.only());
+        second.resume = org.bouncycastle.tls.TlsUtils.importSession(unknownId,
+                first.established.exportSessionParameters());
+        second.ticketToOffer = first.receivedTicket;
+        TlsServerEngine e2 = connect(s, second, new TlsClientProtocol());
+        assertTrue(e2.session().orElseThrow().resumed(), "abbreviated handshake from the ticket");
+
+        Client third = new Client(new int[] {NamedGroup.x25519}, "localhost", List.of("http/1.1"),
+                ProtocolVersion.TLSv12.only());
+        new SecureRandom().nextBytes(unknownId);
+        third.resume = org.bouncycastle.tls.TlsUtils.importSession(unknownId.clone(),
+                first.established.exportSessionParameters());
+        byte[] altered = first.receivedTicket.clone();
+        altered[altered.length - 1] ^= 1;
+        third.ticketToOffer = altered;
+        TlsServerEngine e3 = connect(s, third, new TlsClientProtocol());
+        assertFalse(e3.session().orElseThrow().resumed(), "an altered ticket is refused: full handshake");
+    }
+
+    /** TLS 1.3 gets no RFC 5077 extension back (RFC 8446 §4.2: it is not defined for 1.3). */
+    @Test
+    void tls13IgnoresTheSessionTicketExtension() throws IOException {
+        Client c = tls13(NamedGroup.x25519);
+        c.ticketToOffer = new byte[0];
+        TlsServerEngine e = connect(server(ecdsa), c, new TlsClientProtocol());
+        assertEquals("TLSv1.3", e.session().orElseThrow().version());
+        assertEquals(null, c.receivedTicket);
     }
 
     @Test

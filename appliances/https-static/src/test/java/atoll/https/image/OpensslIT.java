@@ -65,13 +65,26 @@ class OpensslIT {
         assertTrue(r.out().contains("Verify return code: 0 (ok)"), r.out());
     }
 
+    /** RFC 5077: openssl asks for a ticket, gets one, and resumes with it. */
     @Test
-    void tls12AndResumption() throws Exception {
+    void tls12AndTicketResumption() throws Exception {
         Path sess = tmp.resolve("sess.pem");
         ImageServer.Result first = sClient("-tls1_2", "-servername", "a.example", "-sess_out", sess.toString());
         assertEquals(0, first.status(), first.out());
         assertTrue(first.out().contains("New, TLSv1.2, Cipher is ECDHE-ECDSA-AES128-GCM-SHA256"), first.out());
+        assertTrue(first.out().contains("TLS session ticket lifetime hint:"), "a ticket was issued:\n" + first.out());
         ImageServer.Result again = sClient("-tls1_2", "-servername", "a.example", "-sess_in", sess.toString());
+        assertTrue(again.out().contains("Reused, TLSv1.2"), again.out());
+    }
+
+    /** RFC 5246 §7.3: without tickets ({@code -no_ticket}) the session ID alone resumes. */
+    @Test
+    void tls12SessionIdResumption() throws Exception {
+        Path sess = tmp.resolve("sess-id.pem");
+        ImageServer.Result first = sClient("-tls1_2", "-no_ticket", "-sess_out", sess.toString());
+        assertEquals(0, first.status(), first.out());
+        assertTrue(!first.out().contains("TLS session ticket:"), "no ticket asked for, none sent:\n" + first.out());
+        ImageServer.Result again = sClient("-tls1_2", "-no_ticket", "-sess_in", sess.toString());
         assertTrue(again.out().contains("Reused, TLSv1.2"), again.out());
     }
 

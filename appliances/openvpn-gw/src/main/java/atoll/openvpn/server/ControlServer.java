@@ -50,8 +50,12 @@ public final class ControlServer {
      * The PUSH_REPLY options (without "PUSH_REPLY,") for a peer and its certificate's common name
      * (null without client certificates), or null to refuse it; null: no push.
      */
-    private java.util.function.BiFunction<Peer, String, String> pushOptions;
+    private java.util.function.BiFunction<Peer, String, Push> pushOptions;
+    /** The data ciphers offered, in the server's order of preference (OpenVPN's --data-ciphers). */
+    private List<atoll.openvpn.data.DataCipher> dataCiphers = List.of(atoll.openvpn.data.DataCipher.values());
     private final Map<Peer, Session> sessions = new HashMap<>();
+    /** Sessions with a data channel, by the tunnel address pushed to them. */
+    private final Map<Integer, Session> byTunnelAddress = new HashMap<>();
     private final EnumMap<Drop, Long> drops = new EnumMap<>(Drop.class);
     private long statelessResets;
 
@@ -72,6 +76,9 @@ public final class ControlServer {
         boolean keyExchanged;
         atoll.openvpn.data.DataChannel data;
         atoll.openvpn.wire.KeyMethod2 client;
+        /** The pushed ifconfig address; 0 before the push. */
+        int tunnelAddress;
+        boolean badSourceReported;
 
         Session(Peer peer, long local, long remote, long now, long nextWrapId) {
             this.peer = peer;
@@ -112,8 +119,16 @@ public final class ControlServer {
     }
 
     /** Sets how a PUSH_REQUEST is answered (see {@link #pushOptions}). */
-    public void pushOptions(java.util.function.BiFunction<Peer, String, String> options) {
+    public void pushOptions(java.util.function.BiFunction<Peer, String, Push> options) {
         this.pushOptions = options;
+    }
+
+    /** Sets the data ciphers offered, most preferred first (OpenVPN's {@code --data-ciphers}). */
+    public void dataCiphers(List<atoll.openvpn.data.DataCipher> ciphers) {
+        if (ciphers.isEmpty()) {
+            throw new IllegalArgumentException("no data cipher");
+        }
+        this.dataCiphers = List.copyOf(ciphers);
     }
 
     /** OpenVPN's default {@code --tls-mtu}: TLS octets carried per control packet at most. */
@@ -144,7 +159,11 @@ public final class ControlServer {
             }
             switch (alive.data.open(datagram, offset, length)) {
                 case atoll.openvpn.data.DataChannel.Dropped d -> {
-                    return drop(Drop.DATA_CHANNEL, out);
+                    return drop(switch (d.reason()) {
+                        case BAD_TAG -> Drop.DATA_BAD_TAG;
+                        case REPLAY -> Drop.DATA_REPLAY;
+                        default -> Drop.DATA_CHANNEL;
+                    }, out);
                 }
                 case atoll.openvpn.data.DataChannel.Plaintext p -> {
                     alive.lastHeard = now;
@@ -152,8 +171,19 @@ public final class ControlServer {
                         // Keepalive: answer a ping with one (OpenVPN's --ping from our side too).
                         out.add(new Action.Send(peer, alive.data.seal(PING, 0, PING.length)));
                         out.add(new Action.DataPing(peer));
+                    } else if (!isIpv4(p.octets())) {
+                        drop(Drop.TUNNEL_NOT_IPV4, out);
+                    } else if (fromTunnelAddress(p.octets(), alive.tunnelAddress)) {
+                        out.add(new Action.TunnelPacket(peer, p.octets()));
                     } else {
-                        drop(Drop.DATA_CHANNEL, out); // IPv4 packets: the gateway part is not implemented
+                        // OpenVPN's server drops a client's packet whose source is not its own
+                        // address ("bad source address from client") unless iroute says otherwise.
+                        drop(Drop.TUNNEL_SOURCE, out);
+                        if (!alive.badSourceReported) {
+                            alive.badSourceReported = true; // once per session: a log line, not a flood
+                            out.add(new Action.BadSource(peer, java.nio.ByteBuffer.wrap(p.octets(), 12, 4).getInt(),
+                                    alive.tunnelAddress));
+                        }
                     }
                     return out;
                 }
@@ -183,6 +213,33 @@ public final class ControlServer {
             return out;
         }
         return stateless(peer, p, wrapId, now, epochSeconds, out);
+    }
+
+    /** RFC 791 §3.1: version 4 in the first nibble, and at least a minimal header. */
+    private static boolean isIpv4(byte[] packet) {
+        return packet.length >= 20 && (packet[0] & 0xf0) == 0x40;
+    }
+
+    /** RFC 791 §3.1: the source address at octets 12..15. */
+    private static boolean fromTunnelAddress(byte[] packet, int tunnelAddress) {
+        return tunnelAddress != 0 && java.nio.ByteBuffer.wrap(packet, 12, 4).getInt() == tunnelAddress;
+    }
+
+    /**
+     * Seals {@code packet} (an IPv4 datagram) for the client whose tunnel address is
+     * {@code tunnelAddress}: a send to its transport address, or null when no session with a data
+     * channel holds that address.
+     */
+    public Action.Send sealTo(int tunnelAddress, byte[] packet, int offset, int length) {
+        Session s = byTunnelAddress.get(tunnelAddress);
+        if (s == null || s.data == null || sessions.get(s.peer) != s) {
+            return null;
+        }
+        try {
+            return new Action.Send(s.peer, s.data.seal(packet, offset, length));
+        } catch (IllegalStateException e) {
+            return null; // packet ids used up: the session must renegotiate (not implemented), drop
+        }
     }
 
     private List<Action> stateless(Peer peer, ControlPacket p, long wrapId, long now, long epochSeconds, List<Action> out) {
@@ -215,6 +272,7 @@ public final class ControlServer {
                 }
                 Session s = new Session(peer, p.remoteSessionId(), p.sessionId(), now, 2);
                 if (old != null) {
+                    forgetAddress(old);
                     out.add(new Action.SessionClosed(peer, "replaced by a new session from the same address"));
                 }
                 sessions.put(peer, s);
@@ -330,26 +388,37 @@ public final class ControlServer {
                 String message = new String(all, start, i - start, java.nio.charset.StandardCharsets.UTF_8);
                 start = i + 1;
                 if (message.equals("PUSH_REQUEST") && pushOptions != null) {
-                    String options = pushOptions.apply(s.peer, commonName(s));
-                    if (options == null) {
+                    if (s.data != null) {
+                        continue; // a repeated request (its reply crossed it): keys are set already
+                    }
+                    var agreed = atoll.openvpn.data.CipherNegotiation.negotiate(dataCiphers, s.client.peerInfoMap());
+                    if (agreed instanceof atoll.openvpn.data.CipherNegotiation.Refused r) {
+                        close(s, "data channel: " + r.why(), out);
+                        return;
+                    }
+                    var cipher = (atoll.openvpn.data.CipherNegotiation.Agreed) agreed;
+                    if (!cipher.tlsEkm()) {
+                        close(s, "data channel: the client lacks tls-ekm (IV_PROTO), and keys by the TLS PRF are not"
+                                + " implemented", out);
+                        return;
+                    }
+                    Push push = pushOptions.apply(s.peer, commonName(s));
+                    if (push == null) {
                         close(s, "no address left in the pool", out);
                         return;
                     }
-                    boolean ekm = (peerProto(s) & atoll.openvpn.data.CipherNegotiation.IV_PROTO_TLS_KEY_EXPORT) != 0;
-                    if (ekm) {
-                        options = options + ",key-derivation tls-ekm";
-                    }
+                    String options = push.options() + ",cipher " + cipher.cipher().openvpnName() + ",key-derivation tls-ekm";
                     byte[] reply = ("PUSH_REPLY," + options + "\0").getBytes(java.nio.charset.StandardCharsets.UTF_8);
                     s.tls.send(reply, 0, reply.length);
-                    if (ekm) {
-                        try {
-                            s.data = dataChannel(s);
-                        } catch (IllegalStateException e) {
-                            close(s, "tls: no exported keying material: " + e.getMessage(), out);
-                            return;
-                        }
+                    try {
+                        s.data = dataChannel(s, cipher.cipher());
+                    } catch (IllegalStateException e) {
+                        close(s, "tls: no exported keying material: " + e.getMessage(), out);
+                        return;
                     }
-                    out.add(new Action.Pushed(s.peer, options));
+                    s.tunnelAddress = push.tunnelAddress();
+                    byTunnelAddress.put(push.tunnelAddress(), s);
+                    out.add(new Action.Pushed(s.peer, options, push.tunnelAddress()));
                 }
             }
         }
@@ -363,26 +432,20 @@ public final class ControlServer {
     public static final String EKM_LABEL = "EXPORTER-OpenVPN-datakeys";
     public static final int EKM_LENGTH = 256;
 
-    private static int peerProto(Session s) {
-        try {
-            return Integer.parseInt(s.client.peerInfoMap().getOrDefault("IV_PROTO", "0").strip());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
     /**
-     * AES-256-GCM keys from the TLS exporter (tls-ekm): key 0 and key 1, each a 64-octet cipher part
-     * (AES-256 takes the first 32) and a 64-octet HMAC part whose first 8 octets are the AEAD implicit
-     * IV (OpenVPN's AEAD mode has no HMAC).
+     * Data keys from the TLS exporter (tls-ekm): key 0 and key 1, each a 64-octet cipher part (the
+     * cipher takes its first key-length octets: 32 for AES-256 and ChaCha20, 16 for AES-128) and a
+     * 64-octet HMAC part whose first 8 octets are the AEAD implicit IV (OpenVPN's AEAD mode has no
+     * HMAC).
      */
-    private static atoll.openvpn.data.DataChannel dataChannel(Session s) {
+    private static atoll.openvpn.data.DataChannel dataChannel(Session s, atoll.openvpn.data.DataCipher cipher) {
         byte[] m = s.tls.exportedKeyingMaterial();
         int send = DATA_SEND_KEY * 128;
         int receive = (1 - DATA_SEND_KEY) * 128;
-        return new atoll.openvpn.data.DataChannel(atoll.openvpn.data.DataCipher.AES_256_GCM, 0, 0,
-                java.util.Arrays.copyOfRange(m, send, send + 32), java.util.Arrays.copyOfRange(m, send + 64, send + 72),
-                java.util.Arrays.copyOfRange(m, receive, receive + 32), java.util.Arrays.copyOfRange(m, receive + 64, receive + 72));
+        int k = cipher.keyLength();
+        return new atoll.openvpn.data.DataChannel(cipher, 0, 0,
+                java.util.Arrays.copyOfRange(m, send, send + k), java.util.Arrays.copyOfRange(m, send + 64, send + 72),
+                java.util.Arrays.copyOfRange(m, receive, receive + k), java.util.Arrays.copyOfRange(m, receive + 64, receive + 72));
     }
 
     /**
@@ -423,7 +486,14 @@ public final class ControlServer {
 
     private void close(Session s, String why, List<Action> out) {
         if (sessions.remove(s.peer, s)) {
+            forgetAddress(s);
             out.add(new Action.SessionClosed(s.peer, why));
+        }
+    }
+
+    private void forgetAddress(Session s) {
+        if (s.tunnelAddress != 0) {
+            byTunnelAddress.remove(s.tunnelAddress, s);
         }
     }
 
@@ -445,11 +515,13 @@ public final class ControlServer {
             // OpenVPN --hand-window until the key exchange is done; then the ping-restart we push.
             if (!s.keyExchanged && now - s.openedAt >= HAND_WINDOW_NANOS) {
                 it.remove();
+                forgetAddress(s);
                 out.add(new Action.SessionClosed(s.peer, "handshake window passed"));
                 continue;
             }
             if (s.keyExchanged && now - s.lastHeard >= PING_RESTART_NANOS) {
                 it.remove();
+                forgetAddress(s);
                 out.add(new Action.SessionClosed(s.peer, "nothing heard for the pushed ping-restart"));
                 continue;
             }
@@ -461,6 +533,9 @@ public final class ControlServer {
     /** Forgets {@code peer}'s session (its TCP connection closed); the actions say whether one existed. */
     public List<Action> forget(Peer peer, String why) {
         Session s = sessions.remove(peer);
+        if (s != null) {
+            forgetAddress(s);
+        }
         return s == null ? List.of() : List.of(new Action.SessionClosed(peer, why));
     }
 

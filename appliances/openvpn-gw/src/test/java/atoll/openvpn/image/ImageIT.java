@@ -53,7 +53,8 @@ class ImageIT {
         Run r = run("--help");
         assertEquals(0, r.status(), r.out());
         for (String key : List.of("listen", "port", "proto", "control.protection", "tls-crypt.key", "tls-auth.key",
-                "tls-auth.digest", "tls.certificate", "tls.key", "tls.ca", "server", "max-clients")) {
+                "tls-auth.digest", "tls.certificate", "tls.key", "tls.ca", "server", "max-clients", "data-ciphers", "gateway.allow",
+                "push.routes", "gateway.buffers")) {
             assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith(key + " ")), () -> key + " missing:\n" + r.out());
         }
     }
@@ -66,6 +67,12 @@ class ImageIT {
         Run k = run("--tls-crypt.key=" + tmp.resolve("missing.key"), "--state.dir=" + tmp.resolve("state"));
         assertEquals(EX_USAGE, k.status(), k.out());
         assertTrue(k.out().contains("tls-crypt.key=" + tmp.resolve("missing.key")), k.out());
+        Run g = run("--gateway.allow=198.51.100.0/33", "--state.dir=" + tmp.resolve("state"));
+        assertEquals(EX_USAGE, g.status(), g.out());
+        assertTrue(g.out().contains("gateway.allow") && g.out().contains("198.51.100.0/33"), g.out());
+        Run c = run("--data-ciphers=BF-CBC", "--state.dir=" + tmp.resolve("state"));
+        assertEquals(EX_USAGE, c.status(), c.out());
+        assertTrue(c.out().contains("data-ciphers"), c.out());
     }
 
     @Test

@@ -69,6 +69,13 @@ public interface TcpFlow extends AutoCloseable {
      * Writes the buffer's whole data window, blocking until the stack has taken it, at most until
      * the write deadline. The window is left as it was.
      *
+     * <p>The stack sends what a write gives it without waiting for more: every target turns
+     * Nagle's algorithm off on stream flows (RFC 1122 §4.2.3.4: "there MUST be a way for an
+     * application to disable the Nagle algorithm on an individual connection"). Otherwise a
+     * unit's short last segment waits for the ACK of the one before, which a peer delays by up to
+     * 40 ms (Linux) or 200 ms. So a handler should hand over a whole protocol unit (a response,
+     * a batch of frames) in as few writes as it can, rather than many small ones.
+     *
      * @throws FlowTimeoutException if the peer did not make room in time (the flow is then closed)
      */
     void write(PooledBuffer from) throws IOException;

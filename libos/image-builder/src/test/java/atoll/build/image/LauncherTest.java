@@ -32,7 +32,7 @@ class LauncherTest {
         assertTrue(s.contains("-Datoll.config=\"$HOME_DIR/conf/dns-server.conf\""), s);
         assertTrue(s.contains("--module-path \"$HOME_DIR/app\""), s);
         assertTrue(s.contains("exec \"$HOME_DIR/runtime/bin/java\" -XX:+UseSerialGC -Xms8m -Xmx128m"
-                + " -XX:MaxMetaspaceSize=32m -XX:MaxDirectMemorySize=32m"), s);
+                + " -XX:MaxMetaspaceSize=32m -XX:MaxDirectMemorySize=32m -XX:TrimNativeHeapInterval=2000"), s);
     }
 
     /** Runs the launcher against a stand-in java that prints its arguments, through a symlink. */
@@ -58,12 +58,12 @@ class LauncherTest {
         assertEquals(0, p.waitFor(), String.join("\n", args));
         String h = home.toRealPath().toString();
         // The launch instant (epoch ns) differs per run: check its form, then compare the rest.
-        assertTrue(args.get(7).matches("-Datoll\\.launched=\\d{19}"), args.get(7));
+        assertTrue(args.get(8).matches("-Datoll\\.launched=\\d{19}"), args.get(8));
         args = new java.util.ArrayList<>(args);
-        args.remove(7);
+        args.remove(8);
         // The image's memory defaults come before ATOLL_JAVA_OPTS, whose -Xmx32m therefore wins.
         assertEquals(List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx128m", "-XX:MaxMetaspaceSize=32m",
-                "-XX:MaxDirectMemorySize=32m", "-Datoll.config=" + h + "/conf/dns-server.conf",
+                "-XX:MaxDirectMemorySize=32m", "-XX:TrimNativeHeapInterval=2000", "-Datoll.config=" + h + "/conf/dns-server.conf",
                 "-Datoll.home=" + h, "-Xmx32m", "-Dx=y", "--module-path", h + "/app", "-m", "atoll.dns/atoll.dns.Main",
                 "--port=53", "two words"), args);
     }
@@ -119,6 +119,6 @@ class LauncherTest {
         ImageSpec s = spec(dir);
         ImageSpec withOpts = new ImageSpec(s.name(), s.version(), s.target(), s.modulePath(), s.mainModule(), s.mainClass(),
                 s.confDir(), s.output(), s.archive(), s.timestamp(), List.of(), List.of("-Dmsg=a b"), false);
-        assertTrue(Launcher.script(withOpts).contains("-XX:MaxDirectMemorySize=32m '-Dmsg=a b'"));
+        assertTrue(Launcher.script(withOpts).contains("-XX:TrimNativeHeapInterval=2000 '-Dmsg=a b'"));
     }
 }

@@ -33,7 +33,7 @@ import java.util.Map;
  * <p>Bad input — anything that is not an Ethernet/IPv4 request or reply — is counted
  * ({@code arp.rx.malformed}) and dropped. Not thread-safe: one event loop drives it.
  */
-public final class ArpEngine {
+public final class ArpEngine implements atoll.stack.link.Ipv4Link {
     private final long mac;
     private final int ip;
     private final BufferPool pool;
@@ -158,6 +158,7 @@ public final class ArpEngine {
      * Ethernet header once the next hop's MAC address is known; until then it waits in the
      * bounded queue and a request goes out. Takes ownership in every outcome.
      */
+    @Override
     public SendOutcome send(int nextHop, PooledBuffer datagram, long now) {
         // Most traffic goes to one next hop (the gateway, or the one peer): remembering the last
         // entry spares the map lookup and its Integer box on the hot path.
@@ -193,6 +194,7 @@ public final class ArpEngine {
     }
 
     /** Sends a datagram to the Ethernet broadcast address (for IPv4 broadcasts). Takes ownership. */
+    @Override
     public SendOutcome sendBroadcast(PooledBuffer datagram) {
         return transmit(datagram, MacAddress.BROADCAST.bits(), EthernetFrame.TYPE_IPV4);
     }

@@ -43,6 +43,15 @@ public record IpConfig(MacAddress mac, Ipv4Address address, int prefixLength, Op
     }
 
     /**
+     * The configuration of a point-to-point IPv4 interface (a tunnel): no link addresses (the MAC
+     * is {@link MacAddress#ZERO} and unused), no gateway; every address in the prefix is reached
+     * over the link.
+     */
+    public static IpConfig pointToPoint(Ipv4Address address, int prefixLength, int mtu) {
+        return new IpConfig(MacAddress.ZERO, address, prefixLength, Optional.empty(), mtu);
+    }
+
+    /**
      * Parses the {@code --ipv4=192.0.2.2/24 --ipv4-gateway=192.0.2.1} style of configuration.
      *
      * @param cidr address and prefix, {@code a.b.c.d/n}

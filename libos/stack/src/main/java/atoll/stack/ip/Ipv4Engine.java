@@ -5,7 +5,7 @@ import atoll.libos.buffer.HeaderLayer;
 import atoll.libos.buffer.PooledBuffer;
 import atoll.libos.entropy.Entropy;
 import atoll.libos.metrics.Metrics;
-import atoll.stack.arp.ArpEngine;
+import atoll.stack.link.Ipv4Link;
 import atoll.stack.link.SendOutcome;
 import atoll.stack.wire.Icmpv4Message;
 import atoll.stack.wire.Ipv4Address;
@@ -34,7 +34,7 @@ public final class Ipv4Engine {
     private static final long PMTU_AGING_NANOS = Duration.ofMinutes(10).toNanos();
 
     private final IpConfig config;
-    private final ArpEngine arp;
+    private final Ipv4Link link;
     private final BufferPool pool;
     private final Reassembler reassembler;
     private final PathMtuTable pathMtu;
@@ -44,6 +44,7 @@ public final class Ipv4Engine {
     private int nextIdentification;
     private int ttl = Ipv4Header.DEFAULT_TTL;
     private boolean receivingLinkBroadcast;
+    private boolean acceptAnyDestination;
 
     private final Metrics.Counter[] rxDefects = new Metrics.Counter[Verdict.values().length];
     private final Metrics.Counter rxNotForUs;
@@ -55,10 +56,14 @@ public final class Ipv4Engine {
     private final Metrics.Counter txNoBuffer;
     private final Metrics.Counter txFragments;
 
-    public Ipv4Engine(IpConfig config, ArpEngine arp, BufferPool pool, Entropy entropy, Metrics metrics,
+    /**
+     * @param link where finished datagrams go: ARP on Ethernet ({@link atoll.stack.arp.ArpEngine}),
+     *     or a point-to-point link's carrier
+     */
+    public Ipv4Engine(IpConfig config, Ipv4Link link, BufferPool pool, Entropy entropy, Metrics metrics,
             ReassemblyLimits limits) {
         this.config = config;
-        this.arp = arp;
+        this.link = link;
         this.pool = pool;
         this.reassembler = new Reassembler(pool, limits, metrics);
         this.pathMtu = new PathMtuTable(config.mtu(), 256, PMTU_AGING_NANOS);
@@ -102,6 +107,22 @@ public final class Ipv4Engine {
     /** Where protocol-unreachable and reassembly-timeout reports go (the ICMP engine). */
     public void errors(IcmpErrorSender sender) {
         this.errors = sender;
+    }
+
+    /**
+     * Terminates datagrams to any unicast address, not only ours: for a gateway that ends the
+     * flows passing through it in its own transports and relays them (a transparent proxy, as
+     * Linux's {@code IP_TRANSPARENT} sockets and slirp do), such as a VPN gateway in front of its
+     * tunnel. Off by default: RFC 1122 §3.2.1.3 has a host discard datagrams not addressed to it.
+     * While on, {@link #send(int, int, int, int, boolean, PooledBuffer, long)} may also use a
+     * source other than our address (the terminated flow's destination, answering for it).
+     */
+    public void acceptAnyDestination(boolean on) {
+        this.acceptAnyDestination = on;
+    }
+
+    public boolean acceptsAnyDestination() {
+        return acceptAnyDestination;
     }
 
     /** TTL of datagrams we originate (RFC 1122 §3.2.1.7: configurable; default 64). */
@@ -150,7 +171,8 @@ public final class Ipv4Engine {
         int src = view.source();
         // RFC 1122 §3.2.1.3: a host "MUST silently discard" datagrams not addressed to it (no
         // forwarding here); multicast is not joined, so it is not for us either.
-        if (dst != config.address().bits() && !config.isBroadcast(dst)) {
+        if (dst != config.address().bits() && !config.isBroadcast(dst)
+                && !(acceptAnyDestination && dst != 0 && !Ipv4Address.isMulticast(dst))) {
             rxNotForUs.increment();
             packet.release();
             return;
@@ -206,6 +228,21 @@ public final class Ipv4Engine {
      */
     public SendOutcome send(int protocol, int destination, int tos, boolean dontFragment, PooledBuffer payload,
             long now) {
+        return send(protocol, config.address().bits(), destination, tos, dontFragment, payload, now);
+    }
+
+    /**
+     * As {@link #send(int, int, int, boolean, PooledBuffer, long)}, from {@code source}: our
+     * address, or, with {@link #acceptAnyDestination} on, the address a terminated flow was sent
+     * to (anything else is refused as {@link SendOutcome#NO_ROUTE}). Takes ownership in every
+     * outcome.
+     */
+    public SendOutcome send(int protocol, int source, int destination, int tos, boolean dontFragment,
+            PooledBuffer payload, long now) {
+        if (source != config.address().bits()
+                && (!acceptAnyDestination || source == 0 || Ipv4Address.isMulticast(source) || config.isBroadcast(source))) {
+            return drop(payload, txNoRoute, SendOutcome.NO_ROUTE);
+        }
         boolean broadcast = config.isBroadcast(destination);
         int nextHop;
         if (broadcast) {
@@ -226,7 +263,7 @@ public final class Ipv4Engine {
             return drop(payload, txTooBig, SendOutcome.TOO_BIG);
         }
         int id = nextIdentification++ & 0xffff;
-        int src = config.address().bits();
+        int src = source;
         if (Ipv4Header.MIN_LENGTH + payloadLength <= mtu) {
             if (payload.headroom() < Ipv4Header.MIN_LENGTH) {
                 return drop(payload, txNoBuffer, SendOutcome.NO_BUFFER);
@@ -289,7 +326,7 @@ public final class Ipv4Engine {
     }
 
     private SendOutcome hand(int nextHop, boolean broadcast, PooledBuffer datagram, long now) {
-        return broadcast ? arp.sendBroadcast(datagram) : arp.send(nextHop, datagram, now);
+        return broadcast ? link.sendBroadcast(datagram) : link.send(nextHop, datagram, now);
     }
 
     private static SendOutcome drop(PooledBuffer b, Metrics.Counter counter, SendOutcome outcome) {

@@ -20,6 +20,7 @@ public final class TcpCounters {
     long outOfOrderDropped;
     long transmitDropped;
     long internalErrors;
+    long refusedByAdmission;
 
     public long segmentsReceived() {
         return segmentsReceived;
@@ -42,6 +43,11 @@ public final class TcpCounters {
     /** Segments for no connection and no listener (answered with RST unless they were one). */
     public long noConnection() {
         return noConnection;
+    }
+
+    /** Connections a transparent listener's {@link TcpAdmission} refused (answered with a reset). */
+    public long refusedByAdmission() {
+        return refusedByAdmission;
     }
 
     public long resetsSent() {

@@ -6,12 +6,15 @@ public final class TcpListener {
     final int localAddr;
     final int localPort;
     final TcpListenHandler handler;
+    /** Non-null for a transparent listener (any address, any port): who may connect. */
+    final TcpAdmission admission;
     /** Connections in SYN-RECEIVED that came from this listener (the backlog, RFC 4987 §3.6). */
     int halfOpen;
     boolean closed;
 
-    TcpListener(TcpStack stack, int localAddr, int localPort, TcpListenHandler handler) {
+    TcpListener(TcpStack stack, int localAddr, int localPort, TcpListenHandler handler, TcpAdmission admission) {
         this.stack = stack;
+        this.admission = admission;
         this.localAddr = localAddr;
         this.localPort = localPort;
         this.handler = handler;
@@ -20,6 +23,11 @@ public final class TcpListener {
     /** The local address, or 0 for every address of the stack. */
     public int localAddress() {
         return localAddr;
+    }
+
+    /** True for {@link TcpStack#listenTransparent}'s listener (its port is then -1). */
+    public boolean isTransparent() {
+        return admission != null;
     }
 
     public int localPort() {

@@ -54,6 +54,7 @@ public final class TcpOverIpv4 implements ProtocolHandler {
     private void send(int src, int dst, PooledBuffer segment) {
         // The engine takes the buffer in every outcome; a segment it could not send is
         // recovered by TCP's own retransmission.
-        ip.send(IpProtocol.TCP, dst, segment, tcp.now());
+        // From src: our address, or the address a transparently terminated connection was made to.
+        ip.send(IpProtocol.TCP, src, dst, 0, false, segment, tcp.now());
     }
 }

@@ -126,7 +126,29 @@ public final class TcpStack {
                 throw new IllegalStateException("already listening on port " + port);
             }
         }
-        TcpListener l = new TcpListener(this, localAddr, port, handler);
+        TcpListener l = new TcpListener(this, localAddr, port, handler, null);
+        listeners.add(l);
+        return l;
+    }
+
+    /**
+     * A transparent passive open: takes connections to <em>any</em> address and port that no other
+     * listener or connection takes, each as its own connection whose local address and port are
+     * the ones the peer asked for (segments leave from them). For a gateway terminating the flows
+     * that pass through it (its IPv4 layer delivering every destination, see
+     * {@code Ipv4Engine.acceptAnyDestination}). {@code admission} decides per SYN; a refused SYN
+     * is reset as for a closed port.
+     *
+     * @throws IllegalStateException if a transparent listener exists already
+     */
+    public TcpListener listenTransparent(TcpAdmission admission, TcpListenHandler handler) {
+        java.util.Objects.requireNonNull(admission);
+        for (TcpListener l : listeners) {
+            if (l.admission != null) {
+                throw new IllegalStateException("a transparent listener exists already");
+            }
+        }
+        TcpListener l = new TcpListener(this, 0, -1, handler, admission);
         listeners.add(l);
         return l;
     }
@@ -265,9 +287,12 @@ public final class TcpStack {
 
     private TcpListener findListener(int addr, int port) {
         TcpListener any = null;
+        TcpListener transparent = null;
         for (int i = 0; i < listeners.size(); i++) {
             TcpListener l = listeners.get(i);
-            if (l.localPort == port) {
+            if (l.admission != null) {
+                transparent = l;
+            } else if (l.localPort == port) {
                 if (l.localAddr == addr) {
                     return l;
                 }
@@ -276,7 +301,7 @@ public final class TcpStack {
                 }
             }
         }
-        return any;
+        return any != null ? any : transparent;
     }
 
     /**
@@ -287,6 +312,13 @@ public final class TcpStack {
             PooledBuffer payload) {
         if (s.has(TcpHeader.RST)) {
             return null; // "An incoming RST should be ignored"
+        }
+        if (l.admission != null && (s.has(TcpHeader.SYN) || s.has(TcpHeader.ACK_FLAG))
+                && !l.admission.admits(srcAddr, s.srcPort, dstAddr, s.dstPort)) {
+            counters.refusedByAdmission++;
+            counters.noConnection++;
+            resetForNobody(s, srcAddr, dstAddr);
+            return null;
         }
         if (s.has(TcpHeader.ACK_FLAG)) {
             if (!s.has(TcpHeader.SYN)) {

@@ -23,6 +23,7 @@ public final class UdpEngine implements ProtocolHandler {
     private final Ipv4Engine ip;
     private final IcmpErrorSender errors;
     private final DatagramReceiver[] ports = new DatagramReceiver[65536];
+    private DatagramReceiver transparent;
     private final UdpHeader view = new UdpHeader();
 
     private final Metrics.Counter rxMalformed;
@@ -62,6 +63,16 @@ public final class UdpEngine implements ProtocolHandler {
         ports[port & 0xffff] = null;
     }
 
+    /**
+     * Sets the receiver of every datagram that no bound port takes: those to other addresses
+     * (with {@code Ipv4Engine.acceptAnyDestination} on) and those to our unbound ports, which then
+     * get no port unreachable from the engine (the receiver decides). For a gateway relaying the
+     * flows that pass through it; null removes it.
+     */
+    public void bindTransparent(DatagramReceiver receiver) {
+        this.transparent = receiver;
+    }
+
     public boolean isBound(int port) {
         return ports[port & 0xffff] != null;
     }
@@ -75,7 +86,13 @@ public final class UdpEngine implements ProtocolHandler {
             return;
         }
         int dstPort = view.dstPort();
-        DatagramReceiver r = dstPort == 0 ? null : ports[dstPort];
+        int dst = header.destination();
+        // Only a transparent receiver takes datagrams in transit (to an address not ours).
+        boolean transit = dst != ip.config().address().bits() && !ip.config().isBroadcast(dst);
+        DatagramReceiver r = dstPort == 0 || transit ? null : ports[dstPort];
+        if (r == null && dstPort != 0) {
+            r = transparent;
+        }
         if (r == null) {
             rxClosedPort.increment();
             // RFC 1122 §4.1.3.1: "If a datagram arrives addressed to a UDP port for which there is
@@ -104,14 +121,23 @@ public final class UdpEngine implements ProtocolHandler {
      * {@code destination}:{@code destinationPort}. Takes ownership in every outcome.
      */
     public SendOutcome send(int sourcePort, int destination, int destinationPort, PooledBuffer payload, long now) {
+        return send(ip.config().address().bits(), sourcePort, destination, destinationPort, payload, now);
+    }
+
+    /**
+     * As {@link #send(int, int, int, PooledBuffer, long)}, from {@code source}: our address, or
+     * (with {@code Ipv4Engine.acceptAnyDestination} on) the address a relayed datagram was sent
+     * to, answering for it. Takes ownership in every outcome.
+     */
+    public SendOutcome send(int source, int sourcePort, int destination, int destinationPort, PooledBuffer payload,
+            long now) {
         if (payload.length() > 65535 - UdpHeader.HEADER_LENGTH || payload.headroom() < UdpHeader.HEADER_LENGTH) {
             payload.release();
             return SendOutcome.TOO_BIG;
         }
         int length = payload.length();
         payload.pushHeader(HeaderLayer.TRANSPORT, UdpHeader.HEADER_LENGTH);
-        UdpRepr.emit(payload.memory(), payload.start(), sourcePort, destinationPort, length,
-                ip.config().address().bits(), destination);
-        return ip.send(IpProtocol.UDP, destination, payload, now);
+        UdpRepr.emit(payload.memory(), payload.start(), sourcePort, destinationPort, length, source, destination);
+        return ip.send(IpProtocol.UDP, source, destination, 0, false, payload, now);
     }
 }
