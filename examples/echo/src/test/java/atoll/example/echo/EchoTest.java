@@ -97,7 +97,11 @@ class EchoTest {
     @Test
     void tutorialQuotesTheSource() throws IOException {
         Path dir = Path.of(System.getProperty("atoll.example.dir"));
-        String tutorial = Files.readString(dir.resolve("../../docs/tutorial.md"));
+        Path tutorialFile = dir.resolve("../../docs/tutorial.md");
+        // A project forked from this one (./atoll fork echo ...) has no tutorial beside it: reported skipped.
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(tutorialFile),
+                "no docs/tutorial.md two levels up: a fork of the example, not the example");
+        String tutorial = Files.readString(tutorialFile);
         StringBuilder source = new StringBuilder();
         try (Stream<Path> files = Files.walk(dir.resolve("src/main/java"))) {
             for (Path p : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
