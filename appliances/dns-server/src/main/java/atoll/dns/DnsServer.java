@@ -110,7 +110,7 @@ public final class DnsServer implements Appliance {
             try {
                 // One UdpService (writer, query view) per event loop: nothing shared on the query path
                 // but the immutable zones.
-                endpoints.add(net.bindUdpPerLoop(at, loop -> new UdpService(engine, net.bufferPool(), udpQueries)));
+                endpoints.add(net.bindUdpPerLoop(at, loop -> new UdpService(engine, net.bufferPool(loop), udpQueries)));
                 listeners.add(net.listenTcp(at, flow -> serveTcp(flow, deadlines, tcpQueries)));
             } catch (IOException e) {
                 stop(Duration.ZERO);

@@ -38,7 +38,7 @@ final class UdpService implements DatagramHandler {
             MemorySegment room = out.memory().asSlice(out.end(), out.tailroom());
             int n = engine.respond(payload.data(), Transport.UDP, room, writer);
             if (n >= 0) {
-                out.append(n);
+                out.window(out.start(), out.end() + n); // append(n) without the slice it returns
                 endpoint.reply(out, addresses);
                 out = null; // reply took ownership
             }

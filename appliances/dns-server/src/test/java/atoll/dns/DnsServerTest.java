@@ -90,10 +90,14 @@ abstract class DnsServerTest {
     @AfterEach
     void stop() throws InterruptedException {
         if (running != null && running.devices() != null) {
-            var pool = running.devices().network().bufferPool();
-            var streamPool = running.devices().network().streamBufferPool();
+            var net = running.devices().network();
+            List<atoll.libos.buffer.BufferPool> pools = new java.util.ArrayList<>();
+            for (int i = 0; i < net.loops(); i++) { // each event loop's own datagram pool
+                pools.add(net.bufferPool(i));
+            }
+            var streamPool = net.streamBufferPool();
             assertEquals(0, running.stop(), () -> "clean stop: " + err);
-            pool.assertNoLeaks();
+            pools.forEach(atoll.libos.buffer.BufferPool::assertNoLeaks);
             streamPool.assertNoLeaks();
         }
     }

@@ -2,8 +2,8 @@ package atoll.conformance.dns;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import atoll.conformance.Feature;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Message;
@@ -24,9 +25,10 @@ import org.xbill.DNS.Message;
  * dns-server's reply is compared with each reference's, aspect by aspect ({@link Observed}). Any difference not in the allowlist fails the
  * test; so does an allowlist entry that no longer matches anything.
  */
+@Tag("dns-server")
+@Tag("socket")
 class DnsDifferentialIT {
 
-    static final Path IMAGE = Path.of(System.getProperty("atoll.dns.image.dir", "../appliances/dns-server/target/image"));
     static final Path EMBEDDED_ZONE = Path.of(System.getProperty("atoll.dns.embedded.zone",
             "../appliances/dns-server/src/main/resources/atoll-data/zones/example.com.zone"));
     static final String ALLOWLIST = "/atoll/conformance/dns/allowlist.txt";
@@ -43,10 +45,9 @@ class DnsDifferentialIT {
     }
 
     @Test
+    @Feature("nsd-knot")
     void dnsServerAnswersAsNsdAndKnotDo() throws Exception {
-        assumeFalse(Boolean.parseBoolean(System.getProperty("atoll.image.skip")), "image build skipped (-Dimage.skip=true)");
-        Path launcher = IMAGE.resolve("bin").resolve("dns-server");
-        assertTrue(Files.isExecutable(launcher), "no dns-server image at " + IMAGE + ": build appliances/dns-server first");
+        Path launcher = Dns.IMAGE.requireBuilt().launcher();
 
         List<ServerProcess.ZoneFile> zones = List.of(
                 new ServerProcess.ZoneFile("example.com", EMBEDDED_ZONE.toAbsolutePath()),

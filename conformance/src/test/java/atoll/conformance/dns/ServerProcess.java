@@ -1,15 +1,15 @@
 package atoll.conformance.dns;
 
+import atoll.conformance.Peer;
+import atoll.conformance.Ports;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -25,7 +25,7 @@ import org.xbill.DNS.Type;
  */
 final class ServerProcess implements AutoCloseable {
 
-    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    static final InetAddress LOOPBACK = Ports.LOOPBACK;
     /** How many times to ask before deciding a server never started answering. */
     static final int READY_ATTEMPTS = 300;
     /** Per-datagram wait, and how many times a query is sent before it counts as unanswered. */
@@ -54,8 +54,8 @@ final class ServerProcess implements AutoCloseable {
 
     /** NSD: foreground, no privilege drop or chroot (username and chroot empty), no remote control. */
     static ServerProcess nsd(Path dir, List<ZoneFile> zones) throws IOException {
-        Path binary = requireBinary("nsd", "nsd", "/usr/sbin/nsd");
-        int port = freePort();
+        Path binary = Peer.require("nsd", "nsd");
+        int port = Ports.freeTcpAndUdp();
         StringBuilder conf = new StringBuilder();
         conf.append("server:\n")
                 .append("  ip-address: 127.0.0.1\n")
@@ -86,8 +86,8 @@ final class ServerProcess implements AutoCloseable {
 
     /** Knot DNS: foreground, run and storage directories in the temporary one, never writes zone files back. */
     static ServerProcess knot(Path dir, List<ZoneFile> zones) throws IOException {
-        Path binary = requireBinary("knotd", "knot", "/usr/sbin/knotd");
-        int port = freePort();
+        Path binary = Peer.require("knotd", "knot");
+        int port = Ports.freeTcpAndUdp();
         StringBuilder conf = new StringBuilder();
         conf.append("server:\n")
                 .append("  rundir: \"").append(dir).append("\"\n")
@@ -112,19 +112,9 @@ final class ServerProcess implements AutoCloseable {
 
     /** The dns-server image, serving its embedded zone and the others named. */
     static ServerProcess atoll(Path dir, Path launcher, List<String> zonesOption) throws IOException {
-        int port = freePort();
+        int port = Ports.freeTcpAndUdp();
         return start("dns-server", port, dir, List.of(launcher.toString(), "--listen=127.0.0.1", "--port=" + port,
                 "--zones=" + String.join(",", zonesOption)));
-    }
-
-    private static Path requireBinary(String command, String debianPackage, String usual) {
-        Path p = Path.of(usual);
-        if (Files.isExecutable(p)) return p;
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            Path candidate = Path.of(dir, command);
-            if (!dir.isEmpty() && Files.isExecutable(candidate)) return candidate;
-        }
-        throw new AssertionError(command + " not found: install the Debian package '" + debianPackage + "' (apt-get install " + debianPackage + ")");
     }
 
     private static ServerProcess start(String name, int port, Path dir, List<String> command) throws IOException {
@@ -227,25 +217,6 @@ final class ServerProcess implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** A port free for both UDP and TCP on loopback at the time of the call. */
-    static int freePort() throws IOException {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < 100; i++) {
-                ServerSocket tcp = new ServerSocket(0, 1, LOOPBACK);
-                held.add(tcp);
-                try (DatagramSocket udp = new DatagramSocket(tcp.getLocalPort(), LOOPBACK)) {
-                    return tcp.getLocalPort();
-                } catch (SocketException taken) {
-                    // UDP side in use: try another number.
-                }
-            }
-        } finally {
-            for (ServerSocket s : held) s.close();
-        }
-        throw new IOException("no port free for both UDP and TCP on loopback");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package atoll.linux;
 
+import atoll.libos.net.TransportAddress;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -62,6 +63,11 @@ public final class MessageBatch implements AutoCloseable {
         return headers;
     }
 
+    /** The headers from message {@code first} on (sendmmsg of a batch's tail). */
+    MemorySegment headers(int first) {
+        return first == 0 ? headers : headers.asSlice((long) first * MMSGHDR);
+    }
+
     private MemorySegment name(int i) {
         return names.asSlice((long) i * SocketAddresses.SIZE, SocketAddresses.SIZE);
     }
@@ -75,15 +81,53 @@ public final class MessageBatch implements AutoCloseable {
         iovecs.set(ValueLayout.JAVA_LONG, v + 8, data.byteSize());
     }
 
+    /**
+     * Points message {@code i} at {@code length} bytes at {@code offset} in {@code memory} (a
+     * native segment) without making a slice: the allocation-free form of {@link #data(int, MemorySegment)}.
+     */
+    public void data(int i, MemorySegment memory, long offset, long length) {
+        java.util.Objects.checkFromIndexSize(offset, length, memory.byteSize());
+        long v = (long) i * IOVEC;
+        iovecs.set(ValueLayout.JAVA_LONG, v, memory.address() + offset);
+        iovecs.set(ValueLayout.JAVA_LONG, v + 8, length);
+    }
+
     /** Sets where message {@code i} goes (for {@code sendmmsg}). */
     public void destination(int i, java.net.InetSocketAddress to) {
         int len = SocketAddresses.write(name(i), to);
         headers.set(ValueLayout.JAVA_INT, (long) i * MMSGHDR + MSG_NAMELEN, len);
     }
 
+    /**
+     * Sets where message {@code i} goes from a reused transport address, without allocating when
+     * it holds octets (as {@link #source(int, TransportAddress, byte[])} leaves it).
+     */
+    public void destination(int i, TransportAddress to) {
+        int len = SocketAddresses.write(names, (long) i * SocketAddresses.SIZE, to);
+        headers.set(ValueLayout.JAVA_INT, (long) i * MMSGHDR + MSG_NAMELEN, len);
+    }
+
+    /** Gives message {@code to} the destination of message {@code from} (moving a queue's tail forward). */
+    public void copyDestination(int from, int to) {
+        MemorySegment.copy(names, (long) from * SocketAddresses.SIZE, names, (long) to * SocketAddresses.SIZE,
+                SocketAddresses.SIZE);
+        headers.set(ValueLayout.JAVA_INT, (long) to * MMSGHDR + MSG_NAMELEN,
+                headers.get(ValueLayout.JAVA_INT, (long) from * MMSGHDR + MSG_NAMELEN));
+    }
+
     /** The source of received message {@code i} (as a native socket address, no allocation beyond the view). */
     public MemorySegment source(int i) {
         return name(i);
+    }
+
+    /**
+     * Reads the source of received message {@code i} into {@code into}, allocating nothing.
+     *
+     * @param scratch at least 16 bytes, the caller's, for an IPv6 address on its way in
+     * @return false (and {@code into} unchanged) if the kernel gave no IPv4 or IPv6 address
+     */
+    public boolean source(int i, TransportAddress into, byte[] scratch) {
+        return SocketAddresses.read(names, (long) i * SocketAddresses.SIZE, into, scratch);
     }
 
     /** Bytes received into (or sent from) message {@code i} by the last call. */

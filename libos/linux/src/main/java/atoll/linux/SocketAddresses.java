@@ -1,5 +1,6 @@
 package atoll.linux;
 
+import atoll.libos.net.TransportAddress;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.Inet4Address;
@@ -32,6 +33,7 @@ public final class SocketAddresses {
     static final int SOCKADDR_IN6 = 28;
     private static final ValueLayout.OfShort FAMILY = ValueLayout.JAVA_SHORT_UNALIGNED;
     private static final ValueLayout.OfShort BE16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfInt BE32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
     /** Writes {@code address} into {@code into}; returns the length to pass with it. */
     public static int write(MemorySegment into, InetSocketAddress address) {
@@ -50,6 +52,51 @@ public final class SocketAddresses {
             return SOCKADDR_IN6;
         }
         throw new IllegalArgumentException("unresolved address " + address);
+    }
+
+    /**
+     * Writes {@code address} into {@code into} at {@code offset} without allocating (no slice; the
+     * octets are read out of the reused value); returns the length to pass with it.
+     */
+    public static int write(MemorySegment into, long offset, TransportAddress address) {
+        // Zero all SIZE (28) bytes: sin_zero and sin6_flowinfo must be 0.
+        into.set(ValueLayout.JAVA_LONG_UNALIGNED, offset, 0L);
+        into.set(ValueLayout.JAVA_LONG_UNALIGNED, offset + 8, 0L);
+        into.set(ValueLayout.JAVA_LONG_UNALIGNED, offset + 16, 0L);
+        into.set(ValueLayout.JAVA_INT_UNALIGNED, offset + 24, 0);
+        into.set(BE16, offset + 2, (short) address.port());
+        if (address.isIpv4()) {
+            into.set(FAMILY, offset, (short) Syscalls.AF_INET);
+            into.set(BE32, offset + 4, address.ipv4());
+            return SOCKADDR_IN;
+        }
+        into.set(FAMILY, offset, (short) Syscalls.AF_INET6);
+        for (int i = 0; i < 16; i++) {
+            into.set(ValueLayout.JAVA_BYTE, offset + 8 + i, (byte) address.addressOctet(i));
+        }
+        into.set(ValueLayout.JAVA_INT_UNALIGNED, offset + 24, address.scopeId());
+        return SOCKADDR_IN6;
+    }
+
+    /**
+     * Reads the address at {@code offset} in {@code from} into {@code into} without allocating.
+     *
+     * @param scratch at least 16 bytes, for an IPv6 address's octets on their way in
+     * @return false (and {@code into} unchanged) for a family other than IPv4 and IPv6
+     */
+    public static boolean read(MemorySegment from, long offset, TransportAddress into, byte[] scratch) {
+        int family = from.get(FAMILY, offset);
+        int port = Short.toUnsignedInt(from.get(BE16, offset + 2));
+        if (family == Syscalls.AF_INET) {
+            into.setIpv4(from.get(BE32, offset + 4), port);
+            return true;
+        }
+        if (family == Syscalls.AF_INET6) {
+            MemorySegment.copy(from, ValueLayout.JAVA_BYTE, offset + 8, scratch, 0, 16);
+            into.setIpv6(scratch, 0, from.get(ValueLayout.JAVA_INT_UNALIGNED, offset + 24), port);
+            return true;
+        }
+        return false;
     }
 
     /** The address family at {@code from} ({@link Syscalls#AF_INET} or {@link Syscalls#AF_INET6}). */

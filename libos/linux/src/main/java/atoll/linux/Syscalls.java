@@ -24,6 +24,10 @@ import java.lang.invoke.VarHandle;
  * {@code EAGAIN}: on an event loop that is the normal outcome, not an error, and costs no
  * exception.
  *
+ * <p>Each call's method handle is linked on its first use (a holder class per call): linking a
+ * signature costs tens of milliseconds in a fresh JVM, and a program that uses a few calls should
+ * not pay for all of them at start-up.
+ *
  * <p>Thread-safe; the errno capture area is per thread. Calls allocate nothing on the Java heap
  * except on their error paths.
  */
@@ -49,6 +53,10 @@ public final class Syscalls {
     public static final int SO_REUSEADDR = 2;
     public static final int SO_RCVBUF = 8;
     public static final int SO_SNDBUF = 7;
+    public static final int SO_REUSEPORT = 15;
+    // include/uapi/linux/in.h, in6.h.
+    public static final int IPPROTO_IPV6 = 41;
+    public static final int IPV6_V6ONLY = 26;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
@@ -58,41 +66,92 @@ public final class Syscalls {
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE_LAYOUT));
 
     // int open(const char *path, int flags, ...): variadic mode.
-    private static final MethodHandle OPEN = downcall("open",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle READ = downcall("read",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle WRITE = downcall("write",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    /** Linked on first use: each distinct signature costs tens of milliseconds at start-up. */
+    private static final class Open {
+        static final MethodHandle H = downcall("open",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    }
+    private static final class Close {
+        static final MethodHandle H = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class Read {
+        static final MethodHandle H = downcall("read",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+    private static final class Write {
+        static final MethodHandle H = downcall("write",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
     // int ioctl(int fd, unsigned long request, ...): variadic argument, here always a pointer.
-    private static final MethodHandle IOCTL = downcall("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle SOCKET = downcall("socket",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle BIND = downcall("bind",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKNAME = downcall("getsockname",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECVMMSG = downcall("recvmmsg",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle SENDMMSG = downcall("sendmmsg",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle SETNS = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle EPOLL_CREATE1 = downcall("epoll_create1",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle EPOLL_CTL = downcall("epoll_ctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle EPOLL_WAIT = downcall("epoll_wait",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle EVENTFD = downcall("eventfd",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final class Ioctl {
+        static final MethodHandle H = downcall("ioctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+    }
+    private static final class Socket {
+        static final MethodHandle H = downcall("socket",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class Bind {
+        static final MethodHandle H = downcall("bind",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Getsockname {
+        static final MethodHandle H = downcall("getsockname",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+    private static final class Setsockopt {
+        static final MethodHandle H = downcall("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+    private static final class Recvmmsg {
+        static final MethodHandle H = downcall("recvmmsg",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    }
+    private static final class Sendmmsg {
+        static final MethodHandle H = downcall("sendmmsg",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+    // The hot calls of an event loop again, without errno capture: the JDK makes a slice of the
+    // capture segment for every call that captures (SharedUtils.checkCaptureSegment), which would
+    // be an allocation per call. They are tried first; only a failure (-1) repeats the call with
+    // capture to learn errno, which is what a failure costs anyway.
+    private static final class RecvmmsgFast {
+        static final MethodHandle H = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("recvmmsg"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    }
+    private static final class SendmmsgFast {
+        static final MethodHandle H = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("sendmmsg"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+    private static final class EpollWaitFast {
+        static final MethodHandle H = LINKER.downcallHandle(
+                LINKER.defaultLookup().findOrThrow("epoll_wait"), FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+    private static final class Setns {
+        static final MethodHandle H = downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+    private static final class EpollCreate1 {
+        static final MethodHandle H = downcall("epoll_create1",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+    private static final class EpollCtl {
+        static final MethodHandle H = downcall("epoll_ctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    }
+    private static final class EpollWait {
+        static final MethodHandle H = downcall("epoll_wait",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    }
+    private static final class Eventfd {
+        static final MethodHandle H = downcall("eventfd",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
     // char *strerror(int): glibc returns a pointer into its static message table for known
     // numbers; called only on error paths.
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(
-            LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final class Strerror {
+        static final MethodHandle H = LINKER.downcallHandle(
+                LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    }
 
     private static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... more) {
         Linker.Option[] options = new Linker.Option[more.length + 1];
@@ -108,7 +167,7 @@ public final class Syscalls {
     /** The C library's text for {@code errno} ({@code strerror(3)}). */
     public static String strerror(int errno) {
         try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment text = (MemorySegment) Strerror.H.invokeExact(errno);
             return text.equals(MemorySegment.NULL) ? "errno " + errno : text.reinterpret(1024).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;
@@ -121,7 +180,7 @@ public final class Syscalls {
             MemorySegment cPath = arena.allocateFrom(path);
             MemorySegment capture = CAPTURE.get();
             while (true) {
-                int fd = (int) OPEN.invokeExact(capture, cPath, flags, 0);
+                int fd = (int) Open.H.invokeExact(capture, cPath, flags, 0);
                 if (fd >= 0) {
                     return fd;
                 }
@@ -145,7 +204,7 @@ public final class Syscalls {
         MemorySegment capture = CAPTURE.get();
         int r;
         try {
-            r = (int) CLOSE.invokeExact(capture, fd);
+            r = (int) Close.H.invokeExact(capture, fd);
         } catch (Throwable t) {
             throw linkageFailure("close", t);
         }
@@ -167,7 +226,7 @@ public final class Syscalls {
         MemorySegment capture = CAPTURE.get();
         try {
             while (true) {
-                long n = (long) READ.invokeExact(capture, fd, into, into.byteSize());
+                long n = (long) Read.H.invokeExact(capture, fd, into, into.byteSize());
                 if (n >= 0) {
                     return n;
                 }
@@ -196,7 +255,7 @@ public final class Syscalls {
         MemorySegment capture = CAPTURE.get();
         try {
             while (true) {
-                long n = (long) WRITE.invokeExact(capture, fd, from, from.byteSize());
+                long n = (long) Write.H.invokeExact(capture, fd, from, from.byteSize());
                 if (n >= 0) {
                     return n;
                 }
@@ -225,7 +284,7 @@ public final class Syscalls {
         MemorySegment capture = CAPTURE.get();
         try {
             while (true) {
-                int r = (int) IOCTL.invokeExact(capture, fd, request, argument);
+                int r = (int) Ioctl.H.invokeExact(capture, fd, request, argument);
                 if (r >= 0) {
                     return r;
                 }
@@ -246,7 +305,7 @@ public final class Syscalls {
         MemorySegment capture = CAPTURE.get();
         int fd;
         try {
-            fd = (int) SOCKET.invokeExact(capture, domain, type, protocol);
+            fd = (int) Socket.H.invokeExact(capture, domain, type, protocol);
         } catch (Throwable t) {
             throw linkageFailure("socket", t);
         }
@@ -261,7 +320,7 @@ public final class Syscalls {
         MemorySegment capture = CAPTURE.get();
         int r;
         try {
-            r = (int) BIND.invokeExact(capture, fd, address, length);
+            r = (int) Bind.H.invokeExact(capture, fd, address, length);
         } catch (Throwable t) {
             throw linkageFailure("bind", t);
         }
@@ -279,7 +338,7 @@ public final class Syscalls {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment len = arena.allocate(JAVA_INT);
             len.set(JAVA_INT, 0, (int) address.byteSize());
-            int r = (int) GETSOCKNAME.invokeExact(capture, fd, address, len);
+            int r = (int) Getsockname.H.invokeExact(capture, fd, address, len);
             if (r != 0) {
                 throw new LinuxException("getsockname", "fd " + fd, errno(capture));
             }
@@ -296,7 +355,7 @@ public final class Syscalls {
         MemorySegment capture = CAPTURE.get();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment v = arena.allocateFrom(JAVA_INT, value);
-            int r = (int) SETSOCKOPT.invokeExact(capture, fd, level, option, v, 4);
+            int r = (int) Setsockopt.H.invokeExact(capture, fd, level, option, v, 4);
             if (r != 0) {
                 throw new LinuxException("setsockopt", "level " + level + " option " + option, errno(capture));
             }
@@ -314,10 +373,20 @@ public final class Syscalls {
      */
     public static int recvmmsg(int fd, MessageBatch batch, int count) throws LinuxException {
         batch.prepareReceive(count);
+        try {
+            int fast = (int) RecvmmsgFast.H.invokeExact(fd, batch.headers(), count, 0, MemorySegment.NULL);
+            if (fast >= 0) {
+                return fast;
+            }
+        } catch (Throwable t) {
+            throw linkageFailure("recvmmsg", t);
+        }
+        // Failed: again with errno captured (a datagram that arrived meanwhile is simply taken).
+        batch.prepareReceive(count);
         MemorySegment capture = CAPTURE.get();
         try {
             while (true) {
-                int n = (int) RECVMMSG.invokeExact(capture, fd, batch.headers(), count, 0, MemorySegment.NULL);
+                int n = (int) Recvmmsg.H.invokeExact(capture, fd, batch.headers(), count, 0, MemorySegment.NULL);
                 if (n >= 0) {
                     return n;
                 }
@@ -343,13 +412,34 @@ public final class Syscalls {
      * @return messages sent (the first ones), or {@link #WOULD_BLOCK} when the socket cannot take any now
      */
     public static int sendmmsg(int fd, MessageBatch batch, int count) throws LinuxException {
-        if (count > batch.capacity()) {
-            throw new IllegalArgumentException("count " + count + " > capacity " + batch.capacity());
+        return sendmmsg(fd, batch, 0, count);
+    }
+
+    /**
+     * {@code sendmmsg(2)} of messages {@code first} to {@code first + count - 1} of {@code batch}
+     * (what is left of a batch after a partial send).
+     *
+     * @return messages sent (the first ones), or {@link #WOULD_BLOCK} when the socket cannot take
+     *     any now; a failure of message {@code first} itself is a {@link LinuxException}
+     */
+    public static int sendmmsg(int fd, MessageBatch batch, int first, int count) throws LinuxException {
+        if (first < 0 || count < 0 || first + count > batch.capacity()) {
+            throw new IllegalArgumentException("messages " + first + "+" + count + " not in capacity " + batch.capacity());
         }
+        MemorySegment headers = batch.headers(first);
+        try {
+            int fast = (int) SendmmsgFast.H.invokeExact(fd, headers, count, 0);
+            if (fast >= 0) {
+                return fast;
+            }
+        } catch (Throwable t) {
+            throw linkageFailure("sendmmsg", t);
+        }
+        // Failed: again with errno captured, to tell a full send buffer from an error.
         MemorySegment capture = CAPTURE.get();
         try {
             while (true) {
-                int n = (int) SENDMMSG.invokeExact(capture, fd, batch.headers(), count, 0);
+                int n = (int) Sendmmsg.H.invokeExact(capture, fd, headers, count, 0);
                 if (n >= 0) {
                     return n;
                 }
@@ -380,7 +470,7 @@ public final class Syscalls {
         MemorySegment capture = CAPTURE.get();
         int r;
         try {
-            r = (int) SETNS.invokeExact(capture, fd, nstype);
+            r = (int) Setns.H.invokeExact(capture, fd, nstype);
         } catch (Throwable t) {
             throw linkageFailure("setns", t);
         }
@@ -411,7 +501,7 @@ public final class Syscalls {
         MemorySegment capture = CAPTURE.get();
         int fd;
         try {
-            fd = (int) EPOLL_CREATE1.invokeExact(capture, flags);
+            fd = (int) EpollCreate1.H.invokeExact(capture, flags);
         } catch (Throwable t) {
             throw linkageFailure("epoll_create1", t);
         }
@@ -426,7 +516,7 @@ public final class Syscalls {
         MemorySegment capture = CAPTURE.get();
         int r;
         try {
-            r = (int) EPOLL_CTL.invokeExact(capture, epfd, op, fd, event);
+            r = (int) EpollCtl.H.invokeExact(capture, epfd, op, fd, event);
         } catch (Throwable t) {
             throw linkageFailure("epoll_ctl", t);
         }
@@ -443,10 +533,19 @@ public final class Syscalls {
      */
     public static int epollWait(int epfd, MemorySegment events, int maxEvents, int timeoutMillis)
             throws LinuxException {
+        try {
+            int fast = (int) EpollWaitFast.H.invokeExact(epfd, events, maxEvents, timeoutMillis);
+            if (fast >= 0) {
+                return fast;
+            }
+        } catch (Throwable t) {
+            throw linkageFailure("epoll_wait", t);
+        }
+        // Failed (a signal, EINTR, or a broken descriptor): look again without waiting, errno captured.
         MemorySegment capture = CAPTURE.get();
         int n;
         try {
-            n = (int) EPOLL_WAIT.invokeExact(capture, epfd, events, maxEvents, timeoutMillis);
+            n = (int) EpollWait.H.invokeExact(capture, epfd, events, maxEvents, 0);
         } catch (Throwable t) {
             throw linkageFailure("epoll_wait", t);
         }
@@ -465,7 +564,7 @@ public final class Syscalls {
         MemorySegment capture = CAPTURE.get();
         int fd;
         try {
-            fd = (int) EVENTFD.invokeExact(capture, initialValue, flags);
+            fd = (int) Eventfd.H.invokeExact(capture, initialValue, flags);
         } catch (Throwable t) {
             throw linkageFailure("eventfd", t);
         }

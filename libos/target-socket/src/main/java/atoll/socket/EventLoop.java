@@ -14,12 +14,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 
 /**
- * One platform thread ({@value #THREAD_NAME}) that waits on a {@link Selector} and runs, in order,
- * channel readiness callbacks and due timers (work from other threads arrives as zero-delay
- * timers).
+ * One platform thread ({@value #THREAD_NAME}) that waits for readiness and runs, in order,
+ * readiness callbacks and due timers (work from other threads arrives as zero-delay timers). It
+ * waits in one of two {@link Poller}s: a java.nio {@link Selector} over channels (the java.nio UDP
+ * path and every TCP channel), or, for the batched UDP path on Linux, an epoll instance over raw
+ * socket descriptors ({@link EpollPoller}). A loop has one or the other: a selector cannot watch
+ * a descriptor java.nio did not open, nor epoll a channel's hidden descriptor.
  *
  * <p>Timers live in a deadline heap owned by the loop thread. Timers scheduled from other threads
  * go through a lock-free queue; the loop is woken only when the new deadline is sooner than the
@@ -53,23 +55,44 @@ final class EventLoop {
         void onReady(SelectionKey key);
     }
 
-    private final Selector selector;
+    private final Poller poller;
     private final Thread thread;
     private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
     private final ConcurrentLinkedQueue<LoopTimer> incomingTimers = new ConcurrentLinkedQueue<>();
     private final AtomicLong timerSequence = new AtomicLong();
     private final AtomicInteger cancelledTimers = new AtomicInteger();
-    private final Consumer<SelectionKey> dispatch = this::dispatch;
     private final AtomicReference<Health> health = new AtomicReference<>(Health.SERVING);
     private final Metrics.Counter errors;
     private volatile long sleepingUntil = AWAKE;
     private volatile boolean sleepingForever;
     private volatile boolean running = true;
 
+    /** A loop that waits in a java.nio {@link Selector}. */
     EventLoop(Metrics metrics) throws IOException {
+        this(metrics, THREAD_NAME, false);
+    }
+
+    /**
+     * @param name the thread's name
+     * @param epoll wait in epoll over raw descriptors ({@link #epoll()}) instead of a selector
+     */
+    EventLoop(Metrics metrics, String name, boolean epoll) throws IOException {
         errors = metrics.counter("socket.loop.errors");
-        selector = Selector.open();
-        thread = Thread.ofPlatform().name(THREAD_NAME).daemon(true).unstarted(this::run);
+        poller = epoll ? new EpollPoller(this) : new SelectorPoller(Selector.open(), this::dispatch);
+        thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
+    }
+
+    /** The epoll poller of a loop made with {@code epoll}; raw descriptors register there. */
+    EpollPoller epoll() {
+        if (poller instanceof EpollPoller e) {
+            return e;
+        }
+        throw new IllegalStateException("this event loop waits in a java.nio selector, not in epoll");
+    }
+
+    /** True if this loop waits in epoll (batched UDP), false for a java.nio selector. */
+    boolean isEpoll() {
+        return poller instanceof EpollPoller;
     }
 
     void start() {
@@ -106,9 +129,12 @@ final class EventLoop {
      * selector picks up a registration from another thread at its next select, hence the wakeup.
      */
     SelectionKey register(SelectableChannel channel, int ops, ReadyHandler handler) throws IOException {
-        SelectionKey key = channel.register(selector, ops, handler);
+        if (!(poller instanceof SelectorPoller p)) {
+            throw new IllegalStateException("a java.nio channel cannot join an epoll event loop");
+        }
+        SelectionKey key = channel.register(p.selector(), ops, handler);
         if (!inLoop()) {
-            selector.wakeup();
+            p.wakeup();
         }
         return key;
     }
@@ -116,7 +142,7 @@ final class EventLoop {
     /** Makes a changed interest set take effect now even if the loop is waiting. */
     void wakeup() {
         if (!inLoop()) {
-            selector.wakeup();
+            poller.wakeup();
         }
     }
 
@@ -138,7 +164,7 @@ final class EventLoop {
         // before its last look at incomingTimers, and this reads it after the add, so either the
         // loop sees the new timer or this sees the deadline (both fields are volatile).
         if (sleepingForever || (sleepingUntil != AWAKE && t.deadline - sleepingUntil < 0)) {
-            selector.wakeup();
+            poller.wakeup();
         }
         return t;
     }
@@ -150,7 +176,7 @@ final class EventLoop {
     /** Stops the loop and waits for its thread to end; then closes the selector. */
     void stop() {
         running = false;
-        selector.wakeup();
+        poller.wakeup();
         if (Thread.currentThread() != thread) {
             boolean interrupted = false;
             while (true) {
@@ -188,6 +214,17 @@ final class EventLoop {
         }
     }
 
+    /** Runs a raw descriptor's readiness callback with the same failure handling as a channel's. */
+    void dispatch(EpollPoller.FdHandler handler, int events) {
+        try {
+            handler.onReady(events);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "descriptor handler failed", e);
+        } catch (Error e) {
+            failed("descriptor handler", e);
+        }
+    }
+
     private void run() {
         while (running) {
             try {
@@ -202,9 +239,9 @@ final class EventLoop {
         timers.clear();
         incomingTimers.clear();
         try {
-            selector.close();
+            poller.close();
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "closing the selector failed", e);
+            LOG.log(Level.WARNING, "closing the event loop's poller failed", e);
         }
         LOG.log(Level.DEBUG, "event loop stopped; {0} timer(s) dropped", dropped);
     }
@@ -237,16 +274,16 @@ final class EventLoop {
         }
         // Last look after publishing the deadline (see schedule).
         if (!incomingTimers.isEmpty() || !running) {
-            selector.selectNow(dispatch);
+            poller.poll(0);
         } else if (next == null) {
-            selector.select(dispatch, 0); // 0: no timeout
+            poller.poll(-1);
         } else {
             long waitNanos = next.deadline - now;
             if (waitNanos <= 0) {
-                selector.selectNow(dispatch);
+                poller.poll(0);
             } else {
-                // select() counts in milliseconds: round up so a timer never fires early.
-                selector.select(dispatch, Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
+                // Both pollers count in milliseconds: round up so a timer never fires early.
+                poller.poll(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)));
             }
         }
         sleepingForever = false;

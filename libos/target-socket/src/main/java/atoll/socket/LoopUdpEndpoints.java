@@ -14,9 +14,9 @@ import java.util.List;
  * which is the one they are called with. Closing closes them all.
  */
 final class LoopUdpEndpoints implements UdpEndpoint {
-    private final List<SocketUdpEndpoint> perLoop;
+    private final List<UdpEndpoint> perLoop;
 
-    LoopUdpEndpoints(List<SocketUdpEndpoint> perLoop) {
+    LoopUdpEndpoints(List<UdpEndpoint> perLoop) {
         this.perLoop = perLoop;
     }
 
@@ -42,7 +42,7 @@ final class LoopUdpEndpoints implements UdpEndpoint {
 
     @Override
     public void close() {
-        for (SocketUdpEndpoint ep : perLoop) {
+        for (UdpEndpoint ep : perLoop) {
             ep.close();
         }
     }

@@ -53,6 +53,12 @@ final class SocketNetworkStack implements NetworkStack {
     private final EventLoop loop;
     /** Every event loop; {@link #loop} is the first, which also runs timers. */
     private final EventLoop[] loops;
+    /** The loop TCP channels wait on: {@link #loop}, unless the loops wait in epoll (batched UDP). */
+    private final EventLoop tcpLoop;
+    /** Each loop's datagram pool, in loop order; {@link #pool} is the first's. */
+    private final BufferPool[] pools;
+    /** Datagrams per recvmmsg/sendmmsg on the batched path; 0 when UDP goes through java.nio. */
+    private final int batch;
     private final BufferPool pool;
     private final BufferPool streamPool;
     private final StreamLimits limits;
@@ -61,7 +67,7 @@ final class SocketNetworkStack implements NetworkStack {
     private final StreamFlowCounters counters;
     /** Inbound flows holding an admission slot (flows from connectTcp hold none). */
     private final Set<SocketTcpFlow> admitted = ConcurrentHashMap.newKeySet();
-    private final Set<SocketUdpEndpoint> endpoints = ConcurrentHashMap.newKeySet();
+    private final Set<UdpEndpoint> endpoints = ConcurrentHashMap.newKeySet();
     private final Set<SocketTcpListener> listeners = ConcurrentHashMap.newKeySet();
     private final Set<SocketTcpFlow> flows = ConcurrentHashMap.newKeySet();
     private final ReentrantLock handlersLock = new ReentrantLock();
@@ -70,15 +76,27 @@ final class SocketNetworkStack implements NetworkStack {
     private volatile boolean shutDown;
 
     SocketNetworkStack(EventLoop loop, BufferPool pool, BufferPool streamPool, StreamLimits limits, Metrics metrics) {
-        this(new EventLoop[] {loop}, pool, streamPool, limits, metrics);
+        this(new EventLoop[] {loop}, loop, new BufferPool[] {pool}, 0, streamPool, limits, metrics);
     }
 
-    /** @param loops the event loops; the first runs timers and TCP readiness */
-    SocketNetworkStack(EventLoop[] loops, BufferPool pool, BufferPool streamPool, StreamLimits limits,
-            Metrics metrics) {
+    /**
+     * @param loops the event loops; the first runs timers
+     * @param tcpLoop the loop TCP channels register with: the first of {@code loops} when those
+     *     wait in java.nio selectors, a selector loop of its own when they wait in epoll
+     * @param pools each loop's datagram pool, in the same order
+     * @param batch datagrams per system call on the batched path (the loops wait in epoll), 0 for java.nio
+     */
+    SocketNetworkStack(EventLoop[] loops, EventLoop tcpLoop, BufferPool[] pools, int batch, BufferPool streamPool,
+            StreamLimits limits, Metrics metrics) {
+        if (pools.length != loops.length) {
+            throw new IllegalArgumentException(pools.length + " pools for " + loops.length + " loops");
+        }
         this.loops = loops.clone();
         this.loop = loops[0];
-        this.pool = pool;
+        this.tcpLoop = tcpLoop;
+        this.pools = pools.clone();
+        this.batch = batch;
+        this.pool = pools[0];
         this.streamPool = streamPool;
         this.limits = limits;
         this.admission = new FlowAdmission(limits.maxFlows(), limits.maxFlowsPerPrefix());
@@ -104,6 +122,46 @@ final class SocketNetworkStack implements NetworkStack {
 
     EventLoop loop() {
         return loop;
+    }
+
+    /** The loop TCP listeners and flows wait on (see the constructor). */
+    EventLoop tcpLoop() {
+        return tcpLoop;
+    }
+
+    /** Datagrams per recvmmsg/sendmmsg, or 0 when UDP goes through java.nio. */
+    int batch() {
+        return batch;
+    }
+
+    /** The datagram pool of {@code l}, one of this stack's loops. */
+    BufferPool poolOf(EventLoop l) {
+        for (int i = 0; i < loops.length; i++) {
+            if (loops[i] == l) {
+                return pools[i];
+            }
+        }
+        throw new IllegalArgumentException("not a loop of this stack");
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Each loop has a datagram pool of its own (a share of {@code socket.buffers}): its
+     * endpoints receive into it and its handlers should send from it, so loops never contend for
+     * buffers. Loop 0's is {@link #bufferPool()}.
+     */
+    @Override
+    public BufferPool bufferPool(int loopIndex) {
+        return pools[loopIndex];
+    }
+
+    /** Opens a UDP endpoint on {@code l}: batched on raw sockets when the loops wait in epoll, else java.nio. */
+    private UdpEndpoint openUdp(EventLoop l, InetSocketAddress local, DatagramHandler handler, boolean reusePort)
+            throws IOException {
+        return batch > 0
+                ? BatchUdpEndpoint.open(this, l, local, handler, reusePort, batch)
+                : SocketUdpEndpoint.open(this, l, local, handler, reusePort);
     }
 
     @Override
@@ -137,7 +195,7 @@ final class SocketNetworkStack implements NetworkStack {
     @Override
     public UdpEndpoint bindUdp(InetSocketAddress local, DatagramHandler handler) throws IOException {
         checkOpen();
-        SocketUdpEndpoint ep = SocketUdpEndpoint.open(this, local, handler);
+        UdpEndpoint ep = openUdp(loop, local, handler, false);
         endpoints.add(ep);
         if (shutDown) { // raced with shutdown: do not leave it open behind its back
             ep.close();
@@ -165,18 +223,18 @@ final class SocketNetworkStack implements NetworkStack {
             return bindUdp(local, handlerForLoop.apply(0));
         }
         checkOpen();
-        List<SocketUdpEndpoint> eps = new ArrayList<>(loops.length);
+        List<UdpEndpoint> eps = new ArrayList<>(loops.length);
         try {
             InetSocketAddress at = local;
             for (int i = 0; i < loops.length; i++) {
-                SocketUdpEndpoint ep = SocketUdpEndpoint.open(this, loops[i], at, handlerForLoop.apply(i), true);
+                UdpEndpoint ep = openUdp(loops[i], at, handlerForLoop.apply(i), true);
                 eps.add(ep);
                 endpoints.add(ep);
                 // The first bind settles the port (port 0 picks one); the others join it.
                 at = new InetSocketAddress(local.getAddress(), ep.localAddress().getPort());
             }
         } catch (IOException | RuntimeException e) {
-            for (SocketUdpEndpoint ep : eps) {
+            for (UdpEndpoint ep : eps) {
                 ep.close();
             }
             throw e;
@@ -259,7 +317,7 @@ final class SocketNetworkStack implements NetworkStack {
 
     // Bookkeeping called by endpoints, listeners and flows.
 
-    void endpointClosed(SocketUdpEndpoint ep) {
+    void endpointClosed(UdpEndpoint ep) {
         endpoints.remove(ep);
     }
 
@@ -401,7 +459,7 @@ final class SocketNetworkStack implements NetworkStack {
         if (left > 0) {
             LOG.log(Level.WARNING, "{0} flow handler(s) did not return after their flows were closed", left);
         }
-        for (SocketUdpEndpoint ep : List.copyOf(endpoints)) {
+        for (UdpEndpoint ep : List.copyOf(endpoints)) {
             ep.close();
         }
         for (SocketTcpListener l : List.copyOf(listeners)) {

@@ -16,21 +16,28 @@ final class SocketPlatform implements Platform {
     private final EventLoop[] loops;
     private final SocketNetworkStack network;
     private final LoopClock clock;
-    private final BufferPool pool;
+    private final EventLoop tcpLoop;
+    private final BufferPool[] pools;
     private final BufferPool streamPool;
     private boolean shutDown;
 
     SocketPlatform(EventLoop loop, SocketNetworkStack network, BufferPool pool, BufferPool streamPool) {
-        this(new EventLoop[] {loop}, network, pool, streamPool);
+        this(new EventLoop[] {loop}, loop, network, new BufferPool[] {pool}, streamPool);
     }
 
-    /** @param loops the event loops, started; the first runs timers and the clock */
-    SocketPlatform(EventLoop[] loops, SocketNetworkStack network, BufferPool pool, BufferPool streamPool) {
+    /**
+     * @param loops the event loops, started; the first runs timers and the clock
+     * @param tcpLoop the loop TCP waits on: the first of {@code loops}, or one of its own (started)
+     * @param pools each loop's datagram pool
+     */
+    SocketPlatform(EventLoop[] loops, EventLoop tcpLoop, SocketNetworkStack network, BufferPool[] pools,
+            BufferPool streamPool) {
         this.loops = loops.clone();
         this.loop = loops[0];
+        this.tcpLoop = tcpLoop;
         this.network = network;
         this.clock = new LoopClock(loop);
-        this.pool = pool;
+        this.pools = pools.clone();
         this.streamPool = streamPool;
     }
 
@@ -47,7 +54,7 @@ final class SocketPlatform implements Platform {
                 return h;
             }
         }
-        return Health.SERVING;
+        return tcpLoop.health();
     }
 
     @Override
@@ -86,7 +93,13 @@ final class SocketPlatform implements Platform {
         for (EventLoop l : loops) {
             l.stop();
         }
-        long out = pool.outstanding() + streamPool.outstanding();
+        if (tcpLoop != loop) {
+            tcpLoop.stop();
+        }
+        long out = streamPool.outstanding();
+        for (BufferPool p : pools) {
+            out += p.outstanding();
+        }
         if (out != 0) {
             LOG.log(Level.WARNING, "{0} pooled buffer(s) still out after shutdown (leaked, or held by a handler still running)", out);
         }

@@ -34,7 +34,8 @@ public final class SocketTargetProvider implements TargetProvider {
             "bytes per pooled buffer (datagram and stream pools), headroom included; a received datagram longer than buffer-size minus headroom is truncated");
     public static final ConfigKey<Integer> BUFFERS = ConfigKey.of("socket.buffers",
             new IntRange("count", 1, 1 << 20), 1024,
-            "most datagram buffers ever allocated (UDP only); when all are out, received datagrams are dropped and counted");
+            "most datagram buffers ever allocated (UDP only), shared out evenly as one pool per event loop;"
+                    + " when a loop's are all out, datagrams it receives are dropped and counted");
     public static final ConfigKey<Integer> TCP_BUFFERS = ConfigKey.of("socket.tcp-buffers",
             new IntRange("count", 1, 1 << 20), 1024,
             "most stream buffers ever allocated, shared by TCP connections (never by UDP); a connection that finds none is closed and counted");
@@ -47,6 +48,16 @@ public final class SocketTargetProvider implements TargetProvider {
             "event loop threads; a UDP endpoint bound per loop gets one SO_REUSEPORT socket on each"
                     + " (default: the number of available processors)");
 
+    /** Datagrams per recvmmsg/sendmmsg by default: 64 KiB buffers make 2 MiB posted per socket. */
+    static final int DEFAULT_BATCH = 32;
+    /** UIO_MAXIOV (include/uapi/linux/uio.h): the kernel's cap on one call's messages. */
+    static final int MAX_BATCH = 1024;
+
+    public static final ConfigKey<Integer> BATCH = ConfigKey.of("socket.batch", new BatchSize(MAX_BATCH),
+            DEFAULT_BATCH,
+            "datagrams per recvmmsg/sendmmsg call on Linux (raw sockets through the FFM API, needs native access"
+                    + " for atoll.linux); off: one java.nio call per datagram, as on other systems");
+
     @Override
     public String name() {
         return "socket";
@@ -54,7 +65,7 @@ public final class SocketTargetProvider implements TargetProvider {
 
     @Override
     public List<ConfigKey<?>> configKeys() {
-        List<ConfigKey<?>> keys = new ArrayList<>(List.of(BUFFER_SIZE, BUFFERS, TCP_BUFFERS, HEADROOM, LOOPS));
+        List<ConfigKey<?>> keys = new ArrayList<>(List.of(BUFFER_SIZE, BUFFERS, TCP_BUFFERS, HEADROOM, LOOPS, BATCH));
         keys.addAll(StreamLimits.KEYS);
         return List.copyOf(keys);
     }
@@ -82,23 +93,78 @@ public final class SocketTargetProvider implements TargetProvider {
                     "socket.buffer-size {0} with headroom {1}: UDP payloads over {2} bytes are truncated",
                     Integer.toString(size), Integer.toString(headroom), Integer.toString(size - headroom));
         }
-        BufferPool pool = new BufferPool(size, headroom, count);
+        int loopCount = config.get(LOOPS);
+        // Each loop's own pool: receive buffers and the replies its handlers send never contend
+        // with another loop's. socket.buffers is shared out (rounded up), so the total stays its value.
+        BufferPool[] pools = new BufferPool[loopCount];
+        int perLoop = (count + loopCount - 1) / loopCount;
+        for (int i = 0; i < loopCount; i++) {
+            pools[i] = new BufferPool(size, headroom, perLoop);
+            BufferPool p = pools[i];
+            metrics.gauge("socket.loop." + i + ".buffers.allocated", p::allocated);
+            metrics.gauge("socket.loop." + i + ".buffers.out", p::outstanding);
+        }
         BufferPool streamPool = new BufferPool(size, headroom, config.get(TCP_BUFFERS));
         // The pools' off-heap memory is outside the JVM's heap and direct-memory limits: count it
         // where the operator looks (the metrics line on SIGUSR1 and at the stop).
-        metrics.gauge("socket.buffers.allocated", pool::allocated);
-        metrics.gauge("socket.buffers.out", pool::outstanding);
+        metrics.gauge("socket.buffers.allocated", () -> allocated(pools));
+        metrics.gauge("socket.buffers.out", () -> outstanding(pools));
         metrics.gauge("socket.tcp-buffers.allocated", streamPool::allocated);
         metrics.gauge("socket.tcp-buffers.out", streamPool::outstanding);
-        metrics.gauge("socket.buffer-memory.bytes", () -> (pool.allocated() + streamPool.allocated()) * (long) size);
-        EventLoop[] loops = new EventLoop[config.get(LOOPS)];
+        metrics.gauge("socket.buffer-memory.bytes", () -> (allocated(pools) + streamPool.allocated()) * (long) size);
+        int batch = batchSize(config.get(BATCH));
+        metrics.gauge("socket.udp.batch", () -> batch);
+        EventLoop[] loops = new EventLoop[loopCount];
         for (int i = 0; i < loops.length; i++) {
-            loops[i] = new EventLoop(metrics);
+            loops[i] = new EventLoop(metrics, EventLoop.THREAD_NAME, batch > 0);
         }
-        SocketNetworkStack stack = new SocketNetworkStack(loops, pool, streamPool, StreamLimits.from(config), metrics);
+        // An epoll loop cannot watch java.nio channels: TCP then gets a selector loop of its own.
+        EventLoop tcpLoop = batch > 0 ? new EventLoop(metrics, TCP_THREAD_NAME, false) : loops[0];
+        SocketNetworkStack stack = new SocketNetworkStack(loops, tcpLoop, pools, batch, streamPool,
+                StreamLimits.from(config), metrics);
         for (EventLoop loop : loops) {
             loop.start();
         }
-        return new SocketPlatform(loops, stack, pool, streamPool);
+        if (tcpLoop != loops[0]) {
+            tcpLoop.start();
+        }
+        return new SocketPlatform(loops, tcpLoop, stack, pools, streamPool);
+    }
+
+    /** The TCP readiness loop's thread when the UDP loops wait in epoll. */
+    static final String TCP_THREAD_NAME = "atoll-tcp-loop";
+
+    /**
+     * {@code socket.batch} as it takes effect here: 0 (java.nio) when asked, or when the system
+     * calls are not usable (not Linux, native access not granted to atoll.linux), said once in
+     * the log.
+     */
+    static int batchSize(int asked) {
+        if (asked == 0) {
+            return 0;
+        }
+        String why = atoll.linux.NativeAccess.unavailableReason();
+        if (why != null) {
+            System.getLogger("atoll.socket").log(System.Logger.Level.INFO,
+                    "socket.batch {0}: batched UDP unavailable ({1}); using java.nio", Integer.toString(asked), why);
+            return 0;
+        }
+        return asked;
+    }
+
+    private static long allocated(BufferPool[] pools) {
+        long n = 0;
+        for (BufferPool p : pools) {
+            n += p.allocated();
+        }
+        return n;
+    }
+
+    private static long outstanding(BufferPool[] pools) {
+        long n = 0;
+        for (BufferPool p : pools) {
+            n += p.outstanding();
+        }
+        return n;
     }
 }

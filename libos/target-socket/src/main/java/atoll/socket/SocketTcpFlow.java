@@ -59,7 +59,7 @@ final class SocketTcpFlow implements TcpFlow, EventLoop.ReadyHandler {
     /** @param nanoTime the monotonic clock deadlines are counted on (tests move it by hand) */
     SocketTcpFlow(SocketNetworkStack stack, SocketChannel channel, LongSupplier nanoTime) throws IOException {
         this.stack = stack;
-        this.loop = stack.loop();
+        this.loop = stack.tcpLoop();
         this.channel = channel;
         this.localAddress = (InetSocketAddress) channel.getLocalAddress();
         this.remoteAddress = (InetSocketAddress) channel.getRemoteAddress();

@@ -59,7 +59,7 @@ final class SocketTcpListener implements TcpListener, EventLoop.ReadyHandler {
         this.accepted = stack.metrics().counter("socket.tcp.accepted");
         this.acceptor = Thread.ofVirtual().name("atoll-accept-" + localAddress).unstarted(this::acceptLoop);
         server.configureBlocking(false);
-        this.key = stack.loop().register(server, 0, this);
+        this.key = stack.tcpLoop().register(server, 0, this);
     }
 
     static SocketTcpListener open(SocketNetworkStack stack, InetSocketAddress local, FlowHandler handler)
@@ -147,7 +147,7 @@ final class SocketTcpListener implements TcpListener, EventLoop.ReadyHandler {
     /** Arms OP_ACCEPT and parks until the loop reports it or {@link #close} unparks. */
     private void awaitAcceptable() {
         key.interestOps(SelectionKey.OP_ACCEPT); // CancelledKeyException once closed: ends the loop
-        stack.loop().wakeup(); // the new interest takes effect at the loop's next select
+        stack.tcpLoop().wakeup(); // the new interest takes effect at the loop's next select
         if (server.isOpen()) {
             LockSupport.park(this);
         }
@@ -187,7 +187,7 @@ final class SocketTcpListener implements TcpListener, EventLoop.ReadyHandler {
      * is stuck; a stopped loop closes its selector and with it the socket.
      */
     private void awaitLoopPass() {
-        EventLoop loop = stack.loop();
+        EventLoop loop = stack.tcpLoop();
         if (loop.inLoop() || !loop.isRunning()) {
             return;
         }

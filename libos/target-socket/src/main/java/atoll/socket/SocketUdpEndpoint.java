@@ -28,7 +28,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A UDP endpoint on non-blocking {@link DatagramChannel}s driven by the event loop.
+ * A UDP endpoint on non-blocking {@link DatagramChannel}s driven by the event loop: the socket
+ * target's java.nio path (see {@link BatchUdpEndpoint} for the batched one).
  *
  * <p>Wildcard: java.nio cannot ask the kernel for a datagram's destination address (no
  * IP_PKTINFO / IPV6_RECVPKTINFO), so an endpoint asked for {@code 0.0.0.0} or {@code ::} binds one
@@ -49,8 +50,9 @@ import java.util.Objects;
  * holders and an address byte array); a repeating sender gets the cached object back. Atoll adds
  * nothing per datagram: the source keeps that reference, the destination is copied from the
  * channel's own value, and a reply passes the same reference back to {@code send}, which encodes
- * it into the JDK's native socket address without allocating. A batched path through the FFM API
- * (recvmmsg) is planned to remove the JDK's part.
+ * it into the JDK's native socket address without allocating. On Linux the batched path,
+ * {@link BatchUdpEndpoint} (recvmmsg/sendmmsg through the FFM API), serves instead unless
+ * {@code socket.batch=off} or native access is missing, and has no such part.
  *
  * <p>Handler exceptions are caught and logged. The handler owns the payload from the moment it is
  * called, whether it returns or throws: the loop never releases it, so a handler that throws
@@ -69,7 +71,7 @@ final class SocketUdpEndpoint implements UdpEndpoint {
     /** Datagrams waiting for a channel's send buffer; past this, sends are dropped. */
     static final int TX_QUEUE = 1024;
     /** Times a wildcard bind on port 0 looks for a port free on every address. */
-    private static final int WILDCARD_PORT_ATTEMPTS = 16;
+    static final int WILDCARD_PORT_ATTEMPTS = 16;
 
     private final SocketNetworkStack stack;
     private final EventLoop loop;
@@ -93,7 +95,7 @@ final class SocketUdpEndpoint implements UdpEndpoint {
             List<DatagramChannel> channels, DatagramHandler handler) throws IOException {
         this.stack = stack;
         this.loop = loop;
-        this.pool = stack.bufferPool();
+        this.pool = stack.poolOf(loop);
         this.handler = handler;
         this.localAddress = localAddress;
         this.bindings = new Binding[channels.size()];
@@ -149,7 +151,7 @@ final class SocketUdpEndpoint implements UdpEndpoint {
     }
 
     /** The host's addresses of {@code wildcard}'s family: IPv4 for 0.0.0.0, IPv6 for ::. */
-    private static List<InetAddress> addressesLike(SocketNetworkStack stack, InetAddress wildcard) throws IOException {
+    static List<InetAddress> addressesLike(SocketNetworkStack stack, InetAddress wildcard) throws IOException {
         boolean v6 = wildcard instanceof Inet6Address;
         List<InetAddress> out = new ArrayList<>();
         for (InetAddress a : stack.localAddresses()) {
@@ -289,21 +291,37 @@ final class SocketUdpEndpoint implements UdpEndpoint {
         if (bindings.length == 1) {
             return bindings[0];
         }
+        InetSocketAddress[] bound = new InetSocketAddress[bindings.length];
+        for (int i = 0; i < bound.length; i++) {
+            bound[i] = bindings[i].address;
+        }
+        return bindings[senderIndex(bound, destination)];
+    }
+
+    /**
+     * Index in {@code bound} of the address an unsourced datagram to {@code destination} leaves
+     * from (see {@link #sender}); shared with the batched path.
+     */
+    static int senderIndex(InetSocketAddress[] bound, InetSocketAddress destination) {
+        if (bound.length == 1) {
+            return 0;
+        }
         InetAddress to = destination.getAddress();
         boolean v6 = to instanceof Inet6Address;
         boolean loopback = to != null && to.isLoopbackAddress();
-        Binding sameFamily = null;
-        for (Binding b : bindings) {
-            if ((b.address.getAddress() instanceof Inet6Address) == v6) {
-                if (b.address.getAddress().isLoopbackAddress() == loopback) {
-                    return b;
+        int sameFamily = -1;
+        for (int i = 0; i < bound.length; i++) {
+            InetAddress a = bound[i].getAddress();
+            if ((a instanceof Inet6Address) == v6) {
+                if (a.isLoopbackAddress() == loopback) {
+                    return i;
                 }
-                if (sameFamily == null) {
-                    sameFamily = b;
+                if (sameFamily < 0) {
+                    sameFamily = i;
                 }
             }
         }
-        return sameFamily != null ? sameFamily : bindings[0];
+        return sameFamily >= 0 ? sameFamily : 0;
     }
 
     private void drop(PooledBuffer payload) {

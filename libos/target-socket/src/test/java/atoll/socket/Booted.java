@@ -67,8 +67,10 @@ final class Booted implements AutoCloseable {
     @Override
     public void close() {
         platform.shutdown(Duration.ofSeconds(5));
-        assertEquals(0, pool().outstanding(), "pooled buffers outstanding after shutdown");
-        pool().assertNoLeaks();
+        for (int i = 0; i < net().loops(); i++) { // each loop's own datagram pool
+            assertEquals(0, net().bufferPool(i).outstanding(), "pooled buffers of loop " + i + " outstanding after shutdown");
+            net().bufferPool(i).assertNoLeaks();
+        }
         net().streamBufferPool().assertNoLeaks();
     }
 }

@@ -1,6 +1,7 @@
 package atoll.socket;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,5 +56,41 @@ class ConfigTest {
         Config c = Config.of(provider.configKeys(), Map.of("socket.buffer-size", "1024", "socket.headroom", "1024"));
         StartupException e = assertThrows(StartupException.class, () -> provider.boot(c, new TestMetrics()));
         assertTrue(e.getMessage().contains("socket.headroom"), e.getMessage());
+    }
+
+    @Test
+    void batchIsOffOrACountUpToTheKernelsCap() throws Exception {
+        SocketTargetProvider provider = new SocketTargetProvider();
+        assertEquals(32, Config.of(provider.configKeys(), Map.of()).get(SocketTargetProvider.BATCH));
+        assertEquals(0, Config.of(provider.configKeys(), Map.of("socket.batch", "off")).get(SocketTargetProvider.BATCH));
+        assertEquals(1024, Config.of(provider.configKeys(), Map.of("socket.batch", "1024")).get(SocketTargetProvider.BATCH));
+        for (String bad : new String[] {"0", "1025", "on", ""}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> Config.of(provider.configKeys(), Map.of("socket.batch", bad)));
+            assertEquals("socket.batch", e.key());
+        }
+    }
+
+    @Test
+    void eachLoopHasItsOwnPoolAndTheirSumIsSocketBuffers() throws Exception {
+        try (Booted b = new Booted(Map.of("socket.loops", "3", "socket.buffers", "7"))) {
+            assertEquals(3, b.net().loops());
+            java.util.Set<atoll.libos.buffer.BufferPool> pools = java.util.Collections.newSetFromMap(
+                    new java.util.IdentityHashMap<>());
+            for (int i = 0; i < 3; i++) {
+                pools.add(b.net().bufferPool(i));
+            }
+            assertEquals(3, pools.size(), "one pool per loop");
+            assertSame(b.net().bufferPool(), b.net().bufferPool(0));
+            // 7 shared out over 3 loops, rounded up: 3 each; the fourth acquire of a loop's pool fails.
+            atoll.libos.buffer.BufferPool p = b.net().bufferPool(2);
+            atoll.libos.buffer.PooledBuffer[] held = {p.acquire(), p.acquire(), p.acquire()};
+            assertEquals(null, p.tryAcquire());
+            assertEquals(3, b.metrics.value("socket.loop.2.buffers.out"));
+            assertEquals(3, b.metrics.value("socket.buffers.out"));
+            for (atoll.libos.buffer.PooledBuffer h : held) {
+                h.release();
+            }
+        }
     }
 }

@@ -18,6 +18,11 @@ final class SocketStack implements StackUnderTest {
         booted = new Booted();
     }
 
+    /** @param config target keys, such as {@code socket.batch} */
+    SocketStack(java.util.Map<String, String> config) throws Exception {
+        booted = new Booted(config);
+    }
+
     @Override
     public NetworkStack network() {
         return booted.net();

@@ -30,10 +30,14 @@ final class TestMetrics implements Metrics {
         return out;
     }
 
-    /** The counter's value, 0 if it was never created. */
+    /** The counter's value, else the gauge's, 0 if neither was created. */
     long value(String name) {
         TestCounter c = counters.get(name);
-        return c == null ? 0 : c.value();
+        if (c != null) {
+            return c.value();
+        }
+        LongSupplier g = gauges.get(name);
+        return g == null ? 0 : g.getAsLong();
     }
 
     private static final class TestCounter implements Counter {

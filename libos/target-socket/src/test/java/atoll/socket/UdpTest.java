@@ -75,7 +75,9 @@ class UdpTest {
 
     @Test
     void exhaustedPoolDropsAndCountsDatagrams() throws Exception {
-        try (Booted b = new Booted(Map.of("socket.buffers", "2")); DatagramChannel c = client("127.0.0.1")) {
+        // One loop, so its pool is all of socket.buffers.
+        try (Booted b = new Booted(Map.of("socket.buffers", "2", "socket.loops", "1"));
+                DatagramChannel c = client("127.0.0.1")) {
             ConcurrentLinkedQueue<PooledBuffer> held = new ConcurrentLinkedQueue<>();
             CountDownLatch twoHeld = new CountDownLatch(2);
             CountDownLatch last = new CountDownLatch(1);
@@ -117,7 +119,8 @@ class UdpTest {
     @Test
     void fullSendQueueDropsAndCounts() throws Exception {
         int extra = 5;
-        try (Booted b = new Booted(Map.of("socket.buffers", "2048")); DatagramChannel c = client("127.0.0.1")) {
+        try (Booted b = new Booted(Map.of("socket.buffers", "2048", "socket.loops", "1"));
+                DatagramChannel c = client("127.0.0.1")) {
             UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress("127.0.0.1", 0), (e, p, s) -> p.release());
             CountDownLatch loopHeld = new CountDownLatch(1);
             CountDownLatch letGo = new CountDownLatch(1);
@@ -151,7 +154,8 @@ class UdpTest {
 
     @Test
     void aRepeatingSenderReachesTheHandlerAsTheJdksCachedAddress() throws Exception {
-        try (Booted b = new Booted(); DatagramChannel c = client("127.0.0.1")) {
+        // The java.nio path: the batched one makes no InetSocketAddress at all.
+        try (Booted b = new Booted(Map.of("socket.batch", "off")); DatagramChannel c = client("127.0.0.1")) {
             ConcurrentLinkedQueue<InetSocketAddress> sources = new ConcurrentLinkedQueue<>();
             CountDownLatch two = new CountDownLatch(2);
             UdpEndpoint ep = b.net().bindUdp(new InetSocketAddress("127.0.0.1", 0), (e, p, a) -> {

@@ -22,16 +22,16 @@ import org.junit.jupiter.api.Test;
 class SbomIT {
 
     static final String VERSION = System.getProperty("atoll.image.version", "");
-    static final Path SBOM = ImageServer.IMAGE.resolveSibling(ImageServer.NAME + "-" + VERSION + ".cdx.json");
+    static final Path SBOM = HelpIT.IMAGE.resolveSibling(HelpIT.NAME + "-" + VERSION + ".cdx.json");
 
     @Test
     void listsTheJlinkedModulesAndTheBouncyCastleJars() throws Exception {
-        ImageServer.imageIsBuilt();
+        HelpIT.imageIsBuilt();
         assertTrue(Files.isRegularFile(SBOM), "no SBOM at " + SBOM + ": mvn package writes it (cyclonedx-maven-plugin, then atoll:image)");
         String sbom = Files.readString(SBOM);
         assertTrue(sbom.startsWith("{\"bomFormat\":\"CycloneDX\""), sbom.substring(0, Math.min(200, sbom.length())));
 
-        String manifest = Files.readString(ImageServer.IMAGE.resolve("manifest.json"));
+        String manifest = Files.readString(HelpIT.IMAGE.resolve("manifest.json"));
         Matcher list = Pattern.compile("\"jdkModules\": \\[([^\\]]*)\\]").matcher(manifest);
         assertTrue(list.find(), manifest);
         List<String> jdkModules = new ArrayList<>();
@@ -45,7 +45,7 @@ class SbomIT {
         }
 
         List<String> bcJars;
-        try (Stream<Path> s = Files.list(ImageServer.IMAGE.resolve("app"))) {
+        try (Stream<Path> s = Files.list(HelpIT.IMAGE.resolve("app"))) {
             bcJars = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("bc")).sorted().toList();
         }
         assertFalse(bcJars.isEmpty(), "the image holds no Bouncy Castle jar");
@@ -56,7 +56,7 @@ class SbomIT {
             String purl = "pkg:maven/org.bouncycastle/" + m.group(1) + "@" + m.group(2) + "?type=jar";
             assertTrue(sbom.contains("\"bom-ref\":\"" + purl + "\""), "no component " + purl);
             String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(Files.readAllBytes(ImageServer.IMAGE.resolve("app").resolve(jar))));
+                    .digest(Files.readAllBytes(HelpIT.IMAGE.resolve("app").resolve(jar))));
             assertTrue(sbom.contains("{\"alg\":\"SHA-256\",\"content\":\"" + sha + "\"}"), "the SBOM lacks the SHA-256 of " + jar);
         }
         assertEquals(1, Pattern.compile("\"name\":\"glibc\"").matcher(sbom).results().count(), "glibc (the OCI image's system layer)");

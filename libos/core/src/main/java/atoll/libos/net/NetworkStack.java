@@ -68,6 +68,16 @@ public interface NetworkStack {
     BufferPool bufferPool();
 
     /**
+     * The datagram pool of event loop {@code loop} (0 to {@link #loops()} - 1): a handler bound
+     * with {@link #bindUdpPerLoop} for that loop receives from it and should send from it, so that
+     * loops never contend for buffers. A target with one shared pool returns {@link #bufferPool()}.
+     */
+    default BufferPool bufferPool(int loop) {
+        java.util.Objects.checkIndex(loop, loops());
+        return bufferPool();
+    }
+
+    /**
      * The pool {@link TcpFlow#acquireBuffer()} lends from (for leak checks and metrics; handlers
      * go through their flow, which enforces the per-flow share). A target without a separate
      * stream pool returns {@link #bufferPool()}.

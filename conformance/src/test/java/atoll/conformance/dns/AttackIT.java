@@ -1,24 +1,21 @@
-package atoll.dns.image;
+package atoll.conformance.dns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import atoll.dns.image.Attackers.Attack;
-import atoll.dns.image.Attackers.Service;
-import java.io.IOException;
+import atoll.conformance.Feature;
+import atoll.conformance.ImageProcess;
+import atoll.conformance.Ports;
+import atoll.conformance.dns.Attackers.Attack;
+import atoll.conformance.dns.Attackers.Service;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Each test prints one {@code ATTACK} line with what the client got; the README's resilience
  * section quotes them.
  */
+@Tag("dns-server")
+@Tag("socket")
+@Feature({"tcp-timeouts", "tcp-limits"})
 class AttackIT {
     /** Issue 6's bar: at least 98 % of UDP queries answered while the attack runs. */
     static final double UDP_FLOOR = 0.98;
@@ -41,12 +41,6 @@ class AttackIT {
     static final long ATTACK_BOUND_SECONDS = 90;
 
     @TempDir Path tmp;
-
-    @BeforeAll
-    static void imageIsBuilt() {
-        assumeFalse(Boolean.parseBoolean(System.getProperty("atoll.image.skip")), "image build skipped (-Dimage.skip=true)");
-        assertTrue(Files.isExecutable(ImageIT.LAUNCHER), "no launcher at " + ImageIT.LAUNCHER + ": run mvn package first");
-    }
 
     @Test
     void tricklingConnections() throws Exception {
@@ -78,68 +72,37 @@ class AttackIT {
      */
     Map<String, Long> siege(String name, List<String> extraArgs, long settleMillis, Function<InetSocketAddress, Attack> attack)
             throws Exception {
-        int port = ImageIT.freePort();
-        InetSocketAddress server = new InetSocketAddress(ImageIT.LOOPBACK, port);
-        List<String> cmd = new ArrayList<>(List.of(ImageIT.LAUNCHER.toString(), "--listen=127.0.0.1", "--port=" + port));
-        cmd.addAll(extraArgs);
-        Path stderr = tmp.resolve("stderr");
-        Process p = new ProcessBuilder(cmd)
-                .redirectOutput(tmp.resolve("stdout").toFile())
-                .redirectError(stderr.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .start();
-        try {
-            awaitReady(p, server, stderr);
+        int port = Ports.freeTcpAndUdp();
+        InetSocketAddress server = new InetSocketAddress(Ports.LOOPBACK, port);
+        List<String> args = new ArrayList<>(List.of("--listen=127.0.0.1", "--state.dir=" + tmp.resolve("state")));
+        args.addAll(extraArgs);
+        try (ImageProcess p = Dns.start(tmp.resolve("server.log"), port, args.toArray(String[]::new))) {
             Service udp;
             Service tcp;
             String attackCounts;
+            String log;
             try (Attack a = attack.apply(server)) {
                 Attackers.pause(settleMillis);
                 udp = Attackers.udpProbe(server, UDP_QUERIES, 100);
                 tcp = Attackers.tcpProbe(server, TCP_QUERIES);
                 attackCounts = a.counts();
-                // SIGTERM in the middle of the attack (Process.destroy sends it on Linux).
-                assertTrue(p.supportsNormalTermination(), "this platform cannot send SIGTERM");
-                p.destroy();
-                if (!p.waitFor(ImageIT.RUN_BOUND_SECONDS, TimeUnit.SECONDS)) {
-                    p.destroyForcibly().waitFor();
-                    fail(name + ": appliance did not exit after SIGTERM; stderr:\n" + Files.readString(stderr));
-                }
+                // SIGTERM in the middle of the attack: exit 0 and the "stopped" line, or the test fails.
+                log = p.stop();
             }
-            String err = Files.readString(stderr);
-            Map<String, Long> metrics = metrics(err);
-            System.out.println("ATTACK " + name + ": udp answered " + udp + ", new tcp answered " + tcp + "; exit "
-                    + p.exitValue() + "; attacker: " + attackCounts + "; server metrics: " + metrics);
-            assertEquals(0, p.exitValue(), name + ": exit status after SIGTERM; stderr:\n" + err);
-            assertTrue(err.lines().anyMatch(l -> l.endsWith("stopped")), name + ": no orderly stop:\n" + err);
+            Map<String, Long> metrics = metrics(log);
+            System.out.println("ATTACK " + name + ": udp answered " + udp + ", new tcp answered " + tcp + "; exit 0"
+                    + "; attacker: " + attackCounts + "; server metrics: " + metrics);
+            assertTrue(log.lines().anyMatch(l -> l.endsWith("stopped")), name + ": no orderly stop:\n" + log);
             assertTrue(udp.fraction() >= UDP_FLOOR, name + ": UDP answered only " + udp + " during the attack");
             assertEquals(tcp.asked(), tcp.answered(), name + ": new TCP connections answered only " + tcp);
             return metrics;
-        } finally {
-            p.destroyForcibly();
         }
-    }
-
-    static void awaitReady(Process p, InetSocketAddress server, Path stderr) throws Exception {
-        var resolver = ImageIT.resolver(server.getPort(), false);
-        for (int attempt = 0; attempt < ImageIT.READY_ATTEMPTS; attempt++) {
-            if (!p.isAlive()) {
-                fail("appliance exited with " + p.exitValue() + ": " + Files.readString(stderr));
-            }
-            try {
-                assertNotNull(resolver.send(ImageIT.query("www.example.com.", org.xbill.DNS.Type.A)));
-                return;
-            } catch (IOException notYet) {
-                p.waitFor(100, TimeUnit.MILLISECONDS);
-            }
-        }
-        fail("appliance never answered; stderr:\n" + Files.readString(stderr));
     }
 
     /** The counters from the image's {@code metrics: a=1 b=2} line at stop. */
-    static Map<String, Long> metrics(String stderr) {
+    static Map<String, Long> metrics(String log) {
         Map<String, Long> out = new LinkedHashMap<>();
-        stderr.lines().filter(l -> l.contains("metrics: ")).reduce((a, b) -> b).ifPresent(line -> {
+        log.lines().filter(l -> l.contains("metrics: ")).reduce((a, b) -> b).ifPresent(line -> {
             for (String kv : line.substring(line.indexOf("metrics: ") + 9).split(" ")) {
                 int eq = kv.indexOf('=');
                 if (eq > 0) {

@@ -1,14 +1,16 @@
-package atoll.ssh.image;
+package atoll.conformance.ssh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import atoll.conformance.Feature;
+import atoll.conformance.Image;
+import atoll.conformance.ImageProcess;
+import atoll.conformance.Peer;
+import atoll.conformance.Ports;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,9 +20,9 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,12 +33,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * real sshd (openssh-server) that this test starts on a loopback port with its own host key,
  * authorized_keys and known_hosts, all in a temporary directory.
  */
+@Tag("ssh-bastion")
+@Tag("socket")
+@Feature("audit")
 class OpenSshIT {
-    static final Path IMAGE = Path.of(System.getProperty("atoll.image.dir", "target/image"));
-    static final Path LAUNCHER = IMAGE.resolve("bin").resolve(System.getProperty("atoll.image.name", "ssh-bastion"));
-    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
-    /** Bound on every client run, so a hang fails the test instead of the build. */
-    static final long CLIENT_BOUND_SECONDS = 120;
+    static final Image IMAGE = Image.of("ssh-bastion");
     /** Modest for CI; large enough to cross several re-keys at REKEY_BYTES. */
     static final int TRANSFER_BYTES = 20 * 1024 * 1024;
     static final String REKEY_BYTES = "4M";
@@ -45,10 +46,10 @@ class OpenSshIT {
     static final String LOGIN_TIMEOUT = "8s";
 
     @TempDir static Path tmp;
-    static Process sshd;
-    static Process bastion;
+    static ImageProcess sshd;
+    static ImageProcess bastion;
     /** A second bastion with the NIST algorithms that are off by default switched on. */
-    static Process nistBastion;
+    static ImageProcess nistBastion;
     static int nistPort;
     static int sshdPort;
     static int bastionPort;
@@ -57,8 +58,7 @@ class OpenSshIT {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeFalse(Boolean.parseBoolean(System.getProperty("atoll.image.skip")), "image build skipped (-Dimage.skip=true)");
-        assertTrue(Files.isExecutable(LAUNCHER), "no launcher at " + LAUNCHER + ": run mvn package first");
+        IMAGE.requireBuilt();
         if (!Files.isExecutable(Path.of(SSHD))) {
             fail("sshd is not installed: apt-get install openssh-server");
         }
@@ -71,10 +71,10 @@ class OpenSshIT {
         keygen("ecdsa", "org-ca");
         keygen("ed25519", "cert-user");
         keygen("rsa", "cert-user-rsa");
-        sshdPort = freePort();
-        bastionPort = freePort();
-        closedPort = freePort();
-        nistPort = freePort();
+        sshdPort = Ports.freeTcp();
+        bastionPort = Ports.freeTcp();
+        closedPort = Ports.freeTcp();
+        nistPort = Ports.freeTcp();
         // The destination: a real sshd of our own on loopback, the current user allowed with alice's key.
         Files.writeString(tmp.resolve("target_authorized_keys"), Files.readString(tmp.resolve("alice.pub")));
         Files.writeString(tmp.resolve("sshd_config"), String.join("\n",
@@ -84,8 +84,8 @@ class OpenSshIT {
                 "Subsystem sftp internal-sftp", ""));
         Files.createDirectories(Path.of("/run/sshd"));
         // -D: stay in the foreground as our child, so the test stops it.
-        sshd = new ProcessBuilder(SSHD, "-D", "-e", "-f", tmp.resolve("sshd_config").toString())
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("sshd.log").toFile()).start();
+        sshd = ImageProcess.of("sshd", new ProcessBuilder(SSHD, "-D", "-e", "-f", tmp.resolve("sshd_config").toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("sshd.log").toFile()).start(), tmp.resolve("sshd.log"));
         // The bastion's users: alice with three key types (one limited by options); mallory unknown.
         Path users = Files.createDirectories(tmp.resolve("users"));
         Files.writeString(users.resolve("alice"), Files.readString(tmp.resolve("alice.pub"))
@@ -96,20 +96,18 @@ class OpenSshIT {
         // dave has no key of his own: certificates of org-ca (trusted-user-ca-keys) naming him.
         Files.writeString(users.resolve("dave"), "");
         Files.writeString(tmp.resolve("trusted_user_ca_keys"), Files.readString(tmp.resolve("org-ca.pub")));
-        bastion = new ProcessBuilder(LAUNCHER.toString(), "--listen=127.0.0.1", "--port=" + bastionPort,
+        bastion = IMAGE.start(tmp.resolve("bastion.log"), "--listen=127.0.0.1", "--port=" + bastionPort,
                 "--users.dir=" + users, "--state.dir=" + tmp.resolve("state"),
                 "--destinations=alice=127.0.0.1:" + sshdPort + ",alice=localhost:" + sshdPort + ",dave=127.0.0.1:" + sshdPort,
                 "--trusted-user-ca-keys=" + tmp.resolve("trusted_user_ca_keys"),
-                "--rekey.bytes=" + REKEY_BYTES, "--login.timeout=" + LOGIN_TIMEOUT)
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("bastion.log").toFile()).start();
-        nistBastion = new ProcessBuilder(LAUNCHER.toString(), "--listen=127.0.0.1", "--port=" + nistPort,
+                "--rekey.bytes=" + REKEY_BYTES, "--login.timeout=" + LOGIN_TIMEOUT);
+        nistBastion = IMAGE.start(tmp.resolve("nist.log"), "--listen=127.0.0.1", "--port=" + nistPort,
                 "--users.dir=" + users, "--state.dir=" + tmp.resolve("state-nist"),
                 "--destinations=alice=127.0.0.1:" + sshdPort,
-                "--kex=ecdh-sha2-nistp256,curve25519-sha256", "--host-keys=ecdsa-sha2-nistp256,ssh-ed25519")
-                .redirectErrorStream(true).redirectOutput(tmp.resolve("nist.log").toFile()).start();
-        awaitPort(bastionPort, bastion, "bastion.log");
-        awaitPort(nistPort, nistBastion, "nist.log");
-        awaitPort(sshdPort, sshd, "sshd.log");
+                "--kex=ecdh-sha2-nistp256,curve25519-sha256", "--host-keys=ecdsa-sha2-nistp256,ssh-ed25519");
+        awaitPort(bastionPort, bastion);
+        awaitPort(nistPort, nistBastion);
+        awaitPort(sshdPort, sshd);
         Files.writeString(tmp.resolve("ssh_config"), String.join("\n",
                 "Host bastion", "  HostName 127.0.0.1", "  Port " + bastionPort, "  User alice",
                 "Host target", "  HostName 127.0.0.1", "  Port " + sshdPort, "  User " + USER,
@@ -137,34 +135,27 @@ class OpenSshIT {
         assertEquals(0, r.status, r.output);
     }
 
-    static void awaitPort(int port, Process p, String logName) throws Exception {
-        for (int attempt = 0; attempt < 600; attempt++) {
-            if (!p.isAlive()) {
-                fail(logName + ": exited " + p.exitValue() + ": " + Files.readString(tmp.resolve(logName)));
-            }
-            try (Socket s = new Socket(LOOPBACK, port)) {
-                return;
-            } catch (IOException notYet) {
-                p.waitFor(100, TimeUnit.MILLISECONDS);
-            }
-        }
-        fail(logName + ": never listened: " + Files.readString(tmp.resolve(logName)));
+    static void awaitPort(int port, ImageProcess p) throws Exception {
+        p.await("a listener on port " + port, () -> {
+            new Socket(Ports.LOOPBACK, port).close(); // it accepts connections
+            return true;
+        });
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (nistBastion != null) {
-            nistBastion.destroy();
-            assertTrue(nistBastion.waitFor(60, TimeUnit.SECONDS), "second bastion did not stop");
-            assertEquals(0, nistBastion.exitValue(), log("nist.log"));
-        }
-        if (bastion != null) {
-            bastion.destroy();
-            assertTrue(bastion.waitFor(60, TimeUnit.SECONDS), "bastion did not stop");
-            assertEquals(0, bastion.exitValue(), OpenSshIT::log);
-        }
-        if (sshd != null) {
-            sshd.destroyForcibly().waitFor();
+        try {
+            for (ImageProcess b : new ImageProcess[] {nistBastion, bastion}) {
+                if (b != null) {
+                    b.stop();
+                }
+            }
+        } finally {
+            for (ImageProcess p : new ImageProcess[] {nistBastion, bastion, sshd}) {
+                if (p != null) {
+                    p.close();
+                }
+            }
         }
     }
 
@@ -205,26 +196,10 @@ class OpenSshIT {
 
     record Result(int status, String output) {}
 
+    /** Runs an OpenSSH client tool (Debian openssh-client), bounded; returns its status and output. */
     static Result run(String... cmd) throws Exception {
-        return runWithInput(null, cmd);
-    }
-
-    static Result runWithInput(Path input, String... cmd) throws Exception {
-        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectInput(input == null ? ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())
-                        : ProcessBuilder.Redirect.from(input.toFile()));
-        Process p;
-        try {
-            p = b.start();
-        } catch (IOException missing) {
-            throw new AssertionError(cmd[0] + " is not installed: apt-get install openssh-client", missing);
-        }
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(CLIENT_BOUND_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(String.join(" ", cmd) + " did not finish");
-        }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+        Peer.Result r = Peer.run(cmd[0], "openssh-client", List.of(cmd).subList(1, cmd.length));
+        return new Result(r.status(), r.out());
     }
 
     static List<String> ssh(String... args) {
@@ -249,6 +224,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"direct-tcpip", "kex-sntrup761"})
     void jumpToTargetRunsCommand() throws Exception {
         int mark = log().length();
         Result r = ssh(ssh("-J", "bastion", "target", "echo", "through-the-jump"));
@@ -262,6 +238,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"direct-tcpip"})
     void stdioForwardWithDashW() throws Exception {
         Result r = ssh(ssh("-W", "127.0.0.1:" + sshdPort, "bastion"));
         // -W copies the destination's bytes: sshd's identification line, then EOF from /dev/null ends it.
@@ -284,6 +261,7 @@ class OpenSshIT {
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @MethodSource("kexAndCiphers")
+    @Feature({"kex-curve25519", "kex-sntrup761", "ciphers", "ciphers-ctr-etm"})
     void eachKexAndCipherForcedOneAtATime(String kex, String cipher, String mac) throws Exception {
         int mark = log().length();
         List<String> cmd = ssh("-o", "KexAlgorithms=" + kex, "-o", "Ciphers=" + cipher, "-o", "HostKeyAlgorithms=ssh-ed25519");
@@ -308,6 +286,7 @@ class OpenSshIT {
     /** The NIST options, off by default, on the second bastion that enables them; a 1 MiB round trip through -W each. */
     @ParameterizedTest(name = "{0} {1} {2} {3}")
     @MethodSource("nistCases")
+    @Feature({"nist-kex", "nist-host-key", "ciphers-ctr-etm"})
     void nistKexAndHostKeyWhenEnabled(String kex, String hostKey, String cipher, String mac) throws Exception {
         int mark = log("nist.log").length();
         List<String> cmd = ssh("-p", Integer.toString(nistPort), "-o", "KexAlgorithms=" + kex, "-o", "Ciphers=" + cipher,
@@ -323,6 +302,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"nist-kex", "nist-host-key"})
     void nistAlgorithmsAreOffByDefault() throws Exception {
         Result r = ssh(ssh("-o", "KexAlgorithms=ecdh-sha2-nistp256", "-W", "127.0.0.1:" + sshdPort, "bastion"));
         assertEquals(255, r.status, r.output);
@@ -334,6 +314,7 @@ class OpenSshIT {
 
     @ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(strings = {"ssh-ed25519", "rsa-sha2-512", "rsa-sha2-256"})
+    @Feature({"host-keys"})
     void eachHostKeyAlgorithmForcedOneAtATime(String hostKeyAlgorithm) throws Exception {
         int mark = log().length();
         Result r = ssh(ssh("-o", "HostKeyAlgorithms=" + hostKeyAlgorithm, "-W", "127.0.0.1:" + sshdPort, "bastion"));
@@ -342,6 +323,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"userauth", "authorized-keys"})
     void ecdsaAndRsaKeysWithOptions() throws Exception {
         for (String key : List.of("alice-ecdsa", "alice-rsa")) {
             int mark = log().length();
@@ -359,6 +341,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"direct-tcpip"})
     void forbiddenDestinationIsRefusedAndAudited() throws Exception {
         int mark = log().length();
         Result r = ssh(ssh("-W", "127.0.0.1:" + closedPort, "bastion"));
@@ -370,6 +353,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"userauth"})
     void unknownKeyIsDeniedAndAudited() throws Exception {
         int mark = log().length();
         Result r = ssh(sshWithKey("mallory", "mallory", "-W", "127.0.0.1:" + sshdPort));
@@ -385,6 +369,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"session-refused"})
     void shellIsRefusedWithTheBanner() throws Exception {
         Result r = ssh(ssh("bastion", "true"));
         assertNotEquals(0, r.status, r.output);
@@ -392,6 +377,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"rekey", "flow-control"})
     void transferThroughTheJumpWithRekeysLosesNothing() throws Exception {
         Path source = tmp.resolve("payload.bin");
         byte[] data = new byte[TRANSFER_BYTES];
@@ -424,6 +410,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"host-keys"})
     void hostKeyPersistsInTheStateStore() throws Exception {
         Path stored = tmp.resolve("state").resolve("ssh_host_ed25519_key");
         assertTrue(Files.exists(stored), "no host key in the state store");
@@ -436,9 +423,10 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"identification", "timeouts"})
     void stalledClientIsDroppedAtTheLoginTimeout() throws Exception {
         int mark = log().length();
-        try (Socket s = new Socket(LOOPBACK, bastionPort)) {
+        try (Socket s = new Socket(Ports.LOOPBACK, bastionPort)) {
             s.setSoTimeout(60_000);
             // Say nothing at all: read the server's identification and KEXINIT, then wait for the end.
             byte[] all = s.getInputStream().readAllBytes();
@@ -448,9 +436,10 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"binary-packets", "disconnect"})
     void oversizedPacketGetsProtocolErrorDisconnect() throws Exception {
         int mark = log().length();
-        try (Socket s = new Socket(LOOPBACK, bastionPort)) {
+        try (Socket s = new Socket(Ports.LOOPBACK, bastionPort)) {
             s.setSoTimeout(60_000);
             // packet_length 2^31: far past the 256 KiB the server takes (RFC 4253 §6.1).
             s.getOutputStream().write("SSH-2.0-probe\r\n\u0080\u0000\u0000\u0010".getBytes(StandardCharsets.ISO_8859_1));
@@ -470,6 +459,7 @@ class OpenSshIT {
      * "experimental" sntrup761 (CONFORMANCE.md lists them).
      */
     @Test
+    @Feature({"ssh-audit"})
     void sshAuditReportsNoFailure() throws Exception {
         Result r;
         try {
@@ -519,6 +509,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"certificates", "userauth"})
     void certificateFromACertAuthorityLineJumps() throws Exception {
         Path cert = certificate("user-ca", "-n", "jumpers", "-V", "-5m:+1h");
         int mark = log().length();
@@ -540,6 +531,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"certificates", "userauth"})
     void certificateFromTrustedUserCaKeysJumpsAndRespectsTheUsersDestinations() throws Exception {
         Path cert = certificate("org-ca", "-n", "dave", "-V", "-5m:+1h");
         Result r = withCertificate("dave", cert, "127.0.0.1:" + sshdPort);
@@ -559,6 +551,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"certificates", "userauth"})
     void expiredCertificateIsRefusedAndAudited() throws Exception {
         Path cert = certificate("user-ca", "-n", "alice", "-V", "20200101:20200102");
         int mark = log().length();
@@ -575,6 +568,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"certificates", "userauth"})
     void wrongPrincipalIsRefusedAndAudited() throws Exception {
         Path cert = certificate("user-ca", "-n", "bob", "-V", "-5m:+1h");
         int mark = log().length();
@@ -586,6 +580,7 @@ class OpenSshIT {
     }
 
     @Test
+    @Feature({"certificates", "userauth"})
     void certificateCriticalOptionsAndExtensionsAreHonoured() throws Exception {
         // source-address that excludes loopback: refused.
         int mark = log().length();
@@ -609,11 +604,5 @@ class OpenSshIT {
                 "-O", "critical:frobnicate@example.org=1"), "127.0.0.1:" + sshdPort);
         assertTrue(r.output.contains("Permission denied (publickey)"), r.output);
         auditSince(mark, l -> l.contains("unsupported critical option 'frobnicate@example.org'"));
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
-            return s.getLocalPort();
-        }
     }
 }

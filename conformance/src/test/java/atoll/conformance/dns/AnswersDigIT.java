@@ -1,9 +1,13 @@
-package atoll.dns.image;
+package atoll.conformance.dns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import atoll.conformance.Feature;
+import atoll.conformance.ImageProcess;
+import atoll.conformance.Peer;
+import atoll.conformance.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * (RFC 7828), NSID (RFC 5001) and {@code answers.minimal=false}. Two image runs, each on a free
  * loopback port; every wait is bounded.
  */
+@Tag("dns-server")
+@Tag("socket")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AnswersDigIT {
     static final String ZONE = """
@@ -50,22 +57,22 @@ class AnswersDigIT {
     @BeforeAll
     void start(@TempDir Path tmp) throws Exception {
         this.tmp = tmp;
-        ImageIT.imageIsBuilt();
+        Dns.IMAGE.requireBuilt();
         Path zone = tmp.resolve("example.org.zone");
         Files.writeString(zone, ZONE);
-        minimalPort = ImageIT.freePort();
+        minimalPort = Ports.freeTcpAndUdp();
         minimal = start("minimal", minimalPort, zone, "--nsid=atoll-test-1", "--tcp.idle-timeout=12s");
-        fullPort = ImageIT.freePort();
+        fullPort = Ports.freeTcpAndUdp();
         full = start("full", fullPort, zone, "--answers.minimal=false");
     }
 
     Process start(String name, int port, Path zone, String... more) throws Exception {
         Path log = tmp.resolve(name + ".log");
-        List<String> cmd = new ArrayList<>(List.of(ImageIT.LAUNCHER.toString(), "--listen=127.0.0.1", "--port=" + port,
+        List<String> cmd = new ArrayList<>(List.of(Dns.IMAGE.launcher().toString(), "--listen=127.0.0.1", "--port=" + port,
                 "--state.dir=" + tmp.resolve(name + "-state"), "--zones=example.org.=" + zone));
         cmd.addAll(List.of(more));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        ResilienceIT.awaitLine(p, log, " ready on target ");
+        ImageProcess.of("p", p, log).awaitLine(" ready on target ");
         return p;
     }
 
@@ -74,21 +81,21 @@ class AnswersDigIT {
         for (Process p : new Process[] {minimal, full}) {
             if (p != null) {
                 p.destroy();
-                assertTrue(p.waitFor(ImageIT.RUN_BOUND_SECONDS, TimeUnit.SECONDS), "appliance did not stop");
+                assertTrue(p.waitFor(ImageProcess.BOUND_SECONDS, TimeUnit.SECONDS), "appliance did not stop");
                 assertEquals(0, p.exitValue());
             }
         }
     }
 
     String dig(int port, String... args) throws Exception {
-        return ResilienceIT.dig(port, prepend("@127.0.0.1", args));
+        return Dns.dig(port, prepend("@127.0.0.1", args));
     }
 
     String kdig(int port, String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("@127.0.0.1", "-p", String.valueOf(port), "+norecurse",
                 "+retry=0", "+time=5"));
         all.addAll(List.of(args));
-        return DigIT.hostClient("kdig", "knot-dnsutils", all.toArray(String[]::new));
+        return Peer.ok("kdig", "knot-dnsutils", all.toArray(String[]::new));
     }
 
     static String[] prepend(String first, String... rest) {
@@ -103,6 +110,7 @@ class AnswersDigIT {
     }
 
     @Test
+    @Feature({"dname"})
     void dnameIsSynthesizedAndFollowed() throws Exception {
         for (String transport : List.of("+notcp", "+tcp")) {
             String out = dig(minimalPort, transport, "host.dn.example.org", "A");
@@ -123,6 +131,7 @@ class AnswersDigIT {
     }
 
     @Test
+    @Feature({"any"})
     void anyGetsOneRrsetOverUdpAndTcp() throws Exception {
         for (String transport : List.of("+notcp", "+tcp")) {
             String out = dig(minimalPort, transport, "www.example.org", "ANY");
@@ -133,6 +142,7 @@ class AnswersDigIT {
     }
 
     @Test
+    @Feature({"tcp-keepalive"})
     void keepaliveOverTcpOnly() throws Exception {
         // RFC 7828 §3.1: 12 s in units of 100 ms is 120; dig shows it in seconds.
         has(dig(minimalPort, "+tcp", "+keepalive", "www.example.org", "A"), "TCP KEEPALIVE: 12\\.0 secs");
@@ -145,6 +155,7 @@ class AnswersDigIT {
     }
 
     @Test
+    @Feature({"nsid"})
     void nsidWhenAskedAndConfigured() throws Exception {
         has(dig(minimalPort, "+nsid", "www.example.org", "A"), "NSID: .*\\(\"atoll-test-1\"\\)");
         has(kdig(minimalPort, "+nsid", "www.example.org", "A"), "NSID: .*atoll-test-1");
@@ -159,12 +170,13 @@ class AnswersDigIT {
      * loopback port, from a temporary directory.
      */
     @Test
+    @Feature({"minimal-responses"})
     void nonMinimalAnswersAreNsdsWithoutMinimalResponses() throws Exception {
         Path nsd = Path.of("/usr/sbin/nsd");
         assertTrue(Files.isExecutable(nsd), "nsd not found: install the Debian package 'nsd' (apt-get install nsd)");
         Path dir = tmp.resolve("nsd");
         Files.createDirectories(dir);
-        int port = ImageIT.freePort();
+        int port = Ports.freeTcpAndUdp();
         Files.writeString(dir.resolve("nsd.conf"), """
                 server:
                   ip-address: 127.0.0.1
@@ -189,7 +201,7 @@ class AnswersDigIT {
         Process p = new ProcessBuilder(nsd.toString(), "-d", "-c", dir.resolve("nsd.conf").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("nsd.log").toFile()).start();
         try {
-            ResilienceIT.awaitLine(p, dir.resolve("nsd.log"), "nsd started");
+            ImageProcess.of("p", p, dir.resolve("nsd.log")).awaitLine("nsd started");
             int compared = 0;
             for (String q : List.of("www A", "mail A", "example.org MX", "example.org NS", "ns1 A", "www AAAA",
                     "nope A", "host.dn A", "x.dn A", "target A")) {
@@ -204,7 +216,7 @@ class AnswersDigIT {
             assertEquals(10, compared);
         } finally {
             p.destroy();
-            p.waitFor(ImageIT.RUN_BOUND_SECONDS, TimeUnit.SECONDS);
+            p.waitFor(ImageProcess.BOUND_SECONDS, TimeUnit.SECONDS);
         }
     }
 
@@ -218,6 +230,7 @@ class AnswersDigIT {
     }
 
     @Test
+    @Feature({"minimal-responses"})
     void nonMinimalAnswersCarryTheNsRrset() throws Exception {
         String out = dig(fullPort, "www.example.org", "A");
         has(out, "AUTHORITY: 1,");

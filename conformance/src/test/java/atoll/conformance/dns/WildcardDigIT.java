@@ -1,16 +1,20 @@
-package atoll.dns.image;
+package atoll.conformance.dns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import atoll.conformance.Feature;
+import atoll.conformance.ImageProcess;
+import atoll.conformance.Peer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,17 +26,20 @@ import org.junit.jupiter.api.io.TempDir;
  * documentation addresses (RFC 5737, RFC 3849) besides 127.0.0.1 and ::1; dig asks each of them
  * from 127.0.0.1 or ::1, where a kernel-chosen source would differ from the address asked.
  */
+@Tag("dns-server")
+@Tag("socket")
 class WildcardDigIT {
     private static final List<String> V4 = List.of("192.0.2.1", "198.51.100.1", "127.0.0.1");
     private static final List<String> V6 = List.of("2001:db8::1", "2001:db8::2", "::1");
     @TempDir Path tmp;
 
     @Test
+    @Feature("udp-source")
     void digHearsBackFromTheAddressItAsked() throws Exception {
-        ImageIT.imageIsBuilt();
-        String ip = tool("ip", "iproute2");
-        String unshare = tool("unshare", "util-linux");
-        String dig = tool("dig", "dnsutils");
+        Dns.IMAGE.requireBuilt();
+        String ip = Peer.require("ip", "iproute2").toString();
+        String unshare = Peer.require("unshare", "util-linux").toString();
+        String dig = Peer.require("dig", "dnsutils").toString();
         StringBuilder sh = new StringBuilder("set -e\n");
         sh.append(ip).append(" link set lo up\n");
         for (String a : List.of("192.0.2.1/32", "198.51.100.1/32", "2001:db8::1/128", "2001:db8::2/128")) {
@@ -54,7 +61,7 @@ class WildcardDigIT {
         Process p = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(ImageIT.RUN_BOUND_SECONDS, TimeUnit.SECONDS)) {
+        if (!p.waitFor(ImageProcess.BOUND_SECONDS, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail("namespace script did not end:\n" + out + logs());
         }
@@ -75,7 +82,7 @@ class WildcardDigIT {
 
     /** Starts the image in the background as $name, then waits (bounded) until it answers. */
     private String serve(String name, String listen, int port, String from, String dig) {
-        return ImageIT.LAUNCHER + " --listen=" + listen + " --port=" + port + " --state.dir=" + tmp.resolve(name)
+        return Dns.IMAGE.launcher() + " --listen=" + listen + " --port=" + port + " --state.dir=" + tmp.resolve(name)
                 + " > " + name + ".log 2>&1 &\n" + name + "=$!\n"
                 + "n=0; until " + dig + " @" + from + " -p " + port + " +tries=1 +time=1 +short www.example.com"
                 + " >/dev/null 2>&1; do n=$((n+1)); [ $n -lt 300 ] || { echo " + name + " never answered; exit 1; };"
@@ -103,17 +110,5 @@ class WildcardDigIT {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
-    }
-
-    /** The tool's path; fails naming the Debian package when it is missing. */
-    private static String tool(String name, String debianPackage) {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
-        dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
-        for (String dir : dirs) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
-                return Path.of(dir, name).toString();
-            }
-        }
-        return fail("'" + name + "' not found: install the Debian package " + debianPackage);
     }
 }

@@ -1,37 +1,24 @@
-package atoll.https.image;
+package atoll.conformance.https;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
+import atoll.conformance.Feature;
+import atoll.conformance.Peer;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** nghttp (Debian package nghttp2-client), the nghttp2 project's HTTP/2 client, against the built image. */
-class NghttpIT {
-    @TempDir static Path tmp;
-    static ImageServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new ImageServer(tmp.resolve("run"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
+@Tag("https-static")
+@Tag("socket")
+class NghttpIT extends HttpsSuite {
 
     static String nghttp(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("--timeout=30"));
         all.addAll(List.of(args));
-        ImageServer.Result r = ImageServer.peer("nghttp", "nghttp2-client", all);
+        Peer.Result r = Peer.run("nghttp", "nghttp2-client", all);
         assertEquals(0, r.status(), () -> "nghttp " + all + ":\n" + r.out() + "\nserver log:\n" + server.log());
         return r.out();
     }
@@ -41,6 +28,7 @@ class NghttpIT {
     }
 
     @Test
+    @Feature({"h2-preface"})
     void framesOfAnExchange() throws Exception {
         String v = nghttp("-nv", url("/"));
         assertTrue(v.contains("recv SETTINGS frame"), v);
@@ -50,6 +38,7 @@ class NghttpIT {
     }
 
     @Test
+    @Feature({"multiplexing"})
     void multiplexedRequestsAndStats() throws Exception {
         String s = nghttp("-ns", url("/"), url("/style.css"), url("/docs/notes.txt"), url("/nowhere"));
         assertTrue(s.matches("(?s).*200\\s+\\S+\\s+/\\s.*"), s);
@@ -59,6 +48,7 @@ class NghttpIT {
     }
 
     @Test
+    @Feature({"h2-flow-control"})
     void smallWindowsStillDeliverTheWholeBody() throws Exception {
         // -w/-W: 2^10-octet stream and connection windows: the 14 200-octet file needs WINDOW_UPDATEs.
         String out = nghttp("-w", "10", "-W", "10", "-H", "accept-encoding: identity", url("/docs/notes.txt"));

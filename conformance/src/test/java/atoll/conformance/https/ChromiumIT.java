@@ -1,17 +1,18 @@
-package atoll.https.image;
+package atoll.conformance.https;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import atoll.conformance.Feature;
+import atoll.conformance.Peer;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Headless Chromium (Debian package chromium) loads the sample site from the built image over
@@ -19,26 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
  * package libnss3-tools), and takes a screenshot. The screenshot must show the page rendered with
  * its stylesheet: the panel colour of style.css (#12577f) covers a large part of it.
  */
-class ChromiumIT {
-    @TempDir static Path tmp;
-    static ImageServer server;
+@Tag("https-static")
+@Tag("socket")
+class ChromiumIT extends HttpsSuite {
 
     /** style.css: {@code main { background: #12577f }}. */
     static final int PANEL = 0x12577f;
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = new ImageServer(tmp.resolve("run"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @Test
+    @Feature({"browser", "dev-ca", "access-log"})
     void rendersTheSampleSiteOverHttps() throws Exception {
         Path home = tmp.resolve("home");
         Path nss = home.resolve(".pki/nssdb");
@@ -48,7 +38,7 @@ class ChromiumIT {
                 server.ca().toString()), "libnss3-tools", home);
         Path profile = Files.createDirectories(tmp.resolve("profile"));
         Path shot = tmp.resolve("screenshot.png");
-        ImageServer.Result r = run(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        Peer.Result r = run(List.of("chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + profile, "--window-size=1024,768", "--screenshot=" + shot,
                 "https://localhost:" + server.httpsPort + "/"), "chromium", home);
@@ -73,19 +63,10 @@ class ChromiumIT {
         assertTrue(log.contains("HeadlessChrome"), log);
     }
 
-    static ImageServer.Result run(List<String> cmd, String pkg, Path home) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        pb.environment().put("HOME", home.toString());
-        Process p;
-        try {
-            p = pb.start();
-        } catch (java.io.IOException missing) {
-            throw new AssertionError(cmd.getFirst() + " is not installed: apt-get install " + pkg, missing);
-        }
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(ImageServer.BOUND_SECONDS, java.util.concurrent.TimeUnit.SECONDS), cmd + " hung");
-        assertEquals(0, p.exitValue(), () -> cmd + ":\n" + out);
-        return new ImageServer.Result(p.exitValue(), out);
+    /** Runs {@code cmd} with HOME set to {@code home} (where Chromium finds the NSS database); must exit 0. */
+    static Peer.Result run(List<String> cmd, String pkg, Path home) throws Exception {
+        Peer.Result r = Peer.run(cmd.getFirst(), pkg, cmd.subList(1, cmd.size()), Map.of("HOME", home.toString()));
+        assertEquals(0, r.status(), () -> cmd + ":\n" + r.out());
+        return r;
     }
 }

@@ -1,8 +1,9 @@
-package atoll.dns.image;
+package atoll.conformance.dns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import atoll.conformance.Feature;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +61,7 @@ abstract class DigConformance {
     }
 
     @Test
+    @Feature({"authoritative", "transport", "tcp"})
     void digGetsTheDocumentedAnswerOverUdpAndTcp() throws Exception {
         for (String server : servers().stream().map(a -> "@" + a).toList()) {
             for (String transport : List.of("+notcp", "+tcp")) {
@@ -73,6 +75,7 @@ abstract class DigConformance {
     }
 
     @Test
+    @Feature({"authoritative", "refusal"})
     void digSeesNxdomainWithSoaAndRefusal() throws Exception {
         String nx = dig(primary(), "nope.example.com", "A");
         assertTrue(nx.contains("status: NXDOMAIN"), nx);
@@ -82,6 +85,7 @@ abstract class DigConformance {
     }
 
     @Test
+    @Feature({"authoritative", "edns"})
     void digFollowsTheCnameAndSeesEdns() throws Exception {
         String out = dig(primary(), "ftp.example.com", "A");
         assertTrue(out.matches("(?s).*ftp\\.example\\.com\\.\\s+3600\\s+IN\\s+CNAME\\s+www\\.example\\.com\\..*"), out);
@@ -91,6 +95,7 @@ abstract class DigConformance {
     }
 
     @Test
+    @Feature({"authoritative", "record-types", "tcp"})
     void kdigOverTcpAndUdp() throws Exception {
         for (String transport : List.of("+notcp", "+tcp")) {
             String out = client("kdig", "knot-dnsutils", primary(), "-p", String.valueOf(port()), transport,

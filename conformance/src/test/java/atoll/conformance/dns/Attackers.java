@@ -1,4 +1,4 @@
-package atoll.dns.image;
+package atoll.conformance.dns;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,8 +1,10 @@
-package atoll.https.image;
+package atoll.conformance.https;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import atoll.conformance.Feature;
+import atoll.conformance.Peer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,10 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * testssl.sh (Debian package testssl.sh, command {@code testssl}; the class name does not start
@@ -23,9 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * development certificate: no finding rated worse than LOW, except the deliberate ones listed in
  * CONFORMANCE.md ({@link #EXCEPTIONS}).
  */
-class SecurityScanIT {
-    @TempDir static Path tmp;
-    static ImageServer server;
+@Tag("https-static")
+@Tag("socket")
+class SecurityScanIT extends HttpsSuite {
 
     /**
      * Findings accepted on purpose, by testssl id:
@@ -37,22 +37,11 @@ class SecurityScanIT {
     static final Set<String> EXCEPTIONS = Set.of("cert_revocation", "BREACH");
     static final Set<String> WORSE_THAN_LOW = Set.of("MEDIUM", "HIGH", "CRITICAL");
 
-    @BeforeAll
-    static void start() throws Exception {
-        server = new ImageServer(tmp.resolve("run"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @Test
+    @Feature({"testssl", "tls13", "tls12", "old-tls-refused", "alpn"})
     void noFindingWorseThanLow() throws Exception {
         Path csv = tmp.resolve("testssl.csv");
-        ImageServer.Result r = ImageServer.peer("testssl", "testssl.sh", List.of("--quiet", "--color", "0",
+        Peer.Result r = Peer.run("testssl", "testssl.sh", List.of("--quiet", "--color", "0",
                 "--warnings", "off", "--csvfile", csv.toString(), "--add-ca", server.ca().toString(),
                 "https://localhost:" + server.httpsPort + "/"));
         assertTrue(Files.exists(csv), "testssl wrote no CSV:\n" + r.out());

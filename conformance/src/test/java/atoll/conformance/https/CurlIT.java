@@ -1,32 +1,19 @@
-package atoll.https.image;
+package atoll.conformance.https;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
+import atoll.conformance.Feature;
+import atoll.conformance.Peer;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** curl (Debian package curl) against the built image over HTTPS, trusting the development CA. */
-class CurlIT {
-    @TempDir static Path tmp;
-    static ImageServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new ImageServer(tmp.resolve("run"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
+@Tag("https-static")
+@Tag("socket")
+class CurlIT extends HttpsSuite {
 
     static String curl(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of("-sS", "--max-time", "30", "--cacert", server.ca().toString()));
@@ -34,7 +21,7 @@ class CurlIT {
             all.add("--http1.1"); // ALPN offers h2 first; HTTP/1.1 unless a test asks for HTTP/2
         }
         all.addAll(List.of(args));
-        ImageServer.Result r = ImageServer.peer("curl", "curl", all);
+        Peer.Result r = Peer.run("curl", "curl", all);
         assertEquals(0, r.status(), () -> "curl " + all + ":\n" + r.out() + "\nserver log:\n" + server.log());
         return r.out();
     }
@@ -44,6 +31,7 @@ class CurlIT {
     }
 
     @Test
+    @Feature("dev-ca")
     void getsTheSampleSiteOverHttp11AndTls() throws Exception {
         String out = curl("--http1.1", "-w", "\n%{http_code} %{http_version} %{ssl_verify_result}", url("/"));
         assertTrue(out.contains("It works"), out);
@@ -56,6 +44,7 @@ class CurlIT {
     }
 
     @Test
+    @Feature({"conditional", "precompressed", "hsts"})
     void headersConditionalAndCompression() throws Exception {
         String head = curl("-I", url("/docs/notes.txt"));
         assertTrue(head.startsWith("HTTP/1.1 200 OK"), head);
@@ -73,6 +62,7 @@ class CurlIT {
     }
 
     @Test
+    @Feature({"ranges"})
     void ranges() throws Exception {
         assertEquals("Line 0001", curl("-r", "0-8", url("/docs/notes.txt")));
         String multi = curl("-r", "0-3,71-74", "-D", "-", url("/docs/notes.txt"));
@@ -82,6 +72,7 @@ class CurlIT {
     }
 
     @Test
+    @Feature({"http-redirect", "methods", "index", "path-normalisation"})
     void redirectsAndErrors() throws Exception {
         // Plain HTTP is sent to HTTPS; -L follows it there.
         String followed = curl("-L", "-w", "\n%{url_effective}", "http://localhost:" + server.httpPort + "/docs/");
@@ -97,6 +88,7 @@ class CurlIT {
     }
 
     @Test
+    @Feature({"alpn", "h2-requests", "multiplexing", "hsts"})
     void http2ByAlpn() throws Exception {
         String out = curl("--http2", "-w", "\n%{http_code} %{http_version}", url("/docs/notes.txt"));
         assertTrue(out.endsWith("\n200 2"), out.substring(Math.max(0, out.length() - 200)));
@@ -117,6 +109,7 @@ class CurlIT {
     }
 
     @Test
+    @Feature({"keep-alive"})
     void keepAliveReusesOneConnection() throws Exception {
         String out = curl("--http1.1", "-v", "-o", "/dev/null", "-o", "/dev/null", url("/"), url("/style.css"));
         assertTrue(out.contains("Re-using existing connection") || out.contains("Reusing existing connection"),
