@@ -20,10 +20,24 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
 /**
- * One DNS server under comparison, run as a child process on its own loopback port with its own
- * temporary directory: NSD, Knot DNS or the dns-server image. No system service, no port 53.
+ * One DNS server under comparison on its own loopback port: NSD, Knot DNS or the dns-server image,
+ * run as a child process with its own temporary directory, or in a container whose port is
+ * published on loopback ({@link ContainerDifferentialIT}). No system service, no port 53.
  */
 final class ServerProcess implements AutoCloseable {
+
+    /** What runs the server: a child process or a container; the suites query both alike. */
+    interface Running {
+        boolean alive();
+
+        /** How it ended, for the failure message (an exit status). */
+        String exit();
+
+        /** The first lines of its output. */
+        String log();
+
+        void stop();
+    }
 
     static final InetAddress LOOPBACK = Ports.LOOPBACK;
     /** How many times to ask before deciding a server never started answering. */
@@ -39,15 +53,13 @@ final class ServerProcess implements AutoCloseable {
 
     final String name;
     final int port;
-    private final Process process;
-    private final Path log;
+    private final Running running;
     private final DatagramSocket socket;
 
-    private ServerProcess(String name, int port, Process process, Path log) throws IOException {
+    private ServerProcess(String name, int port, Running running) throws IOException {
         this.name = name;
         this.port = port;
-        this.process = process;
-        this.log = log;
+        this.running = running;
         this.socket = new DatagramSocket(0, LOOPBACK);
         this.socket.setSoTimeout(TIMEOUT_MILLIS);
     }
@@ -56,9 +68,19 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess nsd(Path dir, List<ZoneFile> zones) throws IOException {
         Path binary = Peer.require("nsd", "nsd");
         int port = Ports.freeTcpAndUdp();
+        Path file = dir.resolve("nsd.conf");
+        Files.writeString(file, nsdConf("127.0.0.1", port, dir, zones));
+        return start("nsd", port, dir, List.of(binary.toString(), "-d", "-c", file.toString()));
+    }
+
+    /**
+     * NSD's configuration for the comparison (on the host or in its container image): listening on
+     * {@code address} and {@code port}, its state files in {@code dir}, serving {@code zones}.
+     */
+    static String nsdConf(String address, int port, Path dir, List<ZoneFile> zones) {
         StringBuilder conf = new StringBuilder();
         conf.append("server:\n")
-                .append("  ip-address: 127.0.0.1\n")
+                .append("  ip-address: ").append(address).append('\n')
                 .append("  port: ").append(port).append('\n')
                 .append("  username: \"\"\n")
                 .append("  chroot: \"\"\n")
@@ -79,9 +101,7 @@ final class ServerProcess implements AutoCloseable {
         for (ZoneFile z : zones) {
             conf.append("zone:\n  name: ").append(z.origin()).append("\n  zonefile: \"").append(z.file()).append("\"\n");
         }
-        Path file = dir.resolve("nsd.conf");
-        Files.writeString(file, conf);
-        return start("nsd", port, dir, List.of(binary.toString(), "-d", "-c", file.toString()));
+        return conf.toString();
     }
 
     /** Knot DNS: foreground, run and storage directories in the temporary one, never writes zone files back. */
@@ -124,7 +144,12 @@ final class ServerProcess implements AutoCloseable {
                 .redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .start();
-        ServerProcess server = new ServerProcess(name, port, p, log);
+        return attach(name, port, new ChildProcess(p, log));
+    }
+
+    /** A server already started by {@code running}, answering on loopback {@code port} once ready. */
+    static ServerProcess attach(String name, int port, Running running) throws IOException {
+        ServerProcess server = new ServerProcess(name, port, running);
         try {
             server.awaitReady();
         } catch (IOException | RuntimeException | Error e) {
@@ -138,7 +163,7 @@ final class ServerProcess implements AutoCloseable {
     private void awaitReady() throws IOException {
         Message probe = Message.newQuery(Record.newRecord(Name.fromConstantString("example.com."), Type.SOA, DClass.IN));
         for (int attempt = 0; attempt < READY_ATTEMPTS; attempt++) {
-            if (!process.isAlive()) throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + log());
+            if (!running.alive()) throw new AssertionError(name + " exited with " + running.exit() + ":\n" + log());
             try {
                 if (exchange(probe, 200) != null) return;
             } catch (SocketException refused) {
@@ -200,22 +225,45 @@ final class ServerProcess implements AutoCloseable {
     }
 
     String log() {
-        try {
-            return Files.readAllLines(log).stream().limit(60).collect(Collectors.joining("\n"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
+        return running.log();
     }
 
     @Override
     public void close() {
         socket.close();
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
+        running.stop();
+    }
+
+    /** A child process writing to {@code log}. */
+    private record ChildProcess(Process process, Path logFile) implements Running {
+        @Override
+        public boolean alive() {
+            return process.isAlive();
+        }
+
+        @Override
+        public String exit() {
+            return Integer.toString(process.exitValue());
+        }
+
+        @Override
+        public String log() {
+            try {
+                return Files.readAllLines(logFile).stream().limit(60).collect(Collectors.joining("\n"));
+            } catch (IOException e) {
+                return "(no log: " + e + ")";
+            }
+        }
+
+        @Override
+        public void stop() {
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
