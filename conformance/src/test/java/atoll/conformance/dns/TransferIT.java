@@ -1,9 +1,12 @@
-package atoll.dns.image;
+package atoll.conformance.dns;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import atoll.conformance.Feature;
+import atoll.conformance.ImageProcess;
+import atoll.conformance.Ports;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.DClass;
@@ -38,6 +42,8 @@ import org.xbill.DNS.Type;
  * NOTIFYs, the image transfers with TSIG, saves the zone, and serves it again at once after a
  * restart with Knot gone). Every wait is bounded.
  */
+@Tag("dns-server")
+@Tag("socket")
 class TransferIT {
     static final String SECRET = "c2VjcmV0LWZvci10ZXN0cy0wMTIzNDU2Nzg5YWJjZGVm";
     static final String KEY = "hmac-sha256:xfr-key:" + SECRET;
@@ -49,7 +55,7 @@ class TransferIT {
 
     @BeforeAll
     static void imageIsBuilt() {
-        ImageIT.imageIsBuilt();
+        Dns.IMAGE.requireBuilt();
     }
 
     @AfterEach
@@ -74,13 +80,13 @@ class TransferIT {
 
     /** Starts the image; returns once it answers for {@code probe} (any RCODE). */
     private Process image(String name, int port, String probe, String... extra) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ImageIT.LAUNCHER.toString(), "--listen=127.0.0.1", "--port=" + port,
+        List<String> cmd = new ArrayList<>(List.of(Dns.IMAGE.launcher().toString(), "--listen=127.0.0.1", "--port=" + port,
                 "--state.dir=" + tmp.resolve(name + "-state")));
         cmd.addAll(List.of(extra));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(name + ".log").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
         started.add(p);
-        for (int i = 0; i < ImageIT.READY_ATTEMPTS; i++) {
+        for (int i = 0; i < ImageProcess.READY_POLLS; i++) {
             if (!p.isAlive()) {
                 fail(name + " exited: " + log(name));
             }
@@ -165,8 +171,9 @@ class TransferIT {
     }
 
     @Test
+    @Feature({"axfr-out", "tsig"})
     void digAndKdigTransferFromTheImageWithTheAclAndTsig() throws Exception {
-        int port = ImageIT.freePort();
+        int port = Ports.freeTcpAndUdp();
         Path zoneFile = Files.writeString(tmp.resolve("example.com.zone"), zone("example.com.", 2026112901, 1500));
         image("primary", port, "example.com", "--zones=example.com.=" + zoneFile, "--tsig.keys=" + KEY,
                 "--xfr.allow=example.com.=127.0.0.1+key:xfr-key,example.com.=127.0.0.2");
@@ -200,9 +207,10 @@ class TransferIT {
     }
 
     @Test
+    @Feature({"axfr-out", "notify", "tsig"})
     void knotIsASecondaryOfTheImageAndFollowsItsNotify() throws Exception {
-        int ours = ImageIT.freePort();
-        int theirs = ImageIT.freePort();
+        int ours = Ports.freeTcpAndUdp();
+        int theirs = Ports.freeTcpAndUdp();
         Path zoneFile = tmp.resolve("example.com.zone");
         Files.writeString(zoneFile, zone("example.com.", 100, 200));
         Process primary = image("primary", ours, "example.com", "--zones=example.com.=" + zoneFile, "--tsig.keys=" + KEY,
@@ -222,9 +230,10 @@ class TransferIT {
     }
 
     @Test
+    @Feature({"secondary", "ixfr-in", "notify"})
     void theImageIsASecondaryOfKnotFollowsItsNotifyAndServesItsSavedCopyAfterARestart() throws Exception {
-        int ours = ImageIT.freePort();
-        int theirs = ImageIT.freePort();
+        int ours = Ports.freeTcpAndUdp();
+        int theirs = Ports.freeTcpAndUdp();
         Path dir = Files.createDirectories(tmp.resolve("knot-primary"));
         Path zoneFile = dir.resolve("sec.test.zone");
         Files.writeString(zoneFile, zone("sec.test.", 7, 50));
@@ -277,7 +286,7 @@ class TransferIT {
 
     /** An unsigned NOTIFY for sec.test. sent from {@code from} (dnsjava). */
     static Message notify(int port, String from) throws Exception {
-        SimpleResolver r = new SimpleResolver(ImageIT.LOOPBACK);
+        SimpleResolver r = new SimpleResolver(Ports.LOOPBACK);
         r.setPort(port);
         r.setLocalAddress(new InetSocketAddress(InetAddress.getByName(from), 0));
         r.setTimeout(Duration.ofSeconds(3));
@@ -289,9 +298,10 @@ class TransferIT {
     }
 
     @Test
+    @Feature({"secondary"})
     void aSecondaryWhosePrimaryIsGoneRetriesThenExpiresToServfail() throws Exception {
-        int primaryPort = ImageIT.freePort();
-        int ours = ImageIT.freePort();
+        int primaryPort = Ports.freeTcpAndUdp();
+        int ours = Ports.freeTcpAndUdp();
         // REFRESH 1 s, RETRY 1 s, EXPIRE 4 s: the timers of RFC 1035 §4.3.5, made short.
         Path zoneFile = Files.writeString(tmp.resolve("exp.test.zone"),
                 "$ORIGIN exp.test.\n$TTL 60\n@ SOA ns1 hostmaster 3 1 1 4 60\n NS ns1\nns1 A 192.0.2.1\nwww A 192.0.2.80\n");
