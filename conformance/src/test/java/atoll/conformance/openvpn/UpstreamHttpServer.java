@@ -1,4 +1,4 @@
-package atoll.openvpn.image;
+package atoll.conformance.openvpn;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,10 +1,12 @@
-package atoll.openvpn.image;
+package atoll.conformance.openvpn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import atoll.conformance.Feature;
+import atoll.conformance.Image;
 import atoll.testkit.netns.NetworkNamespace;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,8 +40,13 @@ import org.junit.jupiter.api.io.TempDir;
  * 198.51.100.10:7) relayed and its echo back through the tunnel; the same with CHACHA20-POLY1305 when the client offers only that, and over
  * OpenVPN's TCP transport.
  */
+@Tag("openvpn-gw")
+@Tag("socket")
 class TunnelIT {
-    static final Path LAUNCHER = ImageIT.LAUNCHER;
+    static final Path LAUNCHER = Image.of("openvpn-gw").launcher();
+
+    /** A run of the image as a command (the {@code profile} tool): its exit status and output. */
+    record Run(int status, String out) {}
     /** The size of the file fetched through the tunnel. */
     static final int FILE_OCTETS = 4 << 20;
     static final Duration CLIENT_LIMIT = Duration.ofSeconds(60);
@@ -52,6 +60,7 @@ class TunnelIT {
     }
 
     @Test
+    @Feature("gateway")
     void pingHttpAndRefusalsThroughARealTunnel() throws Exception {
         NetworkNamespace.requirePrivileges();
         NetworkNamespace.requireCommand("openvpn", "openvpn");
@@ -62,7 +71,7 @@ class TunnelIT {
         byte[] file = new byte[FILE_OCTETS];
         new Random(11).nextBytes(file);
         Files.write(site.resolve("data.bin"), file);
-        ImageIT.Run profile = run("profile", "alice", "--state.dir=" + state, "--remote=192.0.2.1:1194", "--proto=udp");
+        Run profile = run("profile", "alice", "--state.dir=" + state, "--remote=192.0.2.1:1194", "--proto=udp");
         assertEquals(0, profile.status(), profile.out());
         try (NetworkNamespace gw = NetworkNamespace.create(); NetworkNamespace cl = NetworkNamespace.create()) {
             gw.ip("link", "add", "vpn0", "type", "veth", "peer", "name", "vpn1", "netns", cl.name());
@@ -210,13 +219,13 @@ class TunnelIT {
         return out;
     }
 
-    ImageIT.Run run(String... args) throws Exception {
+    Run run(String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of(LAUNCHER.toString()));
         cmd.addAll(List.of(args));
         Path out = tmp.resolve("run.out");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "no exit in 120 s");
-        return new ImageIT.Run(p.exitValue(), Files.readString(out));
+        return new Run(p.exitValue(), Files.readString(out));
     }
 
     /** Waits (at most 60 s) for {@code text} in {@code log}; fails early if {@code process} exits. */
