@@ -142,9 +142,13 @@ final class BatchUdpEndpoint implements UdpEndpoint {
         List<InetAddress> addresses = asked.isAnyLocalAddress()
                 ? SocketUdpEndpoint.addressesLike(stack, asked)
                 : List.of(asked);
-        int[] fds = new int[addresses.size()];
+        List<BoundSocket> sockets = OnePortBinding.bindEach(addresses, local.getPort(), binder(reusePort));
+        int[] fds = new int[sockets.size()];
         InetSocketAddress[] bound = new InetSocketAddress[fds.length];
-        bindEach(addresses, local.getPort(), reusePort, fds, bound);
+        for (int i = 0; i < fds.length; i++) {
+            fds[i] = sockets.get(i).fd();
+            bound[i] = sockets.get(i).local();
+        }
         InetSocketAddress reported = asked.isAnyLocalAddress() ? new InetSocketAddress(asked, bound[0].getPort()) : bound[0];
         BatchUdpEndpoint ep = new BatchUdpEndpoint(stack, loop, reported, fds, bound, handler, batch);
         try {
@@ -159,30 +163,33 @@ final class BatchUdpEndpoint implements UdpEndpoint {
         }
     }
 
-    /** One socket per address, all on one port; for port 0 the search starts again if one is taken. */
-    private static void bindEach(List<InetAddress> addresses, int port, boolean reusePort, int[] fds,
-            InetSocketAddress[] bound) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            int opened = 0;
-            int p = port;
-            try {
-                for (InetAddress a : addresses) {
-                    fds[opened] = bind(new InetSocketAddress(a, p), reusePort);
-                    opened++;
-                    bound[opened - 1] = localOf(fds[opened - 1]);
-                    p = bound[opened - 1].getPort();
-                }
-                return;
-            } catch (BindException e) {
-                closeAll(fds, opened);
-                if (port != 0 || opened == 0 || attempt == SocketUdpEndpoint.WILDCARD_PORT_ATTEMPTS) {
+    /** A bound socket and the address the kernel gave it. */
+    private record BoundSocket(int fd, InetSocketAddress local) {}
+
+    /** Native sockets for {@link OnePortBinding}. */
+    private static OnePortBinding.Binder<BoundSocket> binder(boolean reusePort) {
+        return new OnePortBinding.Binder<>() {
+            @Override
+            public BoundSocket bind(InetSocketAddress local) throws IOException {
+                int fd = BatchUdpEndpoint.bind(local, reusePort);
+                try {
+                    return new BoundSocket(fd, localOf(fd));
+                } catch (IOException | RuntimeException e) {
+                    BatchUdpEndpoint.closeQuietly(fd);
                     throw e;
                 }
-            } catch (IOException | RuntimeException e) {
-                closeAll(fds, opened);
-                throw e;
             }
-        }
+
+            @Override
+            public int port(BoundSocket socket) {
+                return socket.local().getPort();
+            }
+
+            @Override
+            public void closeQuietly(BoundSocket socket) {
+                BatchUdpEndpoint.closeQuietly(socket.fd());
+            }
+        };
     }
 
     private static int bind(InetSocketAddress local, boolean reusePort) throws IOException {
@@ -226,12 +233,6 @@ final class BatchUdpEndpoint implements UdpEndpoint {
             return SocketAddresses.read(address);
         } catch (LinuxException e) {
             throw new IOException(e.getMessage(), e);
-        }
-    }
-
-    private static void closeAll(int[] fds, int count) {
-        for (int i = 0; i < count; i++) {
-            closeQuietly(fds[i]);
         }
     }
 

@@ -70,8 +70,6 @@ final class SocketUdpEndpoint implements UdpEndpoint {
     static final int RX_BATCH = 64;
     /** Datagrams waiting for a channel's send buffer; past this, sends are dropped. */
     static final int TX_QUEUE = 1024;
-    /** Times a wildcard bind on port 0 looks for a port free on every address. */
-    static final int WILDCARD_PORT_ATTEMPTS = 16;
 
     private final SocketNetworkStack stack;
     private final EventLoop loop;
@@ -130,7 +128,7 @@ final class SocketUdpEndpoint implements UdpEndpoint {
         List<DatagramChannel> channels;
         InetSocketAddress bound;
         if (asked.isAnyLocalAddress()) {
-            channels = bindEach(addressesLike(stack, asked), local.getPort(), reusePort);
+            channels = OnePortBinding.bindEach(addressesLike(stack, asked), local.getPort(), binder(reusePort));
             bound = new InetSocketAddress(asked, ((InetSocketAddress) channels.getFirst().getLocalAddress()).getPort());
         } else {
             channels = List.of(bind(local, reusePort));
@@ -166,32 +164,24 @@ final class SocketUdpEndpoint implements UdpEndpoint {
         return out;
     }
 
-    /**
-     * One channel per address, all on one port. For port 0 the first bind picks the port; if
-     * another address has it taken, all are closed and the search starts again.
-     */
-    private static List<DatagramChannel> bindEach(List<InetAddress> addresses, int port, boolean reusePort)
-            throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            List<DatagramChannel> channels = new ArrayList<>(addresses.size());
-            int p = port;
-            try {
-                for (InetAddress a : addresses) {
-                    DatagramChannel ch = bind(new InetSocketAddress(a, p), reusePort);
-                    channels.add(ch);
-                    p = ((InetSocketAddress) ch.getLocalAddress()).getPort();
-                }
-                return channels;
-            } catch (BindException e) {
-                closeAll(channels);
-                if (port != 0 || channels.isEmpty() || attempt == WILDCARD_PORT_ATTEMPTS) {
-                    throw e;
-                }
-            } catch (IOException | RuntimeException e) {
-                closeAll(channels);
-                throw e;
+    /** java.nio's datagram channels for {@link OnePortBinding}. */
+    private static OnePortBinding.Binder<DatagramChannel> binder(boolean reusePort) {
+        return new OnePortBinding.Binder<>() {
+            @Override
+            public DatagramChannel bind(InetSocketAddress local) throws IOException {
+                return SocketUdpEndpoint.bind(local, reusePort);
             }
-        }
+
+            @Override
+            public int port(DatagramChannel ch) throws IOException {
+                return ((InetSocketAddress) ch.getLocalAddress()).getPort();
+            }
+
+            @Override
+            public void closeQuietly(DatagramChannel ch) {
+                closeAll(List.of(ch));
+            }
+        };
     }
 
     private static DatagramChannel bind(InetSocketAddress local, boolean reusePort) throws IOException {
